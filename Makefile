@@ -1,0 +1,72 @@
+# Baiqianwan: `make demo` and `make test` work on a fresh machine (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+BQW := $(BIN)/bqw
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/*.po))
+
+.PHONY: demo test setup assets messages migrate lint types pytest bench browser clean
+
+demo: export BQW_MODE := demo
+demo: setup
+	$(BQW) units load --city 4412
+	@echo ""
+	@echo "Baiqianwan is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "Sign in with one of these accounts; the passwords are shown only now:"
+	@$(BQW) demo_users
+	@echo ""
+	$(BQW) runserver --insecure $(HOST):$(PORT)
+
+test: export BQW_MODE := dev
+test: setup browser lint types pytest
+
+setup: $(VENV)/.installed assets messages migrate
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed (Node.js 20)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed $(VENV)/.installed
+	$(BIN)/python scripts/build_assets.py
+
+messages: $(MESSAGES)
+
+%.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt is needed: apt-get install -y gettext"; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+migrate: $(VENV)/.installed
+	$(BQW) migrate --no-input -v 0
+
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; fi; }
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+types: $(VENV)/.installed
+	$(BIN)/mypy src/baiqianwan
+
+pytest: $(VENV)/.installed
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: setup
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules src/baiqianwan/static/vendor var

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from baiqianwan.accounts.choices import Role
+from baiqianwan.accounts.services import demo_user_ensure
+from baiqianwan.units.models import Unit
+
+DEMO_ACCOUNTS = (("demo-admin", Role.HQ_ADMIN), ("demo-auditor", Role.AUDIT_ADMIN))
+
+
+class Command(BaseCommand):
+    help = "Create (or give new random passwords to) the demo accounts and print them once."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--unit", default="441200000000", help="home unit (default 肇庆市)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Unit.objects.current().filter(code=options["unit"]).exists():
+            raise CommandError(
+                f"Unit {options['unit']} is not loaded; run `bqw units load --city 4412` first."
+            )
+        for username, role in DEMO_ACCOUNTS:
+            _user, password = demo_user_ensure(
+                username=username, role=role, unit_code=options["unit"]
+            )
+            self.stdout.write(f"  {role.label:<28} user: {username:<14} password: {password}")

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from baiqianwan.accounts.choices import Role
+
+
+class User(AbstractUser):
+    """A person's account: one role, and a home unit whose subtree bounds what they see."""
+
+    home_unit: Any = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("home unit"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,  # only the migration's initial superuser-less state; services require it
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Who this account belongs to (e.g. staff number), to keep one person out of two
+    # separated administrator roles.
+    person_id = models.CharField(_("person ID"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="user_role_valid"
+            ),
+        ]

@@ -1,0 +1,73 @@
+"""The JSON API (django-ninja, OpenAPI at /api/docs). Errors are problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from baiqianwan.core.listing import ListParamError
+from baiqianwan.core.problems import problem_response
+from baiqianwan.units.api import router as units_router
+
+api = NinjaAPI(
+    title="Baiqianwan API",
+    version="1",
+    description="百千万 platform API. Every call is answered within the caller's home unit.",
+    auth=django_auth,
+    docs_decorator=login_required,
+    urls_namespace="api",
+)
+api.add_router("/units", units_router, tags=["units"])
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(status=401, detail="Sign in first: this API needs a session.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(status=403, detail=str(exc) or "This is outside your area or role.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(status=404, detail=str(exc) or "Not found.")
+
+
+@api.exception_handler(ListParamError)
+def _bad_list_param(request: HttpRequest, exc: Exception) -> HttpResponse:
+    field = getattr(exc, "field", "")
+    return problem_response(status=400, detail=str(exc), field=field)
+
+
+@api.exception_handler(ValueError)
+def _bad_value(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(status=400, detail=str(exc))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
+    assert isinstance(exc, ValidationError)
+    return problem_response(status=400, detail="; ".join(exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    assert isinstance(exc, NinjaValidationError)
+    errors: list[Any] = exc.errors
+    parts = [f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg', '')}" for e in errors]
+    return problem_response(status=422, detail="; ".join(parts), errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    assert isinstance(exc, HttpError)
+    return problem_response(status=exc.status_code, detail=str(exc))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from baiqianwan.accounts.choices import Role
+from baiqianwan.accounts.selectors import user_has_role
+from baiqianwan.audit.models import AuditEvent
+
+
+def audit_events(
+    *, user: Any, action: str = "", actor: str = "", q: str = ""
+) -> QuerySet[AuditEvent]:
+    """The audit trail, for the audit administrator only (MLPS 2.0 separation of duties)."""
+    if not user_has_role(user=user, roles={Role.AUDIT_ADMIN}):
+        raise PermissionDenied
+    qs = AuditEvent.objects.all()
+    if action:
+        qs = qs.filter(action=action)
+    if actor:
+        qs = qs.filter(actor_name__icontains=actor)
+    if q:
+        qs = qs.filter(object_repr__icontains=q)
+    return qs

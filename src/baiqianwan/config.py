@@ -1,0 +1,129 @@
+"""Read the environment once, validate it, and fail fast with a message that names the variable.
+
+Every variable is documented in `.env.example`. Nothing else in the code reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+MODES = ("production", "dev", "demo")
+SUPPORTED_DB_SCHEMES = ("sqlite", "postgres", "postgresql")
+
+
+class ConfigError(RuntimeError):
+    """The environment is wrong; the message names the variable and what is expected."""
+
+
+@dataclass(frozen=True)
+class Config:
+    mode: str
+    debug: bool
+    secret_key: str
+    database_url: str
+    allowed_hosts: tuple[str, ...]
+    csrf_trusted_origins: tuple[str, ...]
+    var_dir: Path
+    session_idle_minutes: int
+    lockout_failures: int
+    lockout_minutes: int
+    https: bool
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+def _list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _generated_secret(var_dir: Path) -> str:
+    """A per-installation key for dev/demo mode, generated once into var/ and kept there."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+def _database_url(env: Mapping[str, str], var_dir: Path) -> str:
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{var_dir / 'baiqianwan.sqlite3'}"
+    scheme = urlsplit(url).scheme
+    if scheme not in SUPPORTED_DB_SCHEMES:
+        raise ConfigError(
+            f"DATABASE_URL scheme {scheme!r} is not supported: use sqlite:///path or "
+            "postgres://user@host:port/name."
+        )
+    return url
+
+
+def config_from_env(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
+    env = os.environ if env is None else env
+    mode = env.get("BQW_MODE", "production").strip().lower() or "production"
+    if mode not in MODES:
+        raise ConfigError(f"BQW_MODE={mode!r} is not one of {', '.join(MODES)}.")
+    var_dir = Path(env.get("BQW_VAR_DIR", "") or base_dir / "var").resolve()
+    debug = _bool(env, "DEBUG", default=False)
+    secret_key = env.get("SECRET_KEY", "").strip()
+    if not secret_key:
+        if mode == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random string in production "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+                "or set BQW_MODE=dev for a generated development key."
+            )
+        secret_key = _generated_secret(var_dir)
+    elif mode == "production" and len(secret_key) < 32:
+        raise ConfigError("SECRET_KEY is shorter than 32 characters: use a long random string.")
+    default_hosts = ("127.0.0.1", "localhost", "[::1]") if mode != "production" else ()
+    allowed_hosts = _list(env, "ALLOWED_HOSTS", default_hosts)
+    if mode == "production" and not allowed_hosts:
+        raise ConfigError("ALLOWED_HOSTS is not set: list the host names the site answers to.")
+    return Config(
+        mode=mode,
+        debug=debug,
+        secret_key=secret_key,
+        database_url=_database_url(env, var_dir),
+        allowed_hosts=allowed_hosts,
+        csrf_trusted_origins=_list(env, "CSRF_TRUSTED_ORIGINS", ()),
+        var_dir=var_dir,
+        session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30),
+        lockout_failures=_int(env, "LOGIN_LOCKOUT_FAILURES", 5),
+        lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", 30),
+        https=_bool(env, "BQW_HTTPS", default=False),
+    )

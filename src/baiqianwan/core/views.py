@@ -1,0 +1,30 @@
+"""Error pages that never show a traceback, and the home redirect."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("units:browse")
+
+
+def _error(request: HttpRequest, status: int) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from baiqianwan.core.problems import problem_response
+
+        return problem_response(status=status)
+    return render(request, f"errors/{status}.html", status=status)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500)

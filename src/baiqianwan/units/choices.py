@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+    TOWN = "town", _("Town")
+    VILLAGE = "village", _("Village")
+
+
+class Kind(models.TextChoices):
+    """What a unit is, from the NBS code-segment rules (统计用区划代码编制规则)."""
+
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("Prefecture-level city")
+    DISTRICT = "district", _("City district")
+    COUNTY = "county", _("County")
+    COUNTY_CITY = "county_city", _("County-level city")
+    COUNTY_OTHER = "county_other", _("Other county-level unit")
+    SUBDISTRICT = "subdistrict", _("Sub-district")
+    TOWN = "town", _("Town")
+    TOWNSHIP = "township", _("Township")
+    TOWN_LIKE = "town_like", _("Town-like unit")
+    RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")
+    VILLAGERS_COMMITTEE = "villagers_committee", _("Villagers' committee")
+    RESIDENTS_LIKE = "residents_like", _("Residents' committee-like unit")
+    VILLAGERS_LIKE = "villagers_like", _("Villagers' committee-like unit")
+
+
+class UrbanRuralClass(models.TextChoices):
+    """NBS 城乡分类代码: 1xx urban, 2xx rural."""
+
+    MAIN_URBAN = "111", _("111 main urban area")
+    URBAN_FRINGE = "112", _("112 urban-rural fringe")
+    TOWN_CENTRE = "121", _("121 town centre")
+    TOWN_FRINGE = "122", _("122 town-rural fringe")
+    SPECIAL_AREA = "123", _("123 special area")
+    TOWNSHIP_CENTRE_VILLAGE = "210", _("210 village of a township centre")
+    VILLAGE = "220", _("220 village")
+
+
+class LineageKind(models.TextChoices):
+    RENAME = "rename", _("Renamed")
+    RECODE = "recode", _("Code changed")
+    MERGE = "merge", _("Merged into")
+    SPLIT = "split", _("Split into")
+    RETIRE = "retire", _("Retired")

@@ -1,0 +1,113 @@
+"""Reads from the unit register, always within the reader's scope (the home unit's subtree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from baiqianwan.accounts.selectors import user_scope_prefix
+from baiqianwan.units.choices import Level
+from baiqianwan.units.codes import LEVEL_ORDER
+from baiqianwan.units.models import Unit, UnitLineage, UnitQuerySet
+
+
+def units_visible(*, user: Any, include_retired: bool = False) -> UnitQuerySet:
+    qs = Unit.objects.within(user_scope_prefix(user=user))
+    return qs if include_retired else qs.current()
+
+
+def unit_get(*, user: Any, code: str, include_retired: bool = True) -> Unit:
+    """The current version of `code` (or its latest closed one), or 404 if out of scope."""
+    unit = (
+        units_visible(user=user, include_retired=include_retired)
+        .filter(code=code)
+        .select_related("parent")
+        .order_by(F("valid_to").asc(nulls_first=True), "-valid_from")
+        .first()
+    )
+    if unit is None:
+        raise Http404(_("No unit %(code)s in your area.") % {"code": code})
+    return unit
+
+
+def units_search(
+    *, user: Any, q: str = "", parent: str = "", level: str = "", include_retired: bool = False
+) -> UnitQuerySet:
+    """Filter by parent code, level and a partial name or code ("怀集", "441224")."""
+    qs = units_visible(user=user, include_retired=include_retired)
+    if parent:
+        parent_unit = unit_get(user=user, code=parent)
+        qs = qs.filter(parent=parent_unit)
+    if level:
+        if level not in Level.values:
+            raise ValueError(
+                _("level %(level)r is not one of %(allowed)s")
+                % {"level": level, "allowed": ", ".join(Level.values)}
+            )
+        qs = qs.filter(level=level)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
+    return qs.select_related("parent").order_by("code")
+
+
+def unit_children(*, user: Any, unit: Unit) -> UnitQuerySet:
+    return units_visible(user=user).filter(parent=unit).order_by("code")
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: str
+    label: str
+    count: int
+
+
+def unit_descendant_counts(*, unit: Unit) -> list[LevelCount]:
+    """How many current units of each level lie under `unit`."""
+    below = LEVEL_ORDER[LEVEL_ORDER.index(Level(unit.level)) + 1 :]
+    rows = (
+        Unit.objects.current()
+        .within(unit.prefix)
+        .filter(level__in=below)
+        .values("level")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["level"]: row["n"] for row in rows}
+    return [
+        LevelCount(level=lv.value, label=str(lv.label), count=counts.get(lv.value, 0))
+        for lv in below
+    ]
+
+
+def unit_children_with_counts(*, user: Any, unit: Unit) -> list[tuple[Unit, int]]:
+    """Children with the number of their own current children, for the tree browser."""
+    children = unit_children(user=user, unit=unit).annotate(
+        n_children=Count("children", filter=Q(children__valid_to__isnull=True))
+    )
+    return [(child, child.n_children) for child in children]
+
+
+def unit_lineage(*, unit: Unit) -> dict[str, list[UnitLineage]]:
+    versions = Unit.objects.filter(code=unit.code).values_list("pk", flat=True)
+    return {
+        "predecessors": list(
+            UnitLineage.objects.filter(successor__in=versions).select_related("predecessor")
+        ),
+        "successors": list(
+            UnitLineage.objects.filter(predecessor__in=versions).select_related("successor")
+        ),
+    }
+
+
+def unit_versions(*, unit: Unit) -> list[Unit]:
+    return list(Unit.objects.filter(code=unit.code).order_by("valid_from"))
+
+
+def unit_ancestors_visible(*, user: Any, unit: Unit) -> list[tuple[Unit, bool]]:
+    """The parent chain, each with whether the user may open it (above the home unit: no)."""
+    prefix = user_scope_prefix(user=user)
+    return [(a, a.code.startswith(prefix)) for a in unit.ancestors()]

@@ -1,0 +1,319 @@
+"""Writes to the unit register. Each service owns its transaction and its audit records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from baiqianwan.audit.choices import Action
+from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
+from baiqianwan.units.choices import Level, LineageKind
+from baiqianwan.units.codes import LEVEL_ORDER, kind_of, level_of
+from baiqianwan.units.models import Unit, UnitLineage
+from baiqianwan.units.sources import DivisionRow, LoadError
+
+BATCH = 2000
+
+
+@dataclass
+class LoadReport:
+    edition: str
+    source: str
+    created: int = 0
+    updated: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    by_level: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.renamed or self.retired)
+
+    def summary(self) -> str:
+        counts = (
+            _(
+                "created %(created)d, updated %(updated)d, renamed %(renamed)d, "
+                "unchanged %(unchanged)d, retired %(retired)d"
+            )
+            % self.__dict__
+        )
+        if not self.changed:
+            return _(
+                "Nothing changed: edition %(edition)s from %(source)s "
+                "is already loaded (%(counts)s)."
+            ) % {
+                "edition": self.edition,
+                "source": self.source,
+                "counts": counts,
+            }
+        return _("Loaded edition %(edition)s from %(source)s: %(counts)s.") % {
+            "edition": self.edition,
+            "source": self.source,
+            "counts": counts,
+        }
+
+
+def _fields(row: DivisionRow) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "level": row.level.value,
+        "kind": kind_of(row.code, row.name, row.level).value,
+        "urban_rural_class": row.urban_rural_class,
+    }
+
+
+def _check_parents(rows: Sequence[DivisionRow], existing: dict[str, Unit]) -> None:
+    in_load = {row.code for row in rows}
+    for row in rows:
+        if (
+            row.parent_code is not None
+            and row.parent_code not in in_load
+            and row.parent_code not in existing
+        ):
+            raise LoadError(
+                row.source,
+                row.line,
+                _(
+                    "unknown parent %(parent)s for %(code)s %(name)s: it is neither in this load "
+                    "nor in the register"
+                )
+                % {"parent": row.parent_code, "code": row.code, "name": row.name},
+            )
+
+
+def _retire_scope(rows: Sequence[DivisionRow], scope_prefix: str | None) -> Callable[[Unit], bool]:
+    """Which current units this load speaks for: everything under the package's scope, or,
+    for a file, the children of every parent the file lists children of."""
+    if scope_prefix is not None:
+        return lambda unit: unit.code.startswith(scope_prefix)
+    parents = {row.parent_code for row in rows if row.parent_code}
+    return lambda unit: unit.parent is not None and unit.parent.code in parents
+
+
+@transaction.atomic
+def units_load(
+    *,
+    rows: Sequence[DivisionRow],
+    edition: str,
+    valid_from: date,
+    source: str,
+    actor: Any = None,
+    scope_prefix: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> LoadReport:
+    """Bring the register in line with one edition's rows, all or nothing.
+
+    New codes are created; a changed name closes the old version and opens a new one linked by
+    lineage (rename); other changed attributes are updated in place; current units that this
+    load speaks for but does not list are retired (closed, never deleted), and linked as
+    recoded when a new unit under the same parent has the same name. Loading the same edition
+    again changes nothing.
+    """
+    report = LoadReport(edition=edition, source=source)
+    existing = {u.code: u for u in Unit.objects.current().select_related("parent")}
+    _check_parents(rows, existing)
+    events = []
+    renamed_pairs: list[tuple[Unit, DivisionRow]] = []
+    to_create: dict[Level, list[DivisionRow]] = defaultdict(list)
+    to_update: list[Unit] = []
+    for row in rows:
+        report.by_level[row.level.value] = report.by_level.get(row.level.value, 0) + 1
+        unit = existing.get(row.code)
+        new = _fields(row)
+        if unit is None:
+            to_create[row.level].append(row)
+            continue
+        old = {key: getattr(unit, key) for key in new}
+        if old == new:
+            report.unchanged += 1
+        elif old["name"] != new["name"]:
+            renamed_pairs.append((unit, row))
+        else:
+            for key, value in new.items():
+                setattr(unit, key, value)
+            to_update.append(unit)
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=Action.UPDATE,
+                    obj=unit,
+                    changes={k: [old[k], new[k]] for k in new if old[k] != new[k]},
+                )
+            )
+        if on_progress:
+            on_progress(1)
+
+    # Renames: close the old version, open a new one, link them.
+    for unit, row in renamed_pairs:
+        unit.valid_to = valid_from
+        unit.retired_in = edition
+        unit.save(update_fields=["valid_to", "retired_in", "updated_at"])
+        to_create[row.level].append(row)
+        events.append(
+            audit_event(
+                actor=actor, action=Action.UPDATE, obj=unit, changes={"name": [unit.name, row.name]}
+            )
+        )
+    report.renamed = len(renamed_pairs)
+
+    current = {code: unit for code, unit in existing.items() if unit.valid_to is None}
+    created_codes: set[str] = set()
+    for level in LEVEL_ORDER:
+        batch = [
+            Unit(
+                code=row.code,
+                parent=current.get(row.parent_code) if row.parent_code else None,
+                edition=edition,
+                valid_from=valid_from,
+                **_fields(row),
+            )
+            for row in to_create[level]
+        ]
+        for unit in Unit.objects.bulk_create(batch, batch_size=BATCH):
+            current[unit.code] = unit
+            created_codes.add(unit.code)
+        if on_progress:
+            on_progress(len(batch))
+    report.created = len(created_codes) - report.renamed
+    for unit, row in renamed_pairs:
+        UnitLineage.objects.create(
+            predecessor=unit, successor=current[row.code], kind=LineageKind.RENAME, edition=edition
+        )
+
+    # Children follow a renamed parent to its new version.
+    reparented = []
+    for row in rows:
+        unit = current[row.code]
+        parent = current.get(row.parent_code) if row.parent_code else None
+        if unit.code not in created_codes and unit.parent_id != (parent.pk if parent else None):
+            unit.parent = parent
+            reparented.append(unit)
+    Unit.objects.bulk_update(
+        reparented + to_update,
+        ["parent", "name", "level", "kind", "urban_rural_class"],
+        batch_size=BATCH,
+    )
+    report.updated = len({u.pk for u in reparented + to_update})
+
+    report.retired = _retire_missing(
+        rows=rows,
+        current=current,
+        edition=edition,
+        valid_from=valid_from,
+        scope=_retire_scope(rows, scope_prefix),
+        actor=actor,
+        events=events,
+    )
+    audit_record_many(events)
+    if report.changed:
+        audit_record(
+            actor=actor,
+            action=Action.LOAD,
+            object_type="units.unit",
+            object_repr=source,
+            changes={
+                "edition": edition,
+                "created": report.created,
+                "updated": report.updated,
+                "renamed": report.renamed,
+                "retired": report.retired,
+                "unchanged": report.unchanged,
+            },
+        )
+    return report
+
+
+def _retire_missing(
+    *,
+    rows: Sequence[DivisionRow],
+    current: dict[str, Unit],
+    edition: str,
+    valid_from: date,
+    scope: Callable[[Unit], bool],
+    actor: Any,
+    events: list[Any],
+) -> int:
+    listed = {row.code for row in rows}
+    gone = [
+        u for code, u in current.items() if code not in listed and u.valid_to is None and scope(u)
+    ]
+    if not gone:
+        return 0
+    # A retired unit takes its whole subtree with it.
+    prefixes = tuple(u.prefix for u in gone)
+    gone_codes = {u.code for u in gone}
+    gone += [
+        u
+        for code, u in current.items()
+        if code not in listed
+        and code not in gone_codes
+        and u.valid_to is None
+        and code.startswith(prefixes)
+    ]
+    # Deepest first, so no open unit is left under a closed one.
+    gone.sort(key=lambda u: LEVEL_ORDER.index(Level(u.level)), reverse=True)
+    by_parent_and_name = {
+        (u.parent_id, u.name): u
+        for u in current.values()
+        if u.code in listed and u.edition == edition
+    }
+    for unit in gone:
+        unit.valid_to = valid_from
+        unit.retired_in = edition
+        successor = by_parent_and_name.get((unit.parent_id, unit.name))
+        if successor is not None and level_of(successor.code) == level_of(unit.code):
+            UnitLineage.objects.create(
+                predecessor=unit, successor=successor, kind=LineageKind.RECODE, edition=edition
+            )
+        events.append(
+            audit_event(
+                actor=actor,
+                action=Action.RETIRE,
+                obj=unit,
+                changes={"valid_to": [None, valid_from.isoformat()]},
+            )
+        )
+    Unit.objects.bulk_update(gone, ["valid_to", "retired_in"], batch_size=BATCH)
+    return len(gone)
+
+
+@transaction.atomic
+def unit_lineage_link(
+    *,
+    predecessor: Unit,
+    successors: Sequence[Unit],
+    kind: LineageKind,
+    edition: str,
+    actor: Any = None,
+    note: str = "",
+) -> list[UnitLineage]:
+    """Record that a unit merged into, or split into, other units (an edition's notice says so;
+    a division list alone cannot tell a merge from a retirement)."""
+    if not successors:
+        raise ValueError(_("name at least one successor"))
+    if any(s.pk == predecessor.pk for s in successors):
+        raise ValueError(_("a unit cannot succeed itself"))
+    links = []
+    for successor in successors:
+        link, created = UnitLineage.objects.get_or_create(
+            predecessor=predecessor,
+            successor=successor,
+            defaults={"kind": kind, "edition": edition, "note": note},
+        )
+        if created:
+            links.append(link)
+            audit_record(
+                actor=actor,
+                action=Action.CREATE,
+                obj=link,
+                object_repr=f"{predecessor} → {successor}",
+                changes={"kind": kind.value, "edition": edition},
+            )
+    return links

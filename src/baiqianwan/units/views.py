@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from baiqianwan.core.excel import xlsx_from_rows
+from baiqianwan.core.listing import ListParamError, list_paginate
+from baiqianwan.core.responses import xlsx_response
+from baiqianwan.units.choices import Kind, Level
+from baiqianwan.units.models import Unit
+from baiqianwan.units.selectors import (
+    unit_ancestors_visible,
+    unit_children,
+    unit_children_with_counts,
+    unit_descendant_counts,
+    unit_get,
+    unit_lineage,
+    unit_versions,
+    units_search,
+)
+
+
+def browse(request: HttpRequest) -> HttpResponse:
+    """The tree starts at the user's home unit."""
+    return redirect("units:detail", code=request.user.home_unit.code)  # type: ignore[union-attr]
+
+
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_get(user=request.user, code=code)
+    return render(
+        request,
+        "units/detail.html",
+        {
+            "unit": unit,
+            "ancestors": unit_ancestors_visible(user=request.user, unit=unit),
+            "counts": unit_descendant_counts(unit=unit),
+            "children": unit_children_with_counts(user=request.user, unit=unit),
+            "lineage": unit_lineage(unit=unit),
+            "versions": unit_versions(unit=unit),
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    level = request.GET.get("level", "")
+    error = ""
+    page = None
+    if q or level:
+        try:
+            page = list_paginate(
+                units_search(user=request.user, q=q, level=level), page=request.GET.get("page")
+            )
+        except (ListParamError, ValueError) as exc:
+            error = str(exc)
+    template = "units/_results.html" if request.headers.get("HX-Request") else "units/search.html"
+    return render(
+        request,
+        template,
+        {"q": q, "level": level, "page": page, "error": error, "levels": Level.choices},
+    )
+
+
+def _rows(units: list[Unit]) -> list[list[str]]:
+    return [
+        [
+            u.code,
+            u.name,
+            str(Level(u.level).label),
+            str(Kind(u.kind).label),
+            u.parent.code if u.parent_id else "",
+            u.urban_rural_class,
+            u.edition,
+        ]
+        for u in units
+    ]
+
+
+def _headers() -> list[str]:
+    return [
+        _("Code"),
+        _("Name"),
+        _("Level"),
+        _("Kind"),
+        _("Parent code"),
+        _("Urban-rural class"),
+        _("Edition"),
+    ]
+
+
+def children_export(request: HttpRequest, code: str) -> HttpResponse:
+    unit = unit_get(user=request.user, code=code)
+    units = list(unit_children(user=request.user, unit=unit).select_related("parent"))
+    body = xlsx_from_rows(sheet=unit.name, headers=_headers(), rows=_rows(units))
+    return xlsx_response(body, filename=f"{unit.code}-{unit.name}-{_('children')}.xlsx")
+
+
+def search_export(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    level = request.GET.get("level", "")
+    try:
+        units = list(units_search(user=request.user, q=q, level=level))
+    except ValueError as exc:
+        return render(
+            request,
+            "units/search.html",
+            {"q": q, "level": level, "error": str(exc), "levels": Level.choices},
+            status=400,
+        )
+    body = xlsx_from_rows(sheet=_("Units"), headers=_headers(), rows=_rows(units))
+    return xlsx_response(body, filename=f"{_('units')}-{q or level or 'all'}.xlsx")

@@ -1,0 +1,19 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from baiqianwan.api import api
+from baiqianwan.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("accounts/", include("baiqianwan.accounts.urls")),
+    path("units/", include("baiqianwan.units.urls")),
+    path("audit/", include("baiqianwan.audit.urls")),
+    path("api/", api.urls),
+]
+
+handler403 = "baiqianwan.core.views.error_403"
+handler404 = "baiqianwan.core.views.error_404"
+handler500 = "baiqianwan.core.views.error_500"
