@@ -1,0 +1,190 @@
+"""Cleaning scraped policy texts: pinyin annotations, traditional characters, furniture.
+
+The module knows nothing of Django; the CLI and the intake page both call `clean_text`.
+
+>>> result = clean_text("據(jù)《西江日?qǐng)?bào)》報(bào)道,近日")
+>>> result.text
+'据《西江日□□》报道，近日\\n'
+>>> [lost.reading for lost in result.lost]
+['qǐng', 'bào']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from baiqianwan.textclean._edits import Tracked
+from baiqianwan.textclean.chars import LOST_MARK, is_han
+from baiqianwan.textclean.convert import conversion_edits, simplified
+from baiqianwan.textclean.errors import (
+    IntakeErrorCode,
+    IntakeInputError,
+    empty_error,
+    too_large_error,
+)
+from baiqianwan.textclean.furniture import furniture_edits
+from baiqianwan.textclean.lost import neighbours_take, proposals_make
+from baiqianwan.textclean.pinyin import annotation_edits
+from baiqianwan.textclean.punctuation import (
+    lines_edits,
+    newline_edits,
+    punctuation_edits,
+    whitespace_edits,
+)
+from baiqianwan.textclean.report import (
+    Change,
+    ChangeKind,
+    CleanCounts,
+    CleanResult,
+    LostCharacter,
+    Proposal,
+    ProposalBasis,
+    Span,
+    Suspect,
+)
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "Change",
+    "ChangeKind",
+    "CleanCounts",
+    "CleanResult",
+    "IntakeErrorCode",
+    "IntakeInputError",
+    "LostCharacter",
+    "Proposal",
+    "ProposalBasis",
+    "Span",
+    "Suspect",
+    "clean_text",
+    "simplified",
+]
+
+# Two million characters: a long plan is a few hundred thousand, and cleaning stays
+# around a second. Larger input is a paste gone wrong.
+MAX_TEXT_CHARS = 2_000_000
+_CONTEXT = 8
+_FOREIGN_LETTER_BLOCKS = ((0x0370, 0x03FF), (0x0400, 0x04FF))
+
+
+def clean_text(text: str, /, *, max_chars: int = MAX_TEXT_CHARS) -> CleanResult:
+    """Clean a scraped policy text into simplified Chinese typeset as a document.
+
+    Stages, in order: newlines; pinyin annotations and lost ``?`` marks (replaced by
+    ``□``); traditional to simplified (OpenCC ``t2s``); page furniture; punctuation;
+    spaces; blank lines. Cleaning clean text changes nothing.
+
+    Parameters
+    ----------
+    text : str
+        The text as received.
+    max_chars : int
+        Refuse longer texts.
+
+    Returns
+    -------
+    CleanResult
+        Original and clean text, every change with its span in both, the lost characters
+        with proposals, suspect characters and counts.
+
+    Raises
+    ------
+    IntakeInputError
+        If `text` is empty or blank (``EMPTY``) or longer than `max_chars` (``TOO_LARGE``).
+    """
+    if len(text) > max_chars:
+        raise too_large_error(size=len(text), limit=max_chars, unit="characters")
+    if not text.strip():
+        raise empty_error()
+    doc = Tracked(text)
+    doc.apply(newline_edits(doc.text))
+    edits, lost_marks = annotation_edits(doc.text)
+    lost_original = [(doc.origin[at], mark, reading) for at, mark, reading in lost_marks]
+    doc.apply(edits)
+    doc.apply(conversion_edits(doc.text))
+    doc.apply(furniture_edits(doc.text))
+    doc.apply(punctuation_edits(doc.text))
+    doc.apply(whitespace_edits(doc.text))
+    doc.apply(lines_edits(doc.text))
+    changes = doc.changes()
+    lost = _lost_report(doc, lost_original)
+    suspects = _suspects_find(doc.text)
+    return CleanResult(
+        original=text,
+        text=doc.text,
+        changes=changes,
+        lost=lost,
+        suspects=suspects,
+        counts=_counts(changes, lost, suspects),
+    )
+
+
+def _lost_report(doc: Tracked, marks: list[tuple[int, str, str]]) -> tuple[LostCharacter, ...]:
+    report = []
+    for original, mark, reading in marks:
+        position = doc.clean_position(original)
+        if position >= len(doc.text) or doc.text[position] != LOST_MARK:
+            continue  # the mark sat in a furniture line that was removed
+        left, right = neighbours_take(doc.text, position)
+        report.append(
+            LostCharacter(
+                clean_position=position,
+                original_position=original,
+                mark=mark,
+                reading=reading,
+                context=doc.text[max(0, position - _CONTEXT) : position + _CONTEXT + 1],
+                proposals=proposals_make(reading=reading, left=left, right=right)
+                if reading
+                else (),
+            )
+        )
+    return tuple(report)
+
+
+def _suspect_reason(ch: str, cache: dict[str, str]) -> str:
+    reason = cache.get(ch)
+    if reason is None:
+        reason = ""
+        code = ord(ch)
+        if is_han(ch):
+            try:
+                ch.encode("gb2312")
+            except UnicodeEncodeError:
+                reason = "rare-han"
+        elif any(low <= code <= high for low, high in _FOREIGN_LETTER_BLOCKS):
+            reason = "foreign-letter"
+        cache[ch] = reason
+    return reason
+
+
+def _suspects_find(text: str) -> tuple[Suspect, ...]:
+    """Characters outside GB 2312 or Greek and Cyrillic letters: likely decoding debris."""
+    found: list[Suspect] = []
+    cache: dict[str, str] = {}
+    offset = 0
+    for line in text.split("\n"):
+        try:
+            line.encode("gb2312")
+        except UnicodeEncodeError:
+            for index, ch in enumerate(line):
+                reason = _suspect_reason(ch, cache)
+                if reason:
+                    found.append(Suspect(offset + index, ch, reason))
+        offset += len(line) + 1
+    return tuple(found)
+
+
+def _counts(
+    changes: tuple[Change, ...], lost: tuple[LostCharacter, ...], suspects: tuple[Suspect, ...]
+) -> CleanCounts:
+    by_kind = Counter(change.kind for change in changes)
+    converted = sum(len(c.after) for c in changes if c.kind is ChangeKind.CONVERSION)
+    return CleanCounts(
+        annotations_removed=by_kind[ChangeKind.ANNOTATION],
+        characters_converted=converted,
+        furniture_lines_removed=by_kind[ChangeKind.FURNITURE],
+        punctuation_normalised=by_kind[ChangeKind.PUNCTUATION],
+        whitespace_normalised=by_kind[ChangeKind.WHITESPACE],
+        lost_characters=len(lost),
+        suspect_characters=len(suspects),
+    )

@@ -1,0 +1,134 @@
+"""Proposals for lost characters, from their surviving reading and their neighbours.
+
+A proposal is a character whose reading (pypinyin's dictionary) matches the reading that
+survived, ranked by whether it makes a word of jieba's dictionary with the characters
+around it. Both data sets ship inside their wheels; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
+
+from pypinyin import pinyin_dict
+
+from baiqianwan.textclean.chars import LOST_MARK, is_han
+from baiqianwan.textclean.report import Proposal, ProposalBasis
+
+_MAX_WORD = 4
+_NEIGHBOURS = 3
+_MAX_PROPOSALS = 5
+_MAX_BY_READING = 3
+
+
+def _common(ch: str) -> bool:
+    # GB 2312 holds the 6,763 characters of everyday simplified text; a proposal outside
+    # it is almost never what was lost.
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _chars_by_reading() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Reading -> (character, whether it is the character's main reading)."""
+    table: defaultdict[str, list[tuple[str, bool]]] = defaultdict(list)
+    for code, readings in pinyin_dict.pinyin_dict.items():
+        ch = chr(code)
+        if is_han(ch) and _common(ch):
+            for rank, reading in enumerate(readings.split(",")):
+                table[reading].append((ch, rank == 0))
+    return {reading: tuple(chars) for reading, chars in table.items()}
+
+
+@lru_cache(maxsize=1)
+def words_known() -> dict[str, int]:
+    """jieba's dictionary: word of at most four characters -> frequency."""
+    words: dict[str, int] = {}
+    text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, frequency, *_ = line.split(" ")
+        if len(word) <= _MAX_WORD:
+            words[word] = int(frequency)
+    return words
+
+
+def neighbours_take(text: str, position: int) -> tuple[str, str]:
+    """The Han characters around `position`, skipping other lost characters.
+
+    Lost neighbours are skipped rather than stopping the run, so ``日□□`` still offers
+    ``日`` to the second character: sites often lose two characters for one.
+    """
+    left: list[str] = []
+    index = position - 1
+    while index >= 0 and len(left) < _NEIGHBOURS:
+        ch = text[index]
+        if is_han(ch):
+            left.append(ch)
+        elif ch != LOST_MARK:
+            break
+        index -= 1
+    right: list[str] = []
+    index = position + 1
+    while index < len(text) and len(right) < _NEIGHBOURS:
+        ch = text[index]
+        if is_han(ch):
+            right.append(ch)
+        elif ch != LOST_MARK:
+            break
+        index += 1
+    return "".join(reversed(left)), "".join(right)
+
+
+def _best_word(ch: str, left: str, right: str) -> tuple[str, int] | None:
+    words = words_known()
+    best: tuple[str, int] | None = None
+    for take_left in range(len(left) + 1):
+        for take_right in range(len(right) + 1):
+            if take_left + take_right == 0 or take_left + take_right + 1 > _MAX_WORD:
+                continue
+            word = left[len(left) - take_left :] + ch + right[:take_right]
+            frequency = words.get(word)
+            if frequency is not None and (
+                best is None or (len(word), frequency) > (len(best[0]), best[1])
+            ):
+                best = (word, frequency)
+    return best
+
+
+def proposals_make(*, reading: str, left: str, right: str) -> tuple[Proposal, ...]:
+    """Propose characters for one lost character.
+
+    Parameters
+    ----------
+    reading : str
+        The surviving pinyin with tone marks, e.g. ``"bào"``; ``""`` gives no proposals.
+    left, right : str
+        The Han characters just before and after it (see `neighbours_take`).
+
+    Returns
+    -------
+    tuple of Proposal
+        Characters that make a dictionary word with the neighbours (longest, then most
+        frequent word first); failing any, the commonest characters with that reading.
+    """
+    candidates = _chars_by_reading().get(reading, ())
+    if not candidates:
+        return ()
+    scored = []
+    for ch, _main in candidates:
+        found = _best_word(ch, left, right)
+        if found is not None:
+            scored.append((len(found[0]), found[1], ch, found[0]))
+    if scored:
+        scored.sort(reverse=True)
+        return tuple(
+            Proposal(ch, ProposalBasis.WORD, word) for _, _, ch, word in scored[:_MAX_PROPOSALS]
+        )
+    words = words_known()
+    # A character read this way only in a rare sense (奥 as yōu) ranks after the rest.
+    common = sorted(candidates, key=lambda c: (c[1], words.get(c[0], 0)), reverse=True)
+    return tuple(Proposal(ch, ProposalBasis.READING) for ch, _ in common[:_MAX_BY_READING])

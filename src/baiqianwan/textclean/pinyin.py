@@ -1,0 +1,181 @@
+"""Pinyin annotations: recognising them, removing them, and reading the lost ``?`` marks.
+
+Sites that rewrite articles into traditional characters put the pinyin of some characters
+behind them in brackets, ``據(jù)``. Where a character was lost the mark ``?`` stands in its
+place, sometimes with its annotation (``?(bào)``) and sometimes with the annotation's
+opening bracket lost too (``?bào)``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import pinyin_dict
+from pypinyin.contrib.tone_convert import to_normal, to_tone
+
+from baiqianwan.textclean._edits import Edit
+from baiqianwan.textclean.chars import LOST_MARK, is_han
+from baiqianwan.textclean.report import ChangeKind
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_LETTERS = "a-zü" + _TONED
+_TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+
+_BRACKETED = re.compile(r"[(（]([^()（）\n]{1,48})[)）]")
+# A lost mark, with the rest of its annotation if the opening bracket was lost as well.
+_LOST = re.compile(rf"[?？](?:([{_LETTERS}]{{1,6}}[1-5]?)[)）])?")
+_SYLLABLE_CHUNK = re.compile(rf"[{_LETTERS}v]+[1-5]?|[1-5]")
+_SEPARATORS = re.compile(r"[\s']+")
+
+# A "?" after one of these ends a real question, so it is not read as a lost character.
+_QUESTION_ENDINGS = frozenset("吗呢么吧啊呀否谁何哪嗎麼")
+_CLAUSE_MARKS = frozenset(",，。、；;：:")
+
+
+@lru_cache(maxsize=1)
+def syllables_known() -> frozenset[str]:
+    """All toneless pinyin syllables (``ü`` written ``v``) that pypinyin knows."""
+    found: set[str] = set()
+    for readings in pinyin_dict.pinyin_dict.values():
+        for reading in readings.split(","):
+            found.add(to_normal(reading))
+    return frozenset(found)
+
+
+def readings_of(ch: str) -> frozenset[str]:
+    """The toneless readings of a character, traditional or simplified."""
+    readings = pinyin_dict.pinyin_dict.get(ord(ch), "")
+    return frozenset(to_normal(r) for r in readings.split(",") if r)
+
+
+def _segment(toneless: str) -> list[int] | None:
+    """Split a toneless letter run into known syllables; return the cut points or None."""
+    known = syllables_known()
+    best: list[list[int] | None] = [None] * (len(toneless) + 1)
+    best[0] = []
+    for end in range(1, len(toneless) + 1):
+        for start in range(max(0, end - 6), end):
+            previous = best[start]
+            if previous is not None and toneless[start:end] in known:
+                best[end] = [*previous, end]
+                break
+    return best[len(toneless)]
+
+
+def syllables_parse(content: str) -> tuple[tuple[str, ...], bool] | None:
+    """Read `content` as a run of pinyin syllables.
+
+    Returns
+    -------
+    (syllables, toned) or None
+        The syllables in tone-mark form and whether any carried a tone (mark or digit);
+        None if `content` is not pinyin, e.g. English, numbers or Chinese.
+    """
+    content = unicodedata.normalize("NFC", content.strip()).replace("u:", "ü")
+    if not content or content != content.lower():
+        return None
+    syllables: list[str] = []
+    toned = False
+    for chunk in _SEPARATORS.split(content):
+        if not chunk:
+            continue
+        for piece in _SYLLABLE_CHUNK.findall(chunk):
+            if piece.isdigit():
+                return None
+            toneless = piece.translate(_TONELESS)
+            digit = toneless[-1] if toneless[-1].isdigit() else ""
+            letters = toneless.rstrip("12345")
+            cuts = _segment(letters)
+            if cuts is None or (digit and len(cuts) != 1):
+                return None
+            start = 0
+            for cut in cuts:
+                raw = piece[start:cut]
+                toned = toned or raw != letters[start:cut] or bool(digit)
+                syllables.append(to_tone(raw + digit) if digit else raw)
+                start = cut
+        if "".join(_SYLLABLE_CHUNK.findall(chunk)) != chunk:
+            return None
+    return (tuple(syllables), toned) if syllables else None
+
+
+def _annotates(text: str, start: int, syllables: tuple[str, ...], toned: bool) -> bool:
+    """Whether `syllables` annotate the Han characters just before offset `start`."""
+    count = len(syllables)
+    before = text[max(0, start - count) : start]
+    if len(before) != count or not all(is_han(ch) for ch in before):
+        return False
+    if toned:
+        return True
+    # A toneless word in brackets is pinyin only if it is how those characters read.
+    return all(to_normal(s) in readings_of(ch) for s, ch in zip(syllables, before, strict=True))
+
+
+def _lost_bare(text: str, at: int) -> bool:
+    """Whether a ``?`` with no annotation at `at` stands for a lost character."""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    before = text[at - 1] if at > 0 else ""
+    if after in _CLAUSE_MARKS:
+        return True  # a question mark never precedes another clause mark
+    # Between two Han characters only the ASCII mark is suspect: scraped text that lost
+    # characters as "?" is the text that also lost its full-width punctuation.
+    return text[at] == "?" and is_han(before) and is_han(after) and before not in _QUESTION_ENDINGS
+
+
+def annotation_edits(text: str) -> tuple[list[Edit], list[tuple[int, str, str]]]:
+    """Find pinyin annotations to remove and ``?`` marks that stand for lost characters.
+
+    Returns
+    -------
+    edits : list of Edit
+        Annotations to delete and lost marks (with any annotation) to replace by ``□``.
+    lost : list of (offset, mark, reading)
+        For each lost character, its offset in `text`, the mark and the surviving reading.
+    """
+    edits: list[Edit] = []
+    lost: list[tuple[int, str, str]] = []
+    position = 0
+    while True:
+        bracket = _BRACKETED.search(text, position)
+        mark = _LOST.search(text, position)
+        if bracket is None and mark is None:
+            break
+        if mark is not None and (bracket is None or mark.start() < bracket.start()):
+            position = _lost_take(text, mark, edits, lost)
+            continue
+        assert bracket is not None
+        parsed = syllables_parse(bracket.group(1))
+        if parsed is not None and _annotates(text, bracket.start(), *parsed):
+            edits.append(Edit(bracket.start(), bracket.end(), "", ChangeKind.ANNOTATION, "pinyin"))
+        position = bracket.end()
+    for found in re.finditer(LOST_MARK, text):
+        lost.append((found.start(), LOST_MARK, ""))
+    lost.sort()
+    return edits, lost
+
+
+def _lost_take(
+    text: str, mark: re.Match[str], edits: list[Edit], lost: list[tuple[int, str, str]]
+) -> int:
+    """Classify one ``?`` (with any orphan annotation); return where scanning resumes."""
+    start = mark.start()
+    orphan = mark.group(1)
+    if orphan is not None:
+        parsed = syllables_parse(orphan)
+        if parsed is not None and parsed[1] and len(parsed[0]) == 1:
+            edits.append(Edit(start, mark.end(), LOST_MARK, ChangeKind.LOST, "lost-annotated"))
+            lost.append((start, text[start], parsed[0][0]))
+            return mark.end()
+    bracket = _BRACKETED.match(text, start + 1)
+    if bracket is not None:
+        parsed = syllables_parse(bracket.group(1))
+        if parsed is not None and len(parsed[0]) == 1:
+            edits.append(Edit(start, bracket.end(), LOST_MARK, ChangeKind.LOST, "lost-annotated"))
+            lost.append((start, text[start], parsed[0][0]))
+            return bracket.end()
+    if _lost_bare(text, start):
+        edits.append(Edit(start, start + 1, LOST_MARK, ChangeKind.LOST, "lost"))
+        lost.append((start, text[start], ""))
+    return start + 1

@@ -1,0 +1,178 @@
+"""Punctuation and white space, set the way a government document is typeset.
+
+In Chinese text punctuation is full-width (GB/T 15834-2011); numbers and Latin letters are
+half-width; there is no space between Chinese and a number or a Latin word, nor around
+full-width punctuation. English text and numbers (``1,000``, ``3.5``, ``10:30``) keep
+their ASCII punctuation, decided by the nearest non-space neighbours of each mark.
+"""
+
+from __future__ import annotations
+
+import re
+
+from baiqianwan.textclean._edits import Edit
+from baiqianwan.textclean.chars import is_cjk, is_han
+from baiqianwan.textclean.report import ChangeKind
+
+_SIMPLE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_MARKS = re.compile(r'[,;:?!()"]|\.{3,}|。{3,}|(?<!…)…(?!…)|\.|--+|[０-９Ａ-Ｚａ-ｚ％]')
+_FULL_WIDTH_ALNUM = str.maketrans(
+    "０１２３４５６７８９％"
+    + "".join(chr(c) for c in range(0xFF21, 0xFF3B))
+    + "".join(chr(c) for c in range(0xFF41, 0xFF5B)),
+    "0123456789%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+_CLOSING = frozenset("”’）》」』】〕")
+
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_BLANKS = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
+_EXTRA_LINES = re.compile(r"\n{3,}")
+
+
+def _left(line: str, at: int) -> str:
+    index = at - 1
+    while index >= 0 and _BLANKS.match(line[index]):
+        index -= 1
+    return line[index] if index >= 0 else ""
+
+
+def _right(line: str, at: int) -> str:
+    index = at
+    while index < len(line) and _BLANKS.match(line[index]):
+        index += 1
+    return line[index] if index < len(line) else ""
+
+
+def _chinese(ch: str) -> bool:
+    return bool(ch) and is_cjk(ch)
+
+
+def _bracket_pairs(line: str) -> dict[int, bool]:
+    """Offset of each ASCII bracket -> whether its pair sits in Chinese text."""
+    decided: dict[int, bool] = {}
+    stack: list[int] = []
+    for index, ch in enumerate(line):
+        if ch == "(":
+            stack.append(index)
+        elif ch == ")" and stack:
+            opening = stack.pop()
+            inner = line[opening + 1 : index]
+            chinese = (
+                _chinese(_left(line, opening))
+                or _chinese(_right(line, index + 1))
+                or any(is_han(c) for c in inner)
+            )
+            decided[opening] = decided[index] = chinese
+    return decided
+
+
+def _line_marks(line: str, offset: int) -> list[Edit]:
+    edits: list[Edit] = []
+    if not any(is_cjk(ch) for ch in line):
+        return edits
+    brackets = _bracket_pairs(line) if "(" in line or ")" in line else {}
+    quotes = line.count('"')
+    quote_open = True
+    for found in _MARKS.finditer(line):
+        mark, at, end = found.group(), found.start(), found.end()
+        left, right = _left(line, at), _right(line, end)
+        near_chinese = _chinese(left) or _chinese(right)
+        replacement, rule = "", ""
+        if mark in _SIMPLE:
+            numeric = left.isdigit() and right.isdigit()
+            if near_chinese and not numeric:
+                replacement, rule = _SIMPLE[mark], "full-width"
+        elif mark in "()":
+            paired = brackets.get(at)
+            if paired or (paired is None and near_chinese):
+                replacement, rule = ("（" if mark == "(" else "）"), "full-width-bracket"
+        elif mark == '"':
+            if quotes % 2 == 0:
+                replacement, rule = ("“" if quote_open else "”"), "full-width-quote"
+            quote_open = not quote_open
+        elif mark == ".":
+            if (is_han(left) or left in _CLOSING) and not right.isalnum():
+                replacement, rule = "。", "full-width"
+        elif mark[0] in ".。…":
+            if near_chinese:
+                replacement, rule = "……", "ellipsis"
+        elif mark[0] == "-":
+            if _chinese(left) and _chinese(right):
+                replacement, rule = "——", "dash"
+        else:
+            replacement, rule = mark.translate(_FULL_WIDTH_ALNUM), "half-width-alnum"
+        if rule:
+            edits.append(Edit(offset + at, offset + end, replacement, ChangeKind.PUNCTUATION, rule))
+    return edits
+
+
+def punctuation_edits(text: str) -> list[Edit]:
+    """Full-width punctuation in Chinese text; half-width digits and Latin letters."""
+    edits: list[Edit] = []
+    offset = 0
+    for line in text.split("\n"):
+        edits.extend(_line_marks(line, offset))
+        offset += len(line) + 1
+    return edits
+
+
+def _space_needed(left: str, right: str) -> bool:
+    """Whether the single space between `left` and `right` belongs in the clean text."""
+    if not left or not right:
+        return False
+    if is_han(left) and is_han(right):
+        return True  # a spaced byline (纸 鸢) or the two halves of a plan's title
+    return not (is_cjk(left) or is_cjk(right))
+
+
+def newline_edits(text: str) -> list[Edit]:
+    """Unix newlines and no zero-width characters, before any other rule looks at lines."""
+    edits = [
+        Edit(found.start(), found.end(), "\n", ChangeKind.WHITESPACE, "newline")
+        for found in _NEWLINES.finditer(text)
+    ]
+    edits.extend(
+        Edit(found.start(), found.end(), "", ChangeKind.WHITESPACE, "zero-width")
+        for found in _ZERO_WIDTH.finditer(text)
+    )
+    return sorted(edits, key=lambda edit: edit.start)
+
+
+def whitespace_edits(text: str) -> list[Edit]:
+    """Single spaces only where they belong; no blanks at the ends of lines.
+
+    Runs after the annotations are gone, so the space in ``行動(dòng) 加快`` is seen
+    between two Han characters and kept.
+    """
+    edits: list[Edit] = []
+
+    def add(start: int, end: int, replacement: str, rule: str) -> None:
+        edits.append(Edit(start, end, replacement, ChangeKind.WHITESPACE, rule))
+
+    for found in _BLANKS.finditer(text):
+        start, end = found.start(), found.end()
+        left = text[start - 1] if start > 0 else "\n"
+        right = text[end] if end < len(text) else "\n"
+        if left in "\r\n" or right in "\r\n":
+            add(start, end, "", "line-edge")
+        elif _space_needed(left, right):
+            if found.group() != " ":
+                add(start, end, " ", "single-space")
+        else:
+            add(start, end, "", "cjk-space")
+    return edits
+
+
+def lines_edits(text: str) -> list[Edit]:
+    """Collapse blank-line runs to one and trim the text to end with exactly one newline."""
+    edits: list[Edit] = []
+    lead = len(text) - len(text.lstrip("\n"))
+    if lead:
+        edits.append(Edit(0, lead, "", ChangeKind.WHITESPACE, "text-edge"))
+    body_end = len(text.rstrip("\n"))
+    for found in _EXTRA_LINES.finditer(text, lead, body_end):
+        edits.append(Edit(found.start(), found.end(), "\n\n", ChangeKind.WHITESPACE, "blank-lines"))
+    if body_end > lead and text[body_end:] != "\n":
+        edits.append(Edit(body_end, len(text), "\n", ChangeKind.WHITESPACE, "text-edge"))
+    return edits
