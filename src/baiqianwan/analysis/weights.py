@@ -29,8 +29,8 @@ from baiqianwan.analysis.normalize import Affine, column_affine
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Saaty's random consistency index RI for n = 1..15 (Saaty 1980, table 1.7; n ≥ 11 from
-#: Saaty 1990's extended simulation).
+#: Saaty's random consistency index RI for n = 1..15 (Saaty 1980 for n ≤ 10; n = 11..15 as
+#: commonly reproduced from his extended table).
 SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 
 
@@ -248,7 +248,8 @@ def cv_weights(
 
     References
     ----------
-    Zhang, Y. et al. 变异系数法, e.g. 俞立平 (2009) 科研评价中的变异系数法. 图书情报工作 53(4).
+    The 变异系数法 of Chinese evaluation practice; the same ratio as Williamson's (1965)
+    unweighted index, see :func:`~baiqianwan.analysis.cv`.
     """
     choice(basis, ("raw", "minmax"), name="basis")
     matrix, _ = handle_missing(as_matrix(X), missing=missing, units=units, indicators=indicators)
@@ -396,8 +397,9 @@ def ahp_weights(
 
     References
     ----------
-    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill (RI: table 1.7).
-    Saaty, T. L. (1990). How to make a decision: the AHP. *EJOR* 48, 9-26.
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
+    Saaty, T. L. (2008). Decision making with the analytic hierarchy process. *Int. J.
+    Services Sciences* 1(1), 83-98 (the drinks example used in the tests).
     """
     choice(method, ("eigenvector", "geometric_mean", "arithmetic_mean"), name="method")
     a = as_float_array(pairwise, name="pairwise", min_ndim=2)
