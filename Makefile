@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: demo test setup assets messages migrate lint types pytest bench browser clean
+.PHONY: demo test setup assets messages messages-update migrate lint types pytest bench browser clean
 
 demo: export BQW_MODE := demo
 demo: setup
@@ -45,6 +45,12 @@ messages: $(MESSAGES)
 %.mo: %.po
 	@command -v msgfmt >/dev/null || { echo "msgfmt is needed: apt-get install -y gettext"; exit 1; }
 	msgfmt --check-format -o $@ $<
+
+# After wrapping new strings: refresh the catalogue, then translate the new entries.
+messages-update: $(VENV)/.installed
+	cd src/baiqianwan && BQW_MODE=dev ../../$(BQW) makemessages -l zh_Hans --no-location \
+	  --ignore 'analysis/*' --ignore 'textclean/*' --ignore 'cli/*' --ignore 'static/*' \
+	  --ignore 'intake/draft.py' --ignore 'intake/ledger.py'
 
 migrate: $(VENV)/.installed
 	$(BQW) migrate --no-input -v 0

@@ -19,7 +19,7 @@ def unit_out(unit: Unit) -> dict[str, Any]:
         "name": unit.name,
         "level": unit.level,
         "kind": unit.kind,
-        "parent_code": unit.parent.code if unit.parent_id else None,
+        "parent_code": unit.parent.code if unit.parent else None,
         "urban_rural_class": unit.urban_rural_class,
         "edition": unit.edition,
         "valid_from": unit.valid_from,

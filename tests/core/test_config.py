@@ -1,0 +1,66 @@
+from pathlib import Path
+
+import pytest
+
+from baiqianwan.config import ConfigError, config_from_env
+
+
+def test_production_needs_a_secret_key(tmp_path: Path):
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        config_from_env({"ALLOWED_HOSTS": "bqw.example"}, base_dir=tmp_path)
+
+
+def test_production_needs_allowed_hosts(tmp_path: Path):
+    with pytest.raises(ConfigError, match="ALLOWED_HOSTS"):
+        config_from_env({"SECRET_KEY": "x" * 40}, base_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"BQW_MODE": "staging"}, "BQW_MODE='staging'"),
+        ({"BQW_MODE": "dev", "DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"BQW_MODE": "dev", "DATABASE_URL": "mysql://x/y"}, "scheme 'mysql'"),
+        ({"BQW_MODE": "dev", "SESSION_IDLE_MINUTES": "0"}, "SESSION_IDLE_MINUTES=0"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "a"}, "shorter than 32"),
+    ],
+)
+def test_wrong_values_name_the_variable(tmp_path: Path, env, message):
+    with pytest.raises(ConfigError, match=message):
+        config_from_env(env, base_dir=tmp_path)
+
+
+def test_dev_mode_generates_and_keeps_a_key(tmp_path: Path):
+    first = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path)
+    second = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path)
+    assert first.secret_key == second.secret_key and len(first.secret_key) > 40
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.database_url.startswith("sqlite:///") and first.debug is False
+    assert "127.0.0.1" in first.allowed_hosts
+
+
+def test_settings_refuse_to_start_without_a_key(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("BQW_MODE", "SECRET_KEY")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import baiqianwan.settings"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Baiqianwan cannot start: SECRET_KEY is not set" in result.stderr
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(settings):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite only")
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert "foreign_keys=ON" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["timeout"] >= 5

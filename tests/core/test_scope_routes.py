@@ -1,0 +1,148 @@
+"""Every URL pattern is checked for scope, so a new route cannot skip it.
+
+Each route is requested as a 怀集县 operator with 德庆县's codes filled in (and as an anonymous
+visitor). Anything under 德庆县 must answer 403 or 404, and no answer may contain 德庆's units.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from python_calamine import CalamineWorkbook
+
+from baiqianwan.units.models import Unit
+from tests.factories import DEQING
+
+# Routes anyone may open: signing in and out, and the language switch.
+PUBLIC = {"accounts:login", "accounts:logout", "set_language"}
+# Routes that are not about units (no unit in their address) and need only a signed-in user.
+UNIT_FREE = {
+    "home",
+    "units:browse",
+    "units:search",
+    "units:search_export",
+    "audit:events",
+    "audit:export",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:units_list",
+    "api:api-root",
+}
+
+
+def all_patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from all_patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def fill(route: str, code: str) -> str:
+    path = re.sub(r"<(?:\w+:)?code>", code, route)
+    path = path.lstrip("^").rstrip("$").replace("\\", "")
+    assert "<" not in path and "(?P" not in path, (
+        f"route {route!r} has a parameter this test does not know; add it to fill()"
+    )
+    return "/" + path
+
+
+DEQING_CODE = re.compile(r"441226\d{6}")
+
+
+def deqing_town_names() -> list[str]:
+    return list(
+        Unit.objects.current().within("441226").filter(level="town").values_list("name", flat=True)
+    )
+
+
+def response_text(response) -> str:
+    """The text a user would see: a workbook's cells, or the page."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        return "\n".join(
+            str(cell)
+            for name in book.sheet_names
+            for row in book.get_sheet_by_name(name).to_python()
+            for cell in row
+        )
+    return response.content.decode()
+
+
+def deqing_units() -> list[str]:
+    return [
+        *list(Unit.objects.current().within("441226").values_list("code", flat=True)[:3]),
+        DEQING,
+    ]
+
+
+@pytest.mark.django_db
+def test_every_route_is_known_to_this_test():
+    names = {name for name, _ in all_patterns()}
+    unknown = {n for n in names if n and n not in PUBLIC | UNIT_FREE} - {
+        n for n, route in all_patterns() if "code>" in route
+    }
+    assert not unknown, f"new routes must be added to this test's lists: {sorted(unknown)}"
+
+
+@pytest.mark.django_db
+def test_every_unit_route_refuses_another_county(client, huaiji_operator):
+    client.force_login(huaiji_operator)
+    checked = 0
+    for name, route in all_patterns():
+        if "code>" not in route:
+            continue
+        for code in deqing_units():
+            response = client.get(fill(route, code))
+            assert response.status_code in (403, 404), (name, code, response.status_code)
+            assert "德庆" not in response.content.decode(), (name, code)
+            checked += 1
+    assert checked >= 8
+
+
+@pytest.mark.django_db
+def test_unit_free_routes_never_show_another_county(client, huaiji_operator):
+    client.force_login(huaiji_operator)
+    for name, route in all_patterns():
+        if name not in UNIT_FREE:
+            continue
+        for query in ("", "?q=德庆", "?q=441226", f"?parent={DEQING}", "?level=town"):
+            response = client.get(fill(route, "") + query, follow=True)
+            assert response.status_code in (200, 400, 403, 404), (name, query)
+            if response.status_code == 200:
+                # The page may echo what was asked (search box, language form); not a leak.
+                body = response_text(response).replace(query.partition("=")[2], "")
+                leaked = DEQING_CODE.search(body) or any(n in body for n in deqing_town_names())
+                assert not leaked, (name, query)
+
+
+@pytest.mark.django_db
+def test_every_route_but_the_public_ones_needs_a_signed_in_user(client):
+    for name, route in all_patterns():
+        if name in PUBLIC:
+            continue
+        path = fill(route, DEQING)
+        response = client.get(path)
+        if path.startswith("/api/") and name not in ("api:openapi-view", "api:openapi-json"):
+            expected = (401, 404) if name == "api:api-root" else (401,)
+            assert response.status_code in expected, (name, response.status_code)
+            assert response["Content-Type"] == "application/problem+json"
+        else:
+            assert response.status_code == 302, (name, response.status_code)
+            assert response["Location"].startswith("/accounts/login/"), name
+
+
+@pytest.mark.django_db
+def test_the_huaiji_operator_sees_huaiji(client, huaiji_operator):
+    client.force_login(huaiji_operator)
+    page = client.get("/units/441224000000/")
+    assert page.status_code == 200
+    assert "怀集县" in page.content.decode()
+    assert client.get("/units/441224102000/").status_code == 200  # a town of 怀集
+    assert client.get("/units/441200000000/").status_code == 404  # the city above
