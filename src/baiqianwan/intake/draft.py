@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from baiqianwan.textclean.report import Span
 
@@ -646,3 +647,10 @@ def draft_plan(
         levers=tuple(item for item in every if item.kind is ItemKind.LEVER),
         items=items,
     )
+
+
+def draft_data(*, draft: PlanDraft) -> dict[str, Any]:
+    """The draft as JSON-ready data: every field of the tree, without the text itself."""
+    data = asdict(draft)
+    del data["text"]
+    return data
