@@ -36,10 +36,15 @@ METHODS = ("minmax", "vector", "proportion", "zscore")
 
 @dataclass(frozen=True, eq=False)
 class Affine:
-    """Per-column map ``y = (x - center)·scale + offset``; arrays of shape (..., 1, indicators)."""
+    """Per-column map ``y = (x - center)/divisor + offset``; arrays of shape (..., 1, indicators).
+
+    Dividing (rather than multiplying by a reciprocal) maps the column extremes exactly onto
+    the ends of the range, so the best unit has a deviation of exactly 0. A degenerate column
+    has an infinite divisor and gets the offset.
+    """
 
     center: NDArray[np.float64]
-    scale: NDArray[np.float64]
+    divisor: NDArray[np.float64]
     offset: NDArray[np.float64]
     degenerate: NDArray[np.bool_]
 
@@ -47,7 +52,7 @@ class Affine:
         """Normalise `block` (a new array); `period` picks one period of a 3-D map."""
         pick = (lambda a: a) if period is None else (lambda a: a.reshape(-1, a.shape[-1])[period])
         out = block - pick(self.center)
-        out *= pick(self.scale)
+        out /= pick(self.divisor)
         out += pick(self.offset)
         return out
 
@@ -55,14 +60,14 @@ class Affine:
         """The composition ``other(self(x))`` as one affine map."""
         return Affine(
             center=self.center,
-            scale=self.scale * other.scale,
-            offset=(self.offset - other.center) * other.scale + other.offset,
+            divisor=self.divisor * other.divisor,
+            offset=(self.offset - other.center) / other.divisor + other.offset,
             degenerate=self.degenerate | other.degenerate,
         )
 
     def at(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
         """The map applied to per-column values of shape (..., 1, indicators)."""
-        return (values - self.center) * self.scale + self.offset
+        return (values - self.center) / self.divisor + self.offset
 
     @staticmethod
     def identity(shape: tuple[int, ...]) -> Affine:
@@ -70,7 +75,7 @@ class Affine:
         stats = (*shape[:-2], 1, shape[-1])
         return Affine(
             center=np.zeros(stats),
-            scale=np.ones(stats),
+            divisor=np.ones(stats),
             offset=np.zeros(stats),
             degenerate=np.zeros(stats, dtype=bool),
         )
@@ -152,7 +157,9 @@ def column_affine(
         safe = np.where(degenerate, 1.0, span)
         # Eq. (1)-(2): benefit (x - min)/(max - min), cost (max - x)/(max - min), onto [a, b].
         center = np.where(benefit, lo, hi)
-        scale = np.where(degenerate, 0.0, np.where(benefit, 1.0, -1.0) * (b - a) / safe)
+        divisor = np.where(degenerate, np.inf, np.where(benefit, safe, -safe))
+        if b - a != 1.0:
+            divisor = divisor / (b - a)
         offset = np.where(degenerate, b, a) + shift + zero
     elif method == "vector":
         norm = np.sqrt(colsum(True))
@@ -160,14 +167,14 @@ def column_affine(
         safe = np.where(degenerate, 1.0, norm)
         # Eq. (3): benefit x/√Σx², cost 1 - x/√Σx²; an all-zero column gets 1/√n.
         center = zero
-        scale = np.where(degenerate, 0.0, np.where(benefit, 1.0, -1.0) / safe)
+        divisor = np.where(degenerate, np.inf, np.where(benefit, safe, -safe))
         offset = np.where(degenerate, 1 / np.sqrt(n), np.where(benefit, 0.0, 1.0)) + zero
     elif method == "proportion":
         total = colsum(False)
         degenerate = total == 0
         # Eq. (4): x/Σx; an all-zero column gets 1/n.
         center = zero
-        scale = np.where(degenerate, 0.0, 1.0 / np.where(degenerate, 1.0, total))
+        divisor = np.where(degenerate, np.inf, total)
         offset = np.where(degenerate, 1.0 / n, 0.0)
     elif method == "zscore":
         mean = matrix.mean(axis=-2, keepdims=True)
@@ -175,15 +182,13 @@ def column_affine(
         degenerate = std <= 1e-12 * np.maximum(np.abs(mean), 1.0)
         # Eq. (5): benefit (x - μ)/σ, cost (μ - x)/σ; a constant column gets 0.
         center = mean
-        scale = np.where(
-            degenerate, 0.0, np.where(benefit, 1.0, -1.0) / np.where(degenerate, 1, std)
-        )
+        divisor = np.where(degenerate, np.inf, np.where(benefit, std, -std))
         offset = zero
     elif method == "none":
         return pre if pre is not None else Affine.identity(matrix.shape)
     else:
         raise AnalysisInputError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
-    result = Affine(center=center, scale=scale, offset=offset, degenerate=degenerate)
+    result = Affine(center=center, divisor=divisor, offset=offset, degenerate=degenerate)
     return result if pre is None else pre.then(result)
 
 

@@ -160,7 +160,7 @@ def topsis(
         identity = Affine.identity(matrix.shape)
         pre = Affine(  # cost columns become max - x
             center=np.where(benefit, 0.0, hi),
-            scale=np.where(benefit, identity.scale, -identity.scale),
+            divisor=np.where(benefit, identity.divisor, -identity.divisor),
             offset=identity.offset,
             degenerate=identity.degenerate,
         )

@@ -153,10 +153,11 @@ def entropy_weights(
     else:
         identity = Affine.identity(matrix.shape)
         affine = Affine(
-            identity.center, identity.scale, identity.offset + added, identity.degenerate
+            identity.center, identity.divisor, identity.offset + added, identity.degenerate
         )
     if intermediates:
         y = affine.apply(matrix)
+        constant = y.max(axis=-2) == y.min(axis=-2)
         total = y.sum(axis=-2, keepdims=True)
         degenerate = total == 0
         p = np.where(degenerate, 1.0 / n, y / np.where(degenerate, 1.0, total))  # Eq. (6)
@@ -165,8 +166,14 @@ def entropy_weights(
         proportions: NDArray[np.float64] | None = p
     else:
         entropy = _entropy_blocked(matrix, affine, n).reshape(*matrix.shape[:-2], m)
+        if basis == "minmax":
+            constant = affine.degenerate[..., 0, :]
+        else:
+            lo, hi = _blocks.column_min_max(_blocks.as_3d(matrix))
+            constant = (lo == hi).reshape(entropy.shape)
         proportions = None
-    entropy = np.clip(entropy, 0.0, 1.0)
+    # A constant column has e = 1 exactly (Eq. 7 gives 1 - ε by rounding).
+    entropy = np.where(constant, 1.0, np.clip(entropy, 0.0, 1.0))
     diversity = 1.0 - entropy
     total_d = diversity.sum(axis=-1, keepdims=True)
     if (total_d <= 0).any():

@@ -1,0 +1,125 @@
+"""Theil, Gini, CV and ratios."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from baiqianwan import analysis as an
+from tests.analysis.conftest import load_reference
+
+# pysal/inequality tests/test_theil.py, Mexico per-capita GDP 1940-2000 (assert_almost_equal,
+# 7 decimals, so atol 1.5e-7).
+PYSAL_THEIL = [0.20894344, 0.15222451, 0.10472941, 0.10194725, 0.09560113, 0.10511256, 0.10660832]
+PYSAL_BETWEEN = [0.0345889, 0.02816853, 0.05260921, 0.05931219, 0.03205257, 0.02963731, 0.03635872]
+
+
+def test_theil_by_hand() -> None:
+    y = np.array([1.0, 1.0, 2.0, 4.0])
+    mu = y.mean()
+    expected_t = np.mean(y / mu * np.log(y / mu))
+    expected_l = np.mean(np.log(mu / y))
+    assert an.theil(y).total == pytest.approx(expected_t)
+    assert an.theil(y, index="L").total == pytest.approx(expected_l)
+    assert an.theil(np.full(5, 3.0)).total == pytest.approx(0.0, abs=1e-15)
+
+
+def test_theil_pysal_published() -> None:
+    data = load_reference("mexico_state_gdp_per_capita_1940_2000_regions.json")
+    y = np.array(data["y"]).T  # (periods, states)
+    result = an.theil(y, groups=data["groups"])
+    np.testing.assert_allclose(result.total, PYSAL_THEIL, atol=1.5e-7)
+    np.testing.assert_allclose(result.between, PYSAL_BETWEEN, atol=1.5e-7)
+    np.testing.assert_allclose(result.between + result.within, result.total, atol=1e-14)
+
+
+def test_gini_pysal_published() -> None:
+    """pysal/inequality tests/test_gini.py: Mexico 1940, G = 0.35372371173452849."""
+    data = load_reference("mexico_state_gdp_per_capita_1940_2000_gini.json")
+    y = np.array(data["y"])[:, 0]
+    assert an.gini(y).gini == pytest.approx(0.35372371173452849, abs=1e-12)
+
+
+def test_weighted_decomposition_adds_up() -> None:
+    rng = np.random.default_rng(4)
+    y = rng.lognormal(size=(3, 200))
+    population = rng.integers(100, 5000, size=200)
+    groups = rng.integers(0, 7, size=200)
+    for index in ("T", "L"):
+        result = an.theil(y, population=population, groups=groups, index=index)  # type: ignore[arg-type]
+        np.testing.assert_allclose(result.between + result.within, result.total, atol=1e-13)
+        np.testing.assert_allclose(
+            result.contribution.sum(axis=-1) + result.between_contribution, 1.0
+        )
+        np.testing.assert_allclose(result.population_share.sum(axis=-1), 1.0)
+
+
+def test_population_weighting_equals_replication() -> None:
+    # A unit with population 3 counts as three units with the same per-capita value.
+    y = np.array([1.0, 2.0, 5.0])
+    weighted = an.theil(y, population=[3, 1, 2])
+    replicated = an.theil(np.array([1.0, 1.0, 1.0, 2.0, 5.0, 5.0]))
+    assert weighted.total == pytest.approx(replicated.total)
+    assert an.gini(y, weights=[3, 1, 2]).gini == pytest.approx(an.gini([1, 1, 1, 2, 5, 5]).gini)
+
+
+def test_theil_errors_and_zeros() -> None:
+    assert an.theil([0.0, 1.0, 2.0]).total > 0  # 0 ln 0 = 0
+    with pytest.raises(an.AnalysisInputError, match="Theil L is infinite"):
+        an.theil([0.0, 1.0], index="L")
+    with pytest.raises(an.AnalysisInputError, match="non-negative"):
+        an.theil([-1.0, 1.0])
+    with pytest.raises(an.AnalysisInputError, match="every value is 0"):
+        an.theil([0.0, 0.0])
+    with pytest.raises(an.AnalysisInputError, match="one label per unit"):
+        an.theil([1.0, 2.0], groups=[1])
+    with pytest.raises(an.AnalysisInputError, match="positive"):
+        an.theil([1.0, 2.0], population=[0, 1])
+    frame = an.theil([[1.0, 2.0, 3.0], [2.0, 2.0, 5.0]], groups=["a", "a", "b"]).to_frame()
+    assert set(frame.index.get_level_values("group")) == {"a", "b", "between", "total"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.1, 1e4), min_size=2, max_size=25), st.data())
+def test_gini_and_theil_against_definitions(y: list[float], data: st.DataObject) -> None:
+    n = len(y)
+    mu = sum(y) / n
+    pairwise = sum(abs(a - b) for a in y for b in y) / (2 * n * n * mu)
+    assert an.gini(y).gini == pytest.approx(pairwise, abs=1e-10)
+    assert an.gini(y, correction=True).gini == pytest.approx(pairwise * n / (n - 1), abs=1e-10)
+    theil_t = sum((v / mu) * math.log(v / mu) for v in y) / n
+    assert an.theil(y).total == pytest.approx(theil_t, abs=1e-10)
+    groups = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    split = an.theil(y, groups=groups)
+    assert split.between + split.within == pytest.approx(split.total, abs=1e-12)
+    assert split.between >= -1e-15 and split.within >= -1e-15
+
+
+def test_cv_and_ratios() -> None:
+    y = np.array([2.0, 4.0, 6.0])
+    result = an.cv(y)
+    assert result.cv == pytest.approx(y.std() / 4)
+    assert an.cv(y, ddof=1).cv == pytest.approx(2 / 4)
+    weighted = an.cv(y, weights=[1, 1, 2])
+    mu = (2 + 4 + 12) / 4
+    assert weighted.mean == pytest.approx(mu)
+    assert weighted.cv == pytest.approx(
+        math.sqrt(((2 - mu) ** 2 + (4 - mu) ** 2 + 2 * (6 - mu) ** 2) / 4) / mu
+    )
+    assert result.max_min_ratio == pytest.approx(3.0)
+    assert an.max_min_ratio([0.0, 2.0]) == math.inf
+    np.testing.assert_allclose(an.urban_rural_ratio([50000, 60000], [20000, 30000]), [2.5, 2.0])
+    with pytest.raises(an.AnalysisInputError, match="mean is 0"):
+        an.cv([0.0, 0.0])
+    with pytest.raises(an.AnalysisInputError, match="rural income"):
+        an.urban_rural_ratio([1.0], [0.0])
+    assert list(an.cv([[1.0, 2.0], [2.0, 5.0]]).to_frame().columns) == [
+        "cv",
+        "mean",
+        "std",
+        "max_min_ratio",
+    ]

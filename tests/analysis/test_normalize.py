@@ -1,0 +1,117 @@
+"""Normalisation: hand-computed, invariants, errors, random inputs against loops."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from baiqianwan import analysis as an
+
+X = np.array([[1.0, 10.0], [2.0, 30.0], [4.0, 20.0]])
+
+
+def test_minmax_by_hand() -> None:
+    result = an.normalize(X, directions=["正向", "逆向"])
+    expected = np.array([[0.0, 1.0], [1 / 3, 0.0], [1.0, 0.5]])
+    np.testing.assert_allclose(result.values, expected, atol=1e-15)
+    assert not result.degenerate.any()
+
+
+def test_minmax_range_and_shift() -> None:
+    onto = an.normalize(X, directions=["+", "-"], feature_range=(0.002, 0.998))
+    np.testing.assert_allclose(onto.values[:, 0], [0.002, 0.002 + 0.996 / 3, 0.998])
+    shifted = an.normalize(X, directions=["benefit", "cost"], shift=0.01)
+    np.testing.assert_allclose(shifted.values[:, 1], [1.01, 0.01, 0.51])
+
+
+def test_vector_proportion_zscore_by_hand() -> None:
+    vector = an.normalize(X, method="vector", directions=[1, -1]).values
+    norm0, norm1 = math.sqrt(21), math.sqrt(1400)
+    np.testing.assert_allclose(vector[:, 0], [1 / norm0, 2 / norm0, 4 / norm0])
+    np.testing.assert_allclose(vector[:, 1], [1 - 10 / norm1, 1 - 30 / norm1, 1 - 20 / norm1])
+    prop = an.normalize(X, method="proportion", directions=["+", "-"]).values
+    np.testing.assert_allclose(prop[:, 0], [1 / 7, 2 / 7, 4 / 7])
+    inverse = np.array([1 / 10, 1 / 30, 1 / 20])
+    np.testing.assert_allclose(prop[:, 1], inverse / inverse.sum())
+    z = an.normalize(X, method="zscore").values
+    np.testing.assert_allclose(z.mean(axis=0), 0, atol=1e-15)
+    np.testing.assert_allclose(z.std(axis=0), 1)
+
+
+def test_constant_column_is_filled_and_reported() -> None:
+    data = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]])
+    result = an.normalize(data, feature_range=(0.1, 0.9))
+    np.testing.assert_array_equal(result.values[:, 1], [0.9, 0.9, 0.9])
+    assert result.degenerate.tolist() == [False, True]
+    assert not np.isnan(result.values).any()
+    with pytest.raises(an.AnalysisInputError, match="indicator 'b' is constant"):
+        an.normalize(data, degenerate="raise", indicators=["a", "b"])
+
+
+def test_periods_are_independent() -> None:
+    panel = np.stack([X, X * 3 + 1])
+    result = an.normalize(panel, directions=["+", "-"])
+    np.testing.assert_allclose(result.values[0], result.values[1])
+
+
+def test_missing_values() -> None:
+    data = X.copy()
+    data[1, 1] = np.nan
+    with pytest.raises(an.AnalysisInputError, match="unit 'B', indicator 'y'"):
+        an.normalize(data, units=["A", "B", "C"], indicators=["x", "y"])
+    dropped = an.normalize(data, missing="drop")
+    assert dropped.values.shape == (2, 2)
+    assert dropped.kept_units.tolist() == [True, False, True]
+    imputed = an.normalize(data, missing="mean")
+    np.testing.assert_allclose(imputed.values[:, 1], [0.0, 0.5, 1.0])
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(an.AnalysisInputError, match="direction"):
+        an.normalize(X, directions=["+", "sideways"])
+    with pytest.raises(an.AnalysisInputError, match="2 indicators"):
+        an.normalize(X, directions=["+"])
+    with pytest.raises(an.AnalysisInputError, match="method"):
+        an.normalize(X, method="rank")  # type: ignore[arg-type]
+    with pytest.raises(an.AnalysisInputError, match="non-negative"):
+        an.normalize(-X, method="proportion")
+    with pytest.raises(an.AnalysisInputError, match="a < b"):
+        an.normalize(X, feature_range=(1.0, 0.0))
+
+
+def test_to_frame() -> None:
+    frame = an.normalize(X).to_frame(units=["A", "B", "C"], indicators=["x", "y"])
+    assert frame.loc["C", "x"] == 1.0
+
+
+matrices = arrays(
+    np.float64,
+    st.tuples(st.integers(2, 12), st.integers(1, 6)),
+    elements=st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrices, st.data())
+def test_minmax_against_loops(matrix: np.ndarray, data: st.DataObject) -> None:
+    directions = data.draw(
+        st.lists(st.sampled_from(["+", "-"]), min_size=matrix.shape[1], max_size=matrix.shape[1])
+    )
+    values = an.normalize(matrix, directions=directions).values
+    for j in range(matrix.shape[1]):
+        column = [float(v) for v in matrix[:, j]]
+        lo, hi = min(column), max(column)
+        for i, x in enumerate(column):
+            if hi == lo:
+                expected = 1.0
+            elif directions[j] == "+":
+                expected = (x - lo) / (hi - lo)
+            else:
+                expected = (hi - x) / (hi - lo)
+            assert values[i, j] == pytest.approx(expected, abs=1e-9)
+    assert values.min() >= 0.0 and values.max() <= 1.0 + 1e-12
