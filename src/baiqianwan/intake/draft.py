@@ -452,7 +452,7 @@ def _tree_build(text: str) -> list[_Node]:
         if heading is not None:
             level, number = heading
             stop = _HEADING_END.search(line, len(number))
-            head_end = stop.start() if stop else len(line)
+            head_end = min(stop.start() if stop else len(line), content_end - line_start)
             node = _Node(
                 ItemKind.SECTION,
                 number,

@@ -1,0 +1,191 @@
+"""``bqw intake FILE``: clean a scraped policy text and draft its plan and task ledger.
+
+Works on files alone, before Django is set up; it must never import Django.
+
+Exit status: 0 on success, 2 for input that cannot be taken in or wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from baiqianwan.intake.draft import DraftItem, PlanDraft, draft_data, draft_plan
+from baiqianwan.intake.ledger import ledger_data, ledger_markdown, ledger_xlsx
+from baiqianwan.textclean import CleanResult, IntakeInputError, clean_text
+from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
+
+INTAKE_SCHEMA = "baiqianwan.intake/1"
+EXIT_INPUT = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bqw intake",
+        description="Clean a scraped policy text (.txt, .docx, .html, or - for standard "
+        "input) and draft its plan and task ledger.",
+    )
+    parser.add_argument("file", help="the file to take in, or - to read standard input")
+    parser.add_argument("--clean-only", action="store_true", help="print the clean text and stop")
+    parser.add_argument(
+        "--format",
+        choices=("md", "json", "xlsx"),
+        default="md",
+        help="md (default): text and tables; json: everything; xlsx: the task ledger",
+    )
+    parser.add_argument("--out", type=Path, help="write here instead of standard output")
+    parser.add_argument(
+        "--units",
+        type=Path,
+        help="unit register to match place names: one unit a line, 'code,name' or a name",
+    )
+    return parser
+
+
+def _units_read(path: Path) -> dict[str, str]:
+    units: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = [part.strip() for part in line.replace("\t", ",").split(",") if part.strip()]
+        if len(parts) >= 2 and parts[0].isdigit():
+            units[parts[1]] = parts[0]
+        elif parts:
+            units[parts[-1]] = ""
+    return units
+
+
+def _source_read(name: str) -> DecodedText:
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    else:
+        with open(name, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    return document_read(data=data, name=name)
+
+
+def _report_md(result: CleanResult) -> list[str]:
+    counts = result.counts
+    lines = [
+        "## 清洗报告",
+        "",
+        f"- 删除拼音注音：{counts.annotations_removed} 处",
+        f"- 繁体转简体：{counts.characters_converted} 字",
+        f"- 删除网页附属内容：{counts.furniture_lines_removed} 行",
+        f"- 规范标点：{counts.punctuation_normalised} 处",
+        f"- 规范空白：{counts.whitespace_normalised} 处",
+        f"- 缺失字符：{counts.lost_characters} 处（正文中以 □ 标出）",
+    ]
+    for lost in result.lost:
+        reading = f"，残存读音 {lost.reading}" if lost.reading else ""
+        proposals = "、".join(f"{p.char}（{p.word}）" if p.word else p.char for p in lost.proposals)
+        proposal = f"；建议（待确认）：{proposals}" if proposals else ""
+        lines.append(f"  - 第 {lost.clean_position + 1} 字：…{lost.context}…{reading}{proposal}")
+    if result.suspects:
+        chars = "、".join(f"{s.char}（第 {s.clean_position + 1} 字）" for s in result.suspects)
+        lines.append(f"- 可疑字符（可能是乱码）：{chars}")
+    return lines
+
+
+def _outline(items: Sequence[DraftItem], depth: int = 0) -> list[str]:
+    lines = []
+    for item in items:
+        label = f"{item.number}{item.text}"
+        if item.role:
+            label = f"抓手：{item.text}（{item.role}）"
+        lines.append(f"{'  ' * depth}- {label}")
+        lines.extend(_outline(item.children, depth + 1))
+    return lines
+
+
+def _draft_md(draft: PlanDraft) -> list[str]:
+    lines = ["## 方案草稿", ""]
+    lines.append(f"- 印发单位：{draft.issuer.text if draft.issuer else '（未识别）'}")
+    lines.append(f"- 方案名称：《{draft.title.text}》" if draft.title else "- 方案名称：（未识别）")
+    for goal in draft.goals:
+        year = f"{goal.year}年" if goal.year else "年份未识别"
+        lines.append(
+            f"- 目标：{year}「{goal.text}」" + ("（按时间节点推定）" if goal.inferred else "")
+        )
+    for group in draft.groups:
+        members = f"：{'、'.join(group.members)}" if group.members else ""
+        lines.append(f"- 举措组：「{group.name}」{members}")
+    lines += ["", "### 结构", "", *_outline(draft.items)]
+    return lines
+
+
+def _json_document(decoded: DecodedText, name: str, result: CleanResult) -> dict[str, Any]:
+    return {
+        "schema": INTAKE_SCHEMA,
+        "source": {"name": name, "encoding": decoded.encoding, "kind": decoded.kind},
+        "clean": {
+            "text": result.text,
+            "counts": _as_data(result.counts),
+            "lost": [_as_data(lost) for lost in result.lost],
+            "suspects": [_as_data(suspect) for suspect in result.suspects],
+            "changes": [_as_data(change) for change in result.changes],
+        },
+    }
+
+
+def _as_data(record: Any) -> Any:
+    return asdict(record)
+
+
+def _emit(data: bytes, out: Path | None) -> None:
+    if out is not None:
+        out.write_bytes(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def main(argv: list[str]) -> int:
+    """Run ``bqw intake``; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.format == "xlsx" and (args.out is None or args.clean_only):
+        parser.error("--format xlsx writes a workbook: give --out FILE.xlsx, without --clean-only")
+    try:
+        decoded = _source_read(args.file)
+        result = clean_text(decoded.text)
+        units = _units_read(args.units) if args.units else None
+    except IntakeInputError as exc:
+        print(f"bqw intake: {args.file}: {exc.message}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        print(f"bqw intake: {exc.filename or args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(
+        f"bqw intake: read {args.file} as {decoded.kind}, encoding {decoded.encoding}",
+        file=sys.stderr,
+    )
+    if args.format == "json":
+        document = _json_document(decoded, args.file, result)
+        if not args.clean_only:
+            draft = draft_plan(result.text, unit_names=units)
+            document["draft"] = draft_data(draft=draft)
+            document["ledger"] = ledger_data(draft=draft)
+        _emit(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n", args.out)
+        return 0
+    if args.clean_only:
+        _emit(result.text.encode("utf-8"), args.out)
+        return 0
+    draft = draft_plan(result.text, unit_names=units)
+    if args.format == "xlsx":
+        assert args.out is not None
+        args.out.write_bytes(ledger_xlsx(draft=draft))
+        print(f"bqw intake: wrote the task ledger to {args.out}", file=sys.stderr)
+        return 0
+    lines = ["## 清洗后文本", "", result.text, *_report_md(result), "", *_draft_md(draft), ""]
+    text = (
+        "\n".join(lines)
+        + "\n"
+        + ledger_markdown(draft=draft).decode("utf-8").replace("# ", "## ", 1)
+    )
+    _emit(text.encode("utf-8"), args.out)
+    return 0
