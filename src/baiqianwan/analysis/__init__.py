@@ -25,6 +25,7 @@ from baiqianwan.analysis.inequality import (
 )
 from baiqianwan.analysis.normalize import NormalizeResult, normalize
 from baiqianwan.analysis.obstacle import ObstacleResult, obstacle_degree
+from baiqianwan.analysis.pipeline import EvaluationResult, evaluate
 from baiqianwan.analysis.targets import (
     MILESTONES,
     RankChangeResult,
@@ -61,6 +62,7 @@ __all__ = [
     "CriticResult",
     "DispersionResult",
     "EntropyResult",
+    "EvaluationResult",
     "GiniResult",
     "InconsistentJudgementError",
     "NormalizeResult",
@@ -79,6 +81,7 @@ __all__ = [
     "cv",
     "cv_weights",
     "entropy_weights",
+    "evaluate",
     "gini",
     "max_min_ratio",
     "normalize",

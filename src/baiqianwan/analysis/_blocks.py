@@ -8,6 +8,7 @@ so sums are deterministic for a given block size.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -19,6 +20,22 @@ T = TypeVar("T")
 
 #: Rows per block: 4,096 units x 40 indicators x 8 bytes = 1.3 MB, about one core's L2 cache.
 BLOCK_ROWS = 4096
+
+_local = threading.local()
+
+
+def scratch(name: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
+    """A reusable per-thread buffer of at least `shape` (uninitialised).
+
+    Reusing block-sized buffers avoids a fresh mmap and its page faults for every
+    temporary, which otherwise costs more than the arithmetic.
+    """
+    buffers: dict[str, NDArray[np.float64]] = _local.__dict__.setdefault("buffers", {})
+    size = int(np.prod(shape))
+    buffer = buffers.get(name)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[name] = np.empty(size)
+    return buffer[:size].reshape(shape)
 
 
 def as_3d(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -52,6 +69,21 @@ def map_blocks(
 Transform = Callable[[int, NDArray[np.float64]], NDArray[np.float64]] | None
 
 
+def _halving(
+    func: np.ufunc, values: NDArray[np.float64], work: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Reduce axis 0 by folding halves onto each other: contiguous SIMD work, no allocation."""
+    current = values
+    while current.shape[0] > 1:
+        half = current.shape[0] // 2
+        odd = current.shape[0] - 2 * half
+        func(current[:half], current[half : 2 * half], out=work[:half])
+        if odd:
+            func(work[0], current[-1], out=work[0])
+        current = work[:half]
+    return current[0].copy()
+
+
 def column_min_max(
     matrix3: NDArray[np.float64], *, transform: Transform = None, block_rows: int = BLOCK_ROWS
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -62,12 +94,12 @@ def column_min_max(
 
     def reduce(p: int, _rows: slice, block: NDArray[np.float64]) -> NDArray[np.float64]:
         values = block if transform is None else transform(p, block)
-        return np.stack([values.min(axis=0), values.max(axis=0)])
+        work = scratch("minmax", ((values.shape[0] + 1) // 2, values.shape[1]))
+        return np.stack([_halving(np.minimum, values, work), _halving(np.maximum, values, work)])
 
     parts = map_blocks(matrix3, reduce, block_rows=block_rows)
     stacked = np.array([np.stack(period) for period in parts])  # (P, blocks, 2, M)
     return stacked[:, :, 0].min(axis=1)[:, None, :], stacked[:, :, 1].max(axis=1)[:, None, :]
-
 
 def column_sums(
     matrix3: NDArray[np.float64],

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
 
 
+TINY = np.finfo(np.float64).tiny
+
+
 class InconsistentJudgementError(AnalysisInputError):
     """An AHP pairwise matrix whose consistency ratio is 0.1 or more."""
 
@@ -194,7 +197,8 @@ def _entropy_blocked(matrix: NDArray[np.float64], affine: Affine, n: int) -> NDA
 
     def sums(period: int, _rows: slice, block: NDArray[np.float64]) -> NDArray[np.float64]:
         y = affine.apply(block, period)
-        logs = np.log(y, out=np.zeros_like(y), where=y > 0)
+        # y·ln(max(y, tiny)) is exactly 0 at y = 0 (the limit 0·ln 0) and exact elsewhere.
+        logs = np.log(np.maximum(y, TINY))
         return np.stack([y.sum(axis=0), np.einsum("ij,ij->j", y, logs)])
 
     parts = _blocks.map_blocks(three, sums)
