@@ -1,0 +1,84 @@
+"""Browser tests: Playwright driving Debian's chromium against the live test server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# Flags for a root, headless, offline machine: no sandbox, and no calls to Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Playwright's sync API runs an event loop in this thread; the live server's database work
+# happens in its own thread, and the test's own ORM calls are made between browser steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test does it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []
+
+    def watch(request):  # type: ignore[no-untyped-def]
+        if not request.url.startswith(live_server.url) and not request.url.startswith("data:"):
+            outside.append(request.url)
+
+    page.on("request", watch)
+    yield page
+    context.close()
+    assert not outside, f"the page asked for something outside the site: {outside}"
+
+
+@pytest.fixture
+def zhaoqing(transactional_db):  # type: ignore[no-untyped-def]
+    """Transactional tests empty the database afterwards, so each loads the units it needs."""
+    from baiqianwan.units.models import Unit
+    from baiqianwan.units.services import units_load
+    from baiqianwan.units.sources import (
+        PACKAGE_EDITION,
+        PACKAGE_EDITION_DATE,
+        package_dir,
+        package_rows,
+    )
+    from tests.factories import NODE_MODULES
+
+    if not Unit.objects.filter(code="441200000000").exists():
+        units_load(
+            rows=package_rows(package_dir(NODE_MODULES), prefix="4412"),
+            edition=PACKAGE_EDITION,
+            valid_from=PACKAGE_EDITION_DATE,
+            source="tests",
+            scope_prefix="4412",
+        )
+
+
+def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
