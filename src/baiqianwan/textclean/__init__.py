@@ -12,6 +12,7 @@ The module knows nothing of Django; the CLI and the intake page both call `clean
 from __future__ import annotations
 
 from collections import Counter
+from gettext import gettext as _
 
 from baiqianwan.textclean._edits import Tracked
 from baiqianwan.textclean.chars import LOST_MARK, is_han
@@ -101,11 +102,24 @@ def clean_text(text: str, /, *, max_chars: int = MAX_TEXT_CHARS) -> CleanResult:
     edits, lost_marks = annotation_edits(doc.text)
     lost_original = [(doc.origin[at], mark, reading) for at, mark, reading in lost_marks]
     doc.apply(edits)
+    # 據(jù)(jù): removing one annotation can bring the next to a Han character.
+    while edits:
+        edits = annotation_edits(doc.text)[0]
+        doc.apply(edits)
     doc.apply(conversion_edits(doc.text))
     doc.apply(furniture_edits(doc.text))
-    doc.apply(punctuation_edits(doc.text))
+    # A converted mark changes its neighbours' context (据,, -> 据，,), so repeat to a fixpoint;
+    # each round only turns ASCII marks full-width, so it ends.
+    edits = punctuation_edits(doc.text)
+    while edits:
+        doc.apply(edits)
+        edits = punctuation_edits(doc.text)
     doc.apply(whitespace_edits(doc.text))
     doc.apply(lines_edits(doc.text))
+    if not doc.text:
+        raise IntakeInputError(
+            IntakeErrorCode.EMPTY, _("Nothing is left of the text once page furniture is removed.")
+        )
     changes = doc.changes()
     lost = _lost_report(doc, lost_original)
     suspects = _suspects_find(doc.text)

@@ -6,8 +6,11 @@ LOST_MARK = "□"  # the typesetter's mark for an illegible or missing character
 
 
 def is_han(ch: str) -> bool:
-    """Whether `ch` is a CJK unified ideograph (any extension) or a compatibility one."""
-    code = ord(ch)
+    """Whether `ch` is a CJK unified ideograph (any extension) or a compatibility one.
+
+    The empty string, which the rules pass for "no neighbour", is not.
+    """
+    code = ord(ch) if ch else 0
     return (
         0x4E00 <= code <= 0x9FFF
         or 0x3400 <= code <= 0x4DBF
@@ -23,7 +26,7 @@ _CJK_PUNCTUATION = frozenset("，。、；：？！（）《》〈〉【】「�
 
 def is_cjk(ch: str) -> bool:
     """Whether `ch` marks its surroundings as Chinese text (Han, CJK punctuation, □)."""
-    code = ord(ch)
+    code = ord(ch) if ch else 0
     return (
         is_han(ch)
         or ch in _CJK_PUNCTUATION

@@ -104,7 +104,9 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             text = ""
-        if text and not any(unicodedata.category(ch) in _NOT_TEXT for ch in text[:_SAMPLE]):
+        if text and not any(
+            ch == "\ufffd" or unicodedata.category(ch) in _NOT_TEXT for ch in text[:_SAMPLE]
+        ):
             return _text_checked(text, "utf-16", "text")
     if _looks_binary(data):
         raise IntakeInputError(

@@ -23,7 +23,8 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _LETTERS = "a-zü" + _TONED
 _TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
 
-_BRACKETED = re.compile(r"[(（]([^()（）\n]{1,48})[)）]")
+# Blanks before the bracket go with it: once they are gone, 據 (jù) would read 據(jù).
+_BRACKETED = re.compile(r"[ \t\u3000\u00a0]*[(（]([^()（）\n]{1,48})[)）]")
 # A lost mark, with the rest of its annotation if the opening bracket was lost as well.
 _LOST = re.compile(rf"[?？](?:([{_LETTERS}]{{1,6}}[1-5]?)[)）])?")
 _SYLLABLE_CHUNK = re.compile(rf"[{_LETTERS}v]+[1-5]?|[1-5]")
@@ -32,6 +33,7 @@ _SEPARATORS = re.compile(r"[\s']+")
 # A "?" after one of these ends a real question, so it is not read as a lost character.
 _QUESTION_ENDINGS = frozenset("吗呢么吧啊呀否谁何哪嗎麼")
 _CLAUSE_MARKS = frozenset(",，。、；;：:")
+_BLANK_CHARS = frozenset(" \t\u3000\u00a0")
 
 
 @lru_cache(maxsize=1)
@@ -115,13 +117,27 @@ def _annotates(text: str, start: int, syllables: tuple[str, ...], toned: bool) -
 
 def _lost_bare(text: str, at: int) -> bool:
     """Whether a ``?`` with no annotation at `at` stands for a lost character."""
-    after = text[at + 1] if at + 1 < len(text) else ""
-    before = text[at - 1] if at > 0 else ""
+    # Neighbours across blanks, as the spacing rules will remove those blanks.
+    right = at + 1
+    while right < len(text) and text[right] in _BLANK_CHARS:
+        right += 1
+    left = at - 1
+    while left >= 0 and text[left] in _BLANK_CHARS:
+        left -= 1
+    after = text[right] if right < len(text) else ""
+    before = text[left] if left >= 0 else ""
     if after in _CLAUSE_MARKS:
         return True  # a question mark never precedes another clause mark
     # Between two Han characters only the ASCII mark is suspect: scraped text that lost
     # characters as "?" is the text that also lost its full-width punctuation.
-    return text[at] == "?" and is_han(before) and is_han(after) and before not in _QUESTION_ENDINGS
+    return (
+        text[at] == "?"
+        and bool(before)
+        and bool(after)
+        and is_han(before)
+        and is_han(after)
+        and before not in _QUESTION_ENDINGS
+    )
 
 
 def annotation_edits(text: str) -> tuple[list[Edit], list[tuple[int, str, str]]]:

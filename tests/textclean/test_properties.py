@@ -1,0 +1,82 @@
+"""Invariants on generated damaged texts: idempotence and spans that stay in bounds."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from baiqianwan.textclean import IntakeErrorCode, IntakeInputError, clean_text, simplified
+
+# Pieces of the kind scraped texts are made of: characters in both scripts, annotations,
+# lost marks, ASCII and full-width punctuation, spaces, newlines, furniture.
+PIECES = st.sampled_from(
+    [
+        "據",
+        "报",
+        "發",
+        "展",
+        "縣",
+        "鎮",
+        "村",
+        "风",
+        "貌",
+        "日",
+        "报",
+        "(jù)",
+        "(fā)",
+        "(bào)",
+        "?",
+        "?bào)",
+        "？",
+        "□",
+        ",",
+        "，",
+        ".",
+        "。",
+        ":",
+        "!",
+        "(",
+        ")",
+        "（",
+        "）",
+        '"',
+        "…",
+        "...",
+        " ",
+        "  ",
+        "\u3000",
+        "\n",
+        "\n\n\n",
+        "\r\n",
+        "2025",
+        "年",
+        "GDP",
+        "a",
+        "１",
+        "已有0人發表了評論",
+        "分享到：微信",
+        "纸 鸢",
+        "（一）",
+        "1.",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=40).map("".join))
+def test_cleaning_is_idempotent_and_simplified(text: str) -> None:
+    try:
+        result = clean_text(text)
+    except IntakeInputError as refused:
+        # Blank input, or input that was nothing but page furniture.
+        assert refused.code is IntakeErrorCode.EMPTY
+        return
+    again = clean_text(result.text)
+    assert again.text == result.text
+    assert again.changes == ()
+    assert simplified(result.text) == result.text
+    for change in result.changes:
+        assert 0 <= change.original.start <= change.original.end <= len(text)
+        assert 0 <= change.clean.start <= change.clean.end <= len(result.text)
+    for lost in result.lost:
+        assert result.text[lost.clean_position] == "□"
