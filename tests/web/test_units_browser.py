@@ -33,6 +33,7 @@ def test_drill_down_and_switch_to_english(page, live_server, zhaoqing):  # type:
     assert re.search(r"村级\s+1,?558\b", counts)
     assert "下级单位" in page.content()
     assert "指挥部管理员" in page.inner_text("[data-testid=current-user]")
+    page.wait_for_selector("[data-testid=unit-map][data-ready=true]")
     shot(page, "02-zhaoqing")
 
     page.click("[data-testid=children] >> text=怀集县")
@@ -74,8 +75,9 @@ def test_search_live_as_you_type(page, live_server, zhaoqing):  # type: ignore[n
 
 
 def test_another_county_is_not_found(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
-    user_create(username="hj-op", role="county_operator", unit_code="441224000000",
-                password=PASSWORD)
+    user_create(
+        username="hj-op", role="county_operator", unit_code="441224000000", password=PASSWORD
+    )
     sign_in(page, live_server, "hj-op")
     page.wait_for_selector("[data-testid=unit-name]")
     assert page.inner_text("[data-testid=unit-name]") == "怀集县"

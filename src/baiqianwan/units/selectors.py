@@ -111,3 +111,13 @@ def unit_ancestors_visible(*, user: Any, unit: Unit) -> list[tuple[Unit, bool]]:
     """The parent chain, each with whether the user may open it (above the home unit: no)."""
     prefix = user_scope_prefix(user=user)
     return [(a, a.code.startswith(prefix)) for a in unit.ancestors()]
+
+
+def unit_children_village_counts(*, user: Any, unit: Unit) -> dict[str, int]:
+    """Current villages under each child, keyed by the child's code (for the map)."""
+    counts: dict[str, int] = {}
+    for child in unit_children(user=user, unit=unit):
+        counts[child.code] = (
+            Unit.objects.current().within(child.prefix).filter(level=Level.VILLAGE).count()
+        )
+    return counts

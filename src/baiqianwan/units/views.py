@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from baiqianwan.core.excel import xlsx_from_rows
@@ -12,6 +17,7 @@ from baiqianwan.units.models import Unit
 from baiqianwan.units.selectors import (
     unit_ancestors_visible,
     unit_children,
+    unit_children_village_counts,
     unit_children_with_counts,
     unit_descendant_counts,
     unit_get,
@@ -26,6 +32,32 @@ def browse(request: HttpRequest) -> HttpResponse:
     return redirect("units:detail", code=request.user.home_unit.code)  # type: ignore[union-attr]
 
 
+def _map_spec(request: HttpRequest, unit: Unit) -> dict[str, Any] | None:
+    """The county map of a city, when its GeoJSON was built into static/vendor/maps."""
+    if unit.level != Level.CITY:
+        return None
+    path = f"vendor/maps/{unit.code[:6]}.json"
+    if finders.find(path) is None:
+        return None
+    counts = unit_children_village_counts(user=request.user, unit=unit)
+    children = {c.code: c for c in unit_children(user=request.user, unit=unit)}
+    return {
+        "geojson": static(path),
+        "data": {
+            "map": unit.code,
+            "label": str(_("Villages")),
+            "regions": {
+                code: {
+                    "name": child.name,
+                    "value": counts.get(code, 0),
+                    "url": reverse("units:detail", kwargs={"code": code}),
+                }
+                for code, child in children.items()
+            },
+        },
+    }
+
+
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get(user=request.user, code=code)
     return render(
@@ -38,6 +70,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": unit_children_with_counts(user=request.user, unit=unit),
             "lineage": unit_lineage(unit=unit),
             "versions": unit_versions(unit=unit),
+            "map": _map_spec(request, unit),
         },
     )
 
