@@ -29,7 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from baiqianwan import analysis as an  # noqa: E402
+from baiqianwan import analysis as an
 
 SCALES = {"full": (620_000, 40, 5, 2_844), "small": (62_000, 40, 5, 284)}
 SEED = 20_231_000
@@ -97,7 +97,9 @@ def pandas_pipeline(
         frame["t"] = frame["s"] * np.log(frame["s"] / frame["p"])
         groups = frame.groupby("county")[["s", "p", "t"]].sum()
         between = (groups["s"] * np.log(groups["s"] / groups["p"])).sum()
-        within = (groups["s"] * (groups["t"] / groups["s"] - np.log(groups["s"] / groups["p"]))).sum()
+        within = (
+            groups["s"] * (groups["t"] / groups["s"] - np.log(groups["s"] / groups["p"]))
+        ).sum()
         closeness_by_period.append(closeness)
         theil_by_period.append(float(between + within))
     return closeness_by_period, theil_by_period
@@ -171,14 +173,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pandas / NumPy pipeline           {pandas_seconds / pipeline:8.1f} x   (target >= 4)")
     print(f"NumPy pipeline / one pass         {pipeline / single_pass:8.1f} x   (target <= 30)")
     print(
-        f"peak memory (tracemalloc)         {peak / 1e6:8.1f} MB added to the {data.nbytes / 1e6:.0f} MB"
+        f"peak memory (tracemalloc)         {peak / 1e6:8.1f} MB added to the"
+        f" {data.nbytes / 1e6:.0f} MB"
         f" input = {(data.nbytes + peak) / data.nbytes:.3f} x input   (target <= 1.5)"
     )
     print(f"agreement with pandas             closeness {gap_score:.1e}, Theil {gap_theil:.1e}")
     print(f"Theil T of the score by county    {np.round(result.theil.total, 5).tolist()}")
-    print(f"  between-county share            {np.round(result.theil.between_contribution, 3).tolist()}")
-    print(f"Zhaoqing (1,558 villages x 40)    {in_memory_ms:.2f} ms with every intermediate,"
-          f" {blocked_ms:.2f} ms blocked")
+    between = np.round(result.theil.between_contribution, 3).tolist()
+    print(f"  between-county share            {between}")
+    print(
+        f"Zhaoqing (1,558 villages x 40)    {in_memory_ms:.2f} ms with every intermediate,"
+        f" {blocked_ms:.2f} ms blocked"
+    )
     print(f"process max RSS (incl. pandas)    {maxrss_gb:8.2f} GB (ru_maxrss, for context)")
     return 0
 

@@ -66,6 +66,12 @@ def map_blocks(
     return [flat[p * len(slices) : (p + 1) * len(slices)] for p in range(periods)]
 
 
+def map_rows(matrix: NDArray[np.float64], func: Callable[[NDArray[np.float64]], T]) -> list[T]:
+    """Apply `func` to each row of a 2-D array on the thread pool (e.g. one sort per period)."""
+    with ThreadPoolExecutor(max_workers=workers()) as pool:
+        return list(pool.map(func, matrix))
+
+
 Transform = Callable[[int, NDArray[np.float64]], NDArray[np.float64]] | None
 
 
@@ -100,6 +106,7 @@ def column_min_max(
     parts = map_blocks(matrix3, reduce, block_rows=block_rows)
     stacked = np.array([np.stack(period) for period in parts])  # (P, blocks, 2, M)
     return stacked[:, :, 0].min(axis=1)[:, None, :], stacked[:, :, 1].max(axis=1)[:, None, :]
+
 
 def column_sums(
     matrix3: NDArray[np.float64],

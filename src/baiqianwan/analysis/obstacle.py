@@ -124,7 +124,8 @@ def obstacle_degree(
 
     with :math:`y` the direction-aware min-max value, so :math:`\\sum_j O_{ij} = 1`.
 
-    Edge cases: a unit best on every weighted indicator has no obstacle (all O = 0, sum 0);
+    Edge cases: a unit best on every weighted indicator has no obstacle (all O = 0, sum 0;
+    a weighted deviation below :data:`NO_OBSTACLE` × Σw counts as none, being rounding noise);
     constant columns have y = 1 and no obstacle; ties among weak points go to the lower
     column index.
 
@@ -198,16 +199,22 @@ def obstacle_degree(
     )
 
 
+#: A unit whose weighted deviation Σ F_j·I_ij is at most this share of Σ F_j is best on every
+#: weighted indicator: what is left is rounding noise, so it has no obstacle at all.
+NO_OBSTACLE = 1e-12
+
+
 def top_k_dtype(m: int) -> type[np.signedinteger[Any]]:
     """The smallest integer type that indexes `m` indicators (top-k arrays stay small)."""
     return np.int16 if m <= np.iinfo(np.int16).max else np.intp
 
 
 def _degree(deviation: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Eq. (28), in place on `deviation`; rows without any obstacle stay 0."""
+    """Eq. (28), in place on `deviation`; a row without obstacle (Σ F·I ≤ NO_OBSTACLE·Σw) is 0."""
     deviation *= w
     total = deviation.sum(axis=-1, keepdims=True)
-    deviation /= np.where(total > 0, total, 1.0)
+    tolerance = NO_OBSTACLE * np.sum(w, axis=-1, keepdims=True)
+    deviation *= np.where(total > tolerance, 1.0 / np.where(total > 0, total, 1.0), 0.0)
     return deviation
 
 

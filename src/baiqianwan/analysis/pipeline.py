@@ -27,7 +27,12 @@ from baiqianwan.analysis._validation import (
 )
 from baiqianwan.analysis.inequality import TheilResult, theil
 from baiqianwan.analysis.normalize import column_affine
-from baiqianwan.analysis.obstacle import ObstacleResult, obstacle_degree, top_k_dtype
+from baiqianwan.analysis.obstacle import (
+    NO_OBSTACLE,
+    ObstacleResult,
+    obstacle_degree,
+    top_k_dtype,
+)
 from baiqianwan.analysis.results import ranks_of
 from baiqianwan.analysis.topsis import TopsisResult, topsis
 from baiqianwan.analysis.weights import TINY, EntropyResult, entropy_weights
@@ -98,7 +103,10 @@ def evaluate(
     with min-max normalisation (cost columns are already reversed, so every ideal is the
     column maximum); obstacle Eq. (27)-(28); Theil Eq. (23). Both paths agree to rounding.
     """
-    matrix, _ = handle_missing(as_matrix(X), missing=missing, units=units, indicators=indicators)
+    matrix = as_matrix(X)
+    if intermediates or missing != "raise":
+        # The blocked path finds missing values in its first pass instead.
+        matrix, _ = handle_missing(matrix, missing=missing, units=units, indicators=indicators)
     m = matrix.shape[-1]
     benefit = parse_directions(directions, m)
     if intermediates:
@@ -111,7 +119,7 @@ def evaluate(
         scores = topsis(matrix, weights=w, directions=benefit, normalization="minmax")
         weak = obstacle_degree(matrix, weights=w, directions=benefit, top_k=top_k)
     else:
-        entropy, w, scores, weak = _fused(matrix, benefit, weights, top_k)
+        entropy, w, scores, weak = _fused(matrix, benefit, weights, top_k, units, indicators)
     balance = None
     if groups is not None:
         balance = theil(scores.closeness, population=population, groups=groups)
@@ -123,6 +131,8 @@ def _fused(
     benefit: NDArray[np.bool_],
     weights: ArrayLike | None,
     top_k: int,
+    units: Sequence[Any] | None,
+    indicators: Sequence[Any] | None,
 ) -> tuple[EntropyResult | None, NDArray[np.float64], TopsisResult, ObstacleResult]:
     """The three blocked passes of :func:`evaluate` with ``intermediates=False``."""
     if top_k < 1:
@@ -130,27 +140,27 @@ def _fused(
     three = _blocks.as_3d(matrix)
     periods, n, m = three.shape
     lead = matrix.shape[:-2]
-    # Pass 1: column extremes → the direction-aware min-max map, Eq. (1)-(2).
+    # Pass 1: column extremes → the direction-aware min-max map, Eq. (1)-(2). NaN and inf
+    # propagate into the extremes, so a non-finite map means a missing value somewhere.
     affine = column_affine(three, method="minmax", benefit=benefit, blocked=True)
-    center, divisor = affine.center[:, 0], affine.divisor[:, 0]
+    if not (np.isfinite(affine.center).all() and (affine.divisor != 0).all()):
+        handle_missing(matrix, missing="raise", units=units, indicators=indicators)
+    degenerate = affine.degenerate[:, 0]
+    center = affine.center[:, 0]
+    scale = 1.0 / affine.divisor[:, 0]  # multiplying by the reciprocal halves the cost
     offset = affine.offset[:, 0]
-    has_offset = bool(offset.any())
     ones = np.ones(_blocks.BLOCK_ROWS)
-
-    def normalised(p: int, block: NDArray[np.float64]) -> NDArray[np.float64]:
-        y = _blocks.scratch("y", block.shape)
-        np.subtract(block, center[p], out=y)
-        np.divide(y, divisor[p], out=y)
-        if has_offset:
-            np.add(y, offset[p], out=y)
-        return y
 
     entropy: EntropyResult | None = None
     if weights is None:
         # Pass 2: S1 = Σy and S2 = Σ y ln y per column, Eq. (7) by the identity of
         # entropy_weights; y·ln(max(y, tiny)) is exactly 0 at y = 0.
         def sums(p: int, _rows: slice, block: NDArray[np.float64]) -> NDArray[np.float64]:
-            y = normalised(p, block)
+            y = _blocks.scratch("y", block.shape)
+            np.subtract(block, center[p], out=y)
+            np.multiply(y, scale[p], out=y)
+            if degenerate[p].any():
+                np.add(y, offset[p], out=y)
             logs = _blocks.scratch("log", block.shape)
             np.maximum(y, TINY, out=logs)
             np.log(logs, out=logs)
@@ -161,10 +171,12 @@ def _fused(
         s = np.array([np.sum(part, axis=0) for part in _blocks.map_blocks(three, sums)])
         s1, s2 = s[:, 0], s[:, 1]
         e = -(s2 / s1 - np.log(s1)) / np.log(n)
-        e = np.where(affine.degenerate[:, 0], 1.0, np.clip(e, 0.0, 1.0))
+        e = np.where(degenerate, 1.0, np.clip(e, 0.0, 1.0))
         d = 1.0 - e
         if (d.sum(axis=-1) <= 0).any():
-            raise AnalysisInputError("every indicator is constant, so entropy weights are undefined")
+            raise AnalysisInputError(
+                "every indicator is constant, so entropy weights are undefined"
+            )
         w2 = d / d.sum(axis=-1, keepdims=True)
         entropy = EntropyResult(
             weights=w2.reshape((*lead, m)),
@@ -176,32 +188,42 @@ def _fused(
         )
     else:
         w2 = np.broadcast_to(as_weights(weights, m), (*lead, m)).reshape(periods, m)
-    # Ideal and anti-ideal of v = w·y from the column extremes: y spans [0, 1] (or is 1).
-    lo, hi = np.where(affine.degenerate[:, 0], 1.0, 0.0), np.ones((periods, m))
-    ideal, anti = w2 * hi, w2 * lo
+    # y spans [0, 1] in every column (a constant column is 1), so A+ = w and A- = w·[constant].
+    ideal, anti = w2.copy(), w2 * degenerate
+    weighted_scale, weighted_offset = w2 * scale, w2 * offset
+    has_offset = weighted_offset.any(axis=-1)
+    has_anti = anti.any(axis=-1)
+    tolerance = NO_OBSTACLE * w2.sum(axis=-1)
     k = min(top_k, m)
     d_plus, d_minus = np.empty((periods, n)), np.empty((periods, n))
     top_i = np.empty((periods, n, k), dtype=top_k_dtype(m))
     top_d = np.empty((periods, n, k))
 
-    # Pass 3: TOPSIS distances, Eq. (16), and obstacle degrees, Eq. (27)-(28), together.
+    # Pass 3: TOPSIS distances, Eq. (16), and obstacle degrees, Eq. (27)-(28), together:
+    # v - A+ = -(w - w·y) = -F·I, the obstacle numerator, so D+ = ‖F·I‖.
     def score(p: int, rows: slice, block: NDArray[np.float64]) -> None:
-        wy = normalised(p, block)
-        np.multiply(wy, w2[p], out=wy)
-        diff = _blocks.scratch("diff", block.shape)
-        np.subtract(wy, ideal[p], out=diff)
-        d_plus[p, rows] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-        np.subtract(wy, anti[p], out=diff)
-        d_minus[p, rows] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-        obstacle = np.subtract(w2[p], wy, out=diff)  # F_j·I_ij = w_j(1 - y_ij), exact at y = 1
-        total = obstacle @ np.ones(m)
-        share = 1.0 / np.where(total > 0, total, 1.0)
+        size = block.shape[0]
+        wy = _blocks.scratch("y", block.shape)
+        np.subtract(block, center[p], out=wy)
+        np.multiply(wy, weighted_scale[p], out=wy)
+        if has_offset[p]:
+            np.add(wy, weighted_offset[p], out=wy)
+        obstacle = _blocks.scratch("diff", block.shape)
+        np.subtract(w2[p], wy, out=obstacle)
+        d_plus[p, rows] = np.sqrt(np.einsum("ij,ij->i", obstacle, obstacle))
+        if has_anti[p]:
+            np.subtract(wy, anti[p], out=wy)
+        d_minus[p, rows] = np.sqrt(np.einsum("ij,ij->i", wy, wy))
+        total = obstacle @ ones[:m] if m <= ones.size else obstacle.sum(axis=1)
+        share = np.where(total > tolerance[p], 1.0 / np.where(total > 0, total, 1.0), 0.0)
+        flat = obstacle.reshape(-1)
+        base = np.arange(size) * m
         for position in range(k):
             best = obstacle.argmax(axis=1)
-            picked = obstacle[np.arange(block.shape[0]), best]
+            index = base + best
             top_i[p, rows, position] = best
-            top_d[p, rows, position] = picked * share
-            obstacle[np.arange(block.shape[0]), best] = -np.inf
+            top_d[p, rows, position] = np.take(flat, index) * share
+            np.put(flat, index, -np.inf)
 
     _blocks.map_blocks(three, score)
     total = d_plus + d_minus
@@ -231,4 +253,3 @@ def _fused(
         dimensions=np.array([]),
     )
     return entropy, w2.reshape((*lead, m)), scores, weak
-

@@ -59,9 +59,28 @@ def vectors_frame(
 def ranks_of(scores: NDArray[np.float64], *, ascending: bool = False) -> NDArray[np.int64]:
     """Competition ranks along the last axis (1 = best; ties share the better rank: 1, 2, 2, 4).
 
-    ``ascending=False`` ranks the highest score first.
+    ``ascending=False`` ranks the highest score first. One sort per row; rows (periods) of
+    large arrays are ranked on parallel threads.
     """
-    from scipy.stats import rankdata
+    from baiqianwan.analysis import _blocks
 
-    keyed = scores if ascending else -scores
-    return np.asarray(rankdata(keyed, method="min", axis=-1), dtype=np.int64)
+    keyed = np.asarray(scores if ascending else -scores, dtype=np.float64)
+    if keyed.ndim > 1 and keyed.size > 1_000_000:
+        flat = keyed.reshape(-1, keyed.shape[-1])
+        rows = _blocks.map_rows(flat, _competition_ranks)
+        return np.stack(rows).reshape(keyed.shape)
+    return _competition_ranks(keyed)
+
+
+def _competition_ranks(keyed: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Rank = 1 + position of the first equal value in the sorted row."""
+    order = np.argsort(keyed, axis=-1)
+    ordered = np.take_along_axis(keyed, order, axis=-1)
+    n = ordered.shape[-1]
+    starts = np.ones(ordered.shape, dtype=bool)
+    np.not_equal(ordered[..., 1:], ordered[..., :-1], out=starts[..., 1:])
+    position = np.where(starts, np.arange(n), 0)
+    np.maximum.accumulate(position, axis=-1, out=position)
+    ranks = np.empty(ordered.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, position + 1, axis=-1)
+    return ranks
