@@ -13,14 +13,19 @@ from baiqianwan.textclean._edits import Edit
 from baiqianwan.textclean.report import ChangeKind
 
 _MAX_LINE = 60
+_BLANKS = re.compile(r"\s+")
+_PLATFORMS = (
+    r"微信|朋友圈|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|豆瓣|人人网|抖音|今日头条|Facebook|Twitter|"
+    r"[|｜、,，/]"
+)
 
 FURNITURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern))
     for name, pattern in (
         ("comment-counter", r"(已有|共有)?\d+\s*(人|条)(参与|发表了?)?(评论|跟帖|回复)"),
         ("comment-counter", r"(我要评论|发表评论|查看评论|网友评论|评论)\s*[(（]?\d*[)）]?"),
-        ("share-prompt", r"(分享到|分享至|一键分享|转发到|分享)\s*[:：]?.{0,30}"),
-        ("share-prompt", r"(微信)?扫一扫.{0,20}"),
+        ("share-prompt", rf"(分享到|分享至|一键分享|转发到|分享)\s*[:：]?(\s*({_PLATFORMS}))*"),
+        ("share-prompt", r"(微信)?扫一扫(分享|在手机上打开|打开|关注我们|下载客户端)?"),
         ("page-tools", r"(【?(打印|关闭|收藏|字体|字号)[^】]{0,20}】?\s*)+"),
         (
             "page-tools",
@@ -38,15 +43,20 @@ FURNITURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 
 def furniture_edits(text: str) -> list[Edit]:
-    """Delete every short line that a furniture rule matches in full, with its newline."""
+    """Delete every short line that a furniture rule matches in full, with its newline.
+
+    Rules see the line without its blanks, so they need no ``\\s*`` of their own.
+    """
     edits: list[Edit] = []
     start = 0
     for line in text.split("\n"):
         end = start + len(line)
-        stripped = line.strip()
-        if stripped and len(stripped) <= _MAX_LINE:
+        # Judged without blanks, which later rules may remove: the verdict must not change
+        # when the clean text is cleaned again.
+        compact = _BLANKS.sub("", line)
+        if compact and len(compact) <= _MAX_LINE:
             for name, pattern in FURNITURE_RULES:
-                if pattern.fullmatch(stripped):
+                if pattern.fullmatch(compact):
                     stop = end + 1 if end < len(text) else end
                     edits.append(Edit(start, stop, "", ChangeKind.FURNITURE, name))
                     break

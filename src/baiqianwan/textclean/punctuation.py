@@ -15,7 +15,7 @@ from baiqianwan.textclean.chars import is_cjk, is_han
 from baiqianwan.textclean.report import ChangeKind
 
 _SIMPLE = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_MARKS = re.compile(r'[,;:?!()"]|\.{3,}|。{3,}|(?<!…)…(?!…)|\.|--+|[０-９Ａ-Ｚａ-ｚ％]')
+_MARKS = re.compile(r'[,;:?!()"]|\.{3,}|(?<!…)…(?!…)|\.|--+|[０-９Ａ-Ｚａ-ｚ％]')
 _FULL_WIDTH_ALNUM = str.maketrans(
     "０１２３４５６７８９％"
     + "".join(chr(c) for c in range(0xFF21, 0xFF3B))
@@ -94,7 +94,7 @@ def _line_marks(line: str, offset: int) -> list[Edit]:
         elif mark == ".":
             if (is_han(left) or left in _CLOSING) and not right.isalnum():
                 replacement, rule = "。", "full-width"
-        elif mark[0] in ".。…":
+        elif mark[0] in ".…":
             if near_chinese:
                 replacement, rule = "……", "ellipsis"
         elif mark[0] == "-":
