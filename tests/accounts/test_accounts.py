@@ -136,3 +136,75 @@ def test_forms_need_csrf(huaiji_operator):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post("/accounts/login/", {"username": "huaiji", "password": PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_changing_the_password_checks_the_old_one_and_is_audited(client, huaiji_operator):
+    client.force_login(huaiji_operator)
+    wrong = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "nope",
+            "new_password1": "Neu-Passw0rt-9",
+            "new_password2": "Neu-Passw0rt-9",
+        },
+    )
+    assert wrong.status_code == 200
+    huaiji_operator.refresh_from_db()
+    assert huaiji_operator.check_password(PASSWORD)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Neu-Passw0rt-9",
+            "new_password2": "Neu-Passw0rt-9",
+        },
+    )
+    assert response.status_code == 302
+    huaiji_operator.refresh_from_db()
+    assert huaiji_operator.check_password("Neu-Passw0rt-9")
+    assert AuditEvent.objects.filter(action="password", object_id=str(huaiji_operator.pk)).exists()
+    # still signed in after the change
+    assert client.get("/units/441224000000/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_security_administrator_unlocks_accounts_in_their_area(
+    client, huaiji_operator, make_user
+):
+    from datetime import date
+
+    from baiqianwan.units.models import Unit
+
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "huaiji", "password": "wrong"})
+    security = make_user("sec", "security_admin", ZHAOQING)
+    client.force_login(security)
+    page = client.get("/accounts/users/").content.decode()
+    assert "huaiji" in page and "unlock" in page
+    # Another city's account is out of reach.
+    huizhou = Unit.objects.create(
+        code="441300000000",
+        name="惠州市",
+        level="city",
+        kind="city",
+        edition="2023",
+        valid_from=date(2023, 6, 30),
+        parent=Unit.objects.get(code="440000000000"),
+    )
+    outsider = user_create(
+        username="hz", role="hq_admin", unit_code=huizhou.code, password=PASSWORD
+    )
+    assert client.post(f"/accounts/users/{outsider.username}/unlock/").status_code == 403
+    assert client.post("/accounts/users/huaiji/unlock/").status_code == 302
+    assert AuditEvent.objects.filter(action="unlock", object_id=str(huaiji_operator.pk)).exists()
+    client.logout()
+    response = client.post("/accounts/login/", {"username": "huaiji", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_only_system_and_security_administrators_list_accounts(client, hq_admin, auditor):
+    for user in (hq_admin, auditor):
+        client.force_login(user)
+        assert client.get("/accounts/users/").status_code == 403

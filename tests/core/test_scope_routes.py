@@ -30,6 +30,8 @@ UNIT_FREE = {
     "api:openapi-view",
     "api:units_list",
     "api:api-root",
+    "accounts:password_change",
+    "accounts:users",
 }
 
 
@@ -44,8 +46,12 @@ def all_patterns(resolver=None, prefix="", namespace=""):
             yield name, prefix + str(entry.pattern)
 
 
+DEQING_USER = "deqing-operator"
+
+
 def fill(route: str, code: str) -> str:
     path = re.sub(r"<(?:\w+:)?code>", code, route)
+    path = re.sub(r"<(?:\w+:)?username>", DEQING_USER, path)
     path = path.lstrip("^").rstrip("$").replace("\\", "")
     assert "<" not in path and "(?P" not in path, (
         f"route {route!r} has a parameter this test does not know; add it to fill()"
@@ -86,24 +92,26 @@ def deqing_units() -> list[str]:
 def test_every_route_is_known_to_this_test():
     names = {name for name, _ in all_patterns()}
     unknown = {n for n in names if n and n not in PUBLIC | UNIT_FREE} - {
-        n for n, route in all_patterns() if "code>" in route
+        n for n, route in all_patterns() if "code>" in route or "username>" in route
     }
     assert not unknown, f"new routes must be added to this test's lists: {sorted(unknown)}"
 
 
 @pytest.mark.django_db
-def test_every_unit_route_refuses_another_county(client, huaiji_operator):
+def test_every_unit_route_refuses_another_county(client, huaiji_operator, make_user):
+    make_user(DEQING_USER, "county_operator", DEQING)
     client.force_login(huaiji_operator)
     checked = 0
     for name, route in all_patterns():
-        if "code>" not in route:
+        if "code>" not in route and "username>" not in route:
             continue
         for code in deqing_units():
-            response = client.get(fill(route, code))
-            assert response.status_code in (403, 404), (name, code, response.status_code)
-            assert "德庆" not in response.content.decode(), (name, code)
-            checked += 1
-    assert checked >= 8
+            path = fill(route, code)
+            for response in (client.get(path), client.post(path)):
+                assert response.status_code in (403, 404, 405), (name, code, response.status_code)
+                assert "德庆" not in response.content.decode(), (name, code)
+                checked += 1
+    assert checked >= 16
 
 
 @pytest.mark.django_db

@@ -11,3 +11,4 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGOUT = "logout", _("Signed out")
     PASSWORD = "password", _("Password changed")
+    UNLOCK = "unlock", _("Account unlocked")
