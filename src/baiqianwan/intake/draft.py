@@ -172,7 +172,7 @@ class DraftItem:
         As written: ``"2025年底前"``, ``"长期坚持"``.
     detail : Excerpt or None
         For a section, the rest of its paragraph after the heading, without the
-        responsibility note.
+        responsibility note; for a lever, the whole phrase (抓住风貌这个基础).
     """
 
     kind: ItemKind
@@ -403,8 +403,11 @@ def _levers_in(sentence: str, offset: int) -> list[_Node]:
                     ItemKind.LEVER,
                     "",
                     found.group(1),
-                    Span(offset + found.start(), offset + found.end()),
+                    Span(offset + found.start(1), offset + found.end(1)),
                     role=found.group(2),
+                    detail=Excerpt(
+                        found.group(), Span(offset + found.start(), offset + found.end())
+                    ),
                 )
             )
     return sorted(levers, key=lambda node: node.span.start)
@@ -488,7 +491,7 @@ def _flatten(node: _Node) -> Iterator[_Node]:
 
 def _freeze(node: _Node, register: _Register | None) -> DraftItem:
     scanned = [Excerpt(node.text, node.span)]
-    if node.detail is not None:
+    if node.detail is not None and node.kind is ItemKind.SECTION:
         scanned.append(node.detail)
     return DraftItem(
         kind=node.kind,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -73,17 +74,49 @@ def _category(root: DraftItem) -> str:
     return UNSORTED
 
 
-def _is_task(item: DraftItem) -> bool:
-    """Measures are tasks; so is a section with no task below it (1. 打造…产业集群)."""
-    if item.kind is ItemKind.MEASURE:
-        return True
-    return item.kind is ItemKind.SECTION and not any(_is_task(child) for child in item.children)
-
-
 def _task_text(item: DraftItem) -> str:
     if item.kind is ItemKind.SECTION and item.detail is not None:
         return f"{item.text.rstrip('。')}。{item.detail.text}"
     return item.text
+
+
+def _row(item: DraftItem, category: str, number: int) -> LedgerRow:
+    return LedgerRow(
+        category=category,
+        number=str(number),
+        task=_task_text(item),
+        lead=item.lead,
+        partners=item.partners,
+        deadline=item.deadline,
+        progress="",
+        targets=tuple(target.text for target in item.targets),
+        places=tuple(dict.fromkeys(place.unit for place in item.places)),
+        source=item.span
+        if item.detail is None or item.kind is not ItemKind.SECTION
+        else Span(item.span.start, item.detail.span.end),
+    )
+
+
+def _tasks(item: DraftItem) -> Iterator[DraftItem]:
+    """The items of `item`'s subtree that are rows of the ledger, in document order.
+
+    A numbered paragraph with no numbered items below it is one task, as in the office
+    ledgers: its heading and its text, with the measures inside that paragraph folded in.
+    Measures elsewhere are tasks of their own; headings with items below are categories.
+    """
+    if item.kind is ItemKind.MEASURE:
+        yield item
+        return
+    leaf = not any(child.kind is ItemKind.SECTION for child in item.children)
+    if item.kind is ItemKind.SECTION and leaf and (item.detail is not None or not item.children):
+        yield item
+        own_end = item.detail.span.end if item.detail is not None else item.span.end
+        for child in item.children:
+            if child.span.start >= own_end:
+                yield from _tasks(child)
+        return
+    for child in item.children:
+        yield from _tasks(child)
 
 
 def ledger_rows(*, draft: PlanDraft) -> tuple[LedgerRow, ...]:
@@ -91,25 +124,8 @@ def ledger_rows(*, draft: PlanDraft) -> tuple[LedgerRow, ...]:
     rows: list[LedgerRow] = []
     for root in draft.items:
         category = _category(root)
-        for item in root.walk():
-            if not _is_task(item):
-                continue
-            rows.append(
-                LedgerRow(
-                    category=category,
-                    number=str(len(rows) + 1),
-                    task=_task_text(item),
-                    lead=item.lead,
-                    partners=item.partners,
-                    deadline=item.deadline,
-                    progress="",
-                    targets=tuple(target.text for target in item.targets),
-                    places=tuple(dict.fromkeys(place.unit for place in item.places)),
-                    source=item.span
-                    if item.detail is None
-                    else Span(item.span.start, item.detail.span.end),
-                )
-            )
+        for item in _tasks(root):
+            rows.append(_row(item, category, len(rows) + 1))
     return tuple(rows)
 
 
