@@ -1,0 +1,845 @@
+"""``bqw evaluate FILE``: an analyst's spreadsheet in, evaluation results out.
+
+No server, no database: works on files alone, before Django is set up, and must never import
+Django. Input: units in rows, indicators in columns (the first column names the units).
+Directions (正向/逆向, +/-, benefit/cost), dimensions and weights come from rows under the
+header whose first cell says ``direction``/``方向``, ``dimension``/``维度`` or
+``weight``/``权重`` (a second header row of directions alone is recognised too), or from a
+sheet named ``indicators`` with columns indicator, direction, dimension, weight.
+
+Bad input gets one message naming the cell (``Sheet1!D7: '12,3' is not a number``) and
+nothing is written; results are written to a temporary file and renamed into place.
+
+Exit status: 0 on success, 2 for input that cannot be evaluated or wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from baiqianwan import analysis as an
+from baiqianwan.analysis._validation import parse_direction
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXIT_INPUT = 2
+EVALUATE_SCHEMA = "baiqianwan.evaluate/1"
+METHODS = (
+    "entropy-topsis",
+    "ahp-topsis",
+    "entropy-weighted-sum",
+    "coupling",
+    "theil",
+    "gini",
+    "cv",
+    "obstacle",
+)
+SCORING = ("entropy-topsis", "ahp-topsis", "entropy-weighted-sum", "obstacle")
+META_WORDS = {
+    "direction": "direction",
+    "directions": "direction",
+    "方向": "direction",
+    "指标方向": "direction",
+    "属性": "direction",
+    "dimension": "dimension",
+    "dimensions": "dimension",
+    "维度": "dimension",
+    "准则层": "dimension",
+    "weight": "weight",
+    "weights": "weight",
+    "权重": "weight",
+}
+INDICATOR_COLUMNS = {
+    "indicator": "indicator",
+    "指标": "indicator",
+    "name": "indicator",
+    **{k: v for k, v in META_WORDS.items() if v != "indicator"},
+}
+PROGRESS_ROWS = 20_000
+
+
+class EvaluateInputError(Exception):
+    """Input that cannot be evaluated; the message names the cell, column or sheet."""
+
+
+@dataclass
+class Sheet:
+    """One table of cells as read, with the name used in messages (``Sheet1``)."""
+
+    name: str
+    rows: list[list[Any]]
+
+
+@dataclass
+class Dataset:
+    """The parsed input: numbers plus what the analyst told us about the indicators."""
+
+    sheet: str
+    units: list[str]
+    indicators: list[str]
+    columns: list[str]  # spreadsheet letters of the indicator columns
+    values: NDArray[np.float64]
+    directions: list[str | None]
+    dimensions: list[str | None]
+    weights: list[float | None]
+    groups: list[str] | None = None
+    population: NDArray[np.float64] | None = None
+    header_rows: int = 1
+    notes: list[str] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def read_sheets(path: Path, *, wanted: Sequence[str]) -> dict[str, Sheet]:
+    """The first sheet (key ``""``) and any of the `wanted` sheets present, by name."""
+    if not path.exists():
+        raise EvaluateInputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            text_rows: list[list[Any]] = [list(row) for row in csv.reader(handle)]
+        return {"": Sheet(name=path.name, rows=text_rows)}
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".ods"):
+        raise EvaluateInputError(f"{path}: expected .xlsx, .xls, .ods or .csv")
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several unrelated types for unreadable files
+        raise EvaluateInputError(f"{path}: cannot be read as a spreadsheet ({exc})") from None
+    names = list(book.sheet_names)
+    if not names:
+        raise EvaluateInputError(f"{path}: the workbook has no sheets")
+    sheets = {}
+    for key, name in [("", names[0]), *((w, w) for w in wanted if w in names)]:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets[key] = Sheet(name=name, rows=[list(row) for row in rows])
+    return sheets
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool):
+        raise EvaluateInputError(f"{where}: {value!r} is not a number")
+    if isinstance(value, int | float):
+        return float(value)
+    if _blank(value):
+        return math.nan
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise EvaluateInputError(f"{where}: {_text(value)!r} is not a number") from None
+
+
+def _header(sheet: Sheet, *, corner: bool = False) -> tuple[list[str], int]:
+    rows = sheet.rows
+    start = next((i for i, row in enumerate(rows) if not all(_blank(c) for c in row)), None)
+    if start is None:
+        raise EvaluateInputError(f"{sheet.name}: the sheet is empty")
+    names = [_text(c) for c in rows[start]]
+    while names and not names[-1]:
+        names.pop()
+    for j, name in enumerate(names):
+        if not name and not (corner and j == 0):
+            raise EvaluateInputError(f"{sheet.name}!{column_letter(j)}{start + 1}: empty header")
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise EvaluateInputError(f"{sheet.name}: duplicate column names {sorted(duplicates)}")
+    return names, start
+
+
+def _text_columns(rows: list[list[Any]], width: int) -> set[int]:
+    """Columns whose every filled cell is text that is not a number (names, labels)."""
+    found = set()
+    for j in range(width):
+        cells = [row[j] for row in rows if j < len(row) and not _blank(row[j])]
+        if cells and all(isinstance(c, str) and not _is_number(c) for c in cells):
+            found.add(j)
+    return found
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _direction_row(row: list[Any], columns: list[int]) -> bool:
+    cells = [row[j] if j < len(row) else None for j in columns]
+    if any(_blank(c) for c in cells):
+        return False
+    try:
+        for cell in cells:
+            parse_direction(_text(cell) if not isinstance(cell, int | float) else int(cell))
+    except ValueError:
+        return False
+    return True
+
+
+def parse_dataset(
+    sheets: dict[str, Sheet],
+    *,
+    id_col: str | None,
+    group_col: str | None,
+    weight_col: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> Dataset:
+    """Units, indicators, numbers and indicator metadata from the first sheet (and
+    ``indicators``); raises :class:`EvaluateInputError` naming the first bad cell."""
+    sheet = sheets[""]
+    names, top = _header(sheet)
+    index = {name: j for j, name in enumerate(names)}
+    for option, name in (
+        ("--id-col", id_col),
+        ("--group-col", group_col),
+        ("--weight-col", weight_col),
+    ):
+        if name is not None and name not in index:
+            raise EvaluateInputError(
+                f"{sheet.name}: no column {name!r} for {option}; columns: {names}"
+            )
+    id_j = index[id_col] if id_col else 0
+    special = {id_j} | {index[c] for c in (group_col, weight_col) if c}
+    text_js = _text_columns(sheet.rows[top + 1 :], len(names)) - special
+    indicator_js = [j for j in range(len(names)) if j not in special | text_js]
+    if not indicator_js:
+        raise EvaluateInputError(f"{sheet.name}: no indicator columns besides the unit names")
+    meta: dict[str, list[Any]] = {}
+    body = top + 1
+    while body < len(sheet.rows):
+        row = sheet.rows[body]
+        key = META_WORDS.get(_text(row[id_j]).lower() if id_j < len(row) else "")
+        if key is None and not meta and body == top + 1 and _direction_row(row, indicator_js):
+            key = "direction"
+        if key is None:
+            break
+        meta[key] = [row[j] if j < len(row) else None for j in indicator_js]
+        body += 1
+    indicators = [names[j] for j in indicator_js]
+    letters = [column_letter(j) for j in indicator_js]
+    directions: list[str | None] = [
+        None if _blank(c) else _text(c) for c in meta.get("direction", [None] * len(indicator_js))
+    ]
+    dimensions: list[str | None] = [
+        None if _blank(c) else _text(c) for c in meta.get("dimension", [None] * len(indicator_js))
+    ]
+    weight_row = body - len(meta) + list(meta).index("weight") if "weight" in meta else 0
+    weights: list[float | None] = [
+        None if _blank(c) else _number(c, f"{sheet.name}!{letters[k]}{weight_row + 1}")
+        for k, c in enumerate(meta.get("weight", [None] * len(indicator_js)))
+    ]
+    for k, direction in enumerate(directions):
+        if direction is not None:
+            try:
+                parse_direction(direction)
+            except ValueError:
+                row_number = body - len(meta) + list(meta).index("direction") + 1
+                raise EvaluateInputError(
+                    f"{sheet.name}!{letters[k]}{row_number}: {direction!r} is not a direction"
+                    " (正向/逆向, +/-, benefit/cost)"
+                ) from None
+    _apply_indicator_sheet(sheets.get("indicators"), indicators, directions, dimensions, weights)
+
+    units: list[str] = []
+    values: list[list[float]] = []
+    groups: list[str] = []
+    population: list[float] = []
+    data_rows = sheet.rows[body:]
+    for offset, row in enumerate(data_rows):
+        r = body + offset + 1
+        if all(_blank(c) for c in row):
+            continue
+        cell = row[id_j] if id_j < len(row) else None
+        if _blank(cell):
+            raise EvaluateInputError(f"{sheet.name}!{column_letter(id_j)}{r}: the unit has no name")
+        units.append(_text(cell))
+        values.append(
+            [
+                _number(row[j] if j < len(row) else None, f"{sheet.name}!{column_letter(j)}{r}")
+                for j in indicator_js
+            ]
+        )
+        if group_col:
+            g = row[index[group_col]] if index[group_col] < len(row) else None
+            if _blank(g):
+                where = f"{sheet.name}!{column_letter(index[group_col])}{r}"
+                raise EvaluateInputError(f"{where}: the unit has no group")
+            groups.append(_text(g))
+        if weight_col:
+            j = index[weight_col]
+            where = f"{sheet.name}!{column_letter(j)}{r}"
+            weight = _number(row[j] if j < len(row) else None, where)
+            if not weight > 0:
+                raise EvaluateInputError(f"{where}: the population weight must be positive")
+            population.append(weight)
+        if progress is not None and offset % 1000 == 999:
+            progress(1000)
+    if len(units) < 2:
+        raise EvaluateInputError(f"{sheet.name}: fewer than 2 units to evaluate")
+    duplicates = sorted({u for u in units if units.count(u) > 1}) if len(units) < 50_000 else []
+    if duplicates:
+        raise EvaluateInputError(f"{sheet.name}: units listed twice: {duplicates[:5]}")
+    notes = [
+        f"column {names[j]!r} holds text, not numbers: not an indicator" for j in sorted(text_js)
+    ]
+    return Dataset(
+        sheet=sheet.name,
+        notes=notes,
+        units=units,
+        indicators=indicators,
+        columns=letters,
+        values=np.array(values, dtype=np.float64),
+        directions=directions,
+        dimensions=dimensions,
+        weights=weights,
+        groups=groups or None,
+        population=np.array(population) if population else None,
+        header_rows=body,
+    )
+
+
+def _apply_indicator_sheet(
+    sheet: Sheet | None,
+    indicators: list[str],
+    directions: list[str | None],
+    dimensions: list[str | None],
+    weights: list[float | None],
+) -> None:
+    if sheet is None:
+        return
+    names, top = _header(sheet)
+    keys = [INDICATOR_COLUMNS.get(n.lower()) for n in names]
+    if "indicator" not in keys:
+        raise EvaluateInputError(f"{sheet.name}: needs an 'indicator' (指标) column")
+    position = {name: k for k, name in enumerate(indicators)}
+    for r, row in enumerate(sheet.rows[top + 1 :], start=top + 2):
+        record = {key: row[j] for j, key in enumerate(keys) if key and j < len(row)}
+        name = _text(record.get("indicator", ""))
+        if not name:
+            continue
+        if name not in position:
+            raise EvaluateInputError(f"{sheet.name}!A{r}: indicator {name!r} is not a data column")
+        k = position[name]
+        if not _blank(record.get("direction")):
+            text = _text(record["direction"])
+            try:
+                parse_direction(text)
+            except ValueError:
+                raise EvaluateInputError(
+                    f"{sheet.name} row {r}: {text!r} is not a direction"
+                ) from None
+            directions[k] = text
+        if not _blank(record.get("dimension")):
+            dimensions[k] = _text(record["dimension"])
+        if not _blank(record.get("weight")):
+            weights[k] = _number(record["weight"], f"{sheet.name} row {r} (weight)")
+
+
+def read_pairwise(sheet: Sheet | None, indicators: list[str], name: str) -> NDArray[np.float64]:
+    """The AHP pairwise matrix: indicator names along the first row and column."""
+    if sheet is None:
+        raise EvaluateInputError(
+            f"ahp-topsis needs a sheet named {name!r} with the pairwise matrix"
+        )
+    names, top = _header(sheet, corner=True)
+    labels = names[1:]
+    rows = [row for row in sheet.rows[top + 1 :] if not all(_blank(c) for c in row)]
+    row_labels = [_text(row[0]) for row in rows]
+    if sorted(labels) != sorted(indicators) or sorted(row_labels) != sorted(indicators):
+        raise EvaluateInputError(
+            f"{sheet.name}: the pairwise matrix must compare exactly the indicators {indicators}"
+        )
+    matrix = np.empty((len(indicators), len(indicators)))
+    order = {n: k for k, n in enumerate(indicators)}
+    for r, row in enumerate(rows):
+        for c, label in enumerate(labels, start=1):
+            cell = row[c] if c < len(row) else None
+            where = f"{sheet.name}!{column_letter(c)}{top + 2 + r}"
+            if isinstance(cell, str) and "/" in cell:
+                numerator, _, denominator = cell.partition("/")
+                value = _number(numerator, where) / _number(denominator, where)
+            else:
+                value = _number(cell, where)
+            if math.isnan(value):
+                raise EvaluateInputError(f"{where}: empty judgement")
+            matrix[order[row_labels[r]], order[label]] = value
+    return matrix
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _require_directions(data: Dataset) -> list[str]:
+    missing = [k for k, d in enumerate(data.directions) if d is None]
+    if missing:
+        k = missing[0]
+        raise EvaluateInputError(
+            f"{data.sheet}!{data.columns[k]}1: indicator {data.indicators[k]!r} has no direction;"
+            " add 正向/逆向 (+/-) in a 'direction' row under the header or an 'indicators' sheet"
+        )
+    return [d for d in data.directions if d is not None]
+
+
+def _clean_values(data: Dataset, missing: str) -> NDArray[np.float64]:
+    nan = np.isnan(data.values)
+    if nan.any() and missing == "raise":
+        i, k = (int(v) for v in np.argwhere(nan)[0])
+        where = f"{data.sheet}!{data.columns[k]}{_row_number(data, i)}"
+        raise EvaluateInputError(
+            f"{where}: missing value for {data.units[i]!r}, {data.indicators[k]!r};"
+            " fill it or pass --missing drop|mean|median"
+        )
+    return data.values
+
+
+def _row_number(data: Dataset, unit: int) -> int:
+    return data.header_rows + unit + 1
+
+
+def _reject_constant(data: Dataset, values: NDArray[np.float64]) -> None:
+    with np.errstate(invalid="ignore"):
+        constant = np.nanmax(values, axis=0) == np.nanmin(values, axis=0)
+    if constant.any():
+        k = int(np.argmax(constant))
+        raise EvaluateInputError(
+            f"{data.sheet}!{data.columns[k]}: indicator {data.indicators[k]!r} is constant"
+            f" ({np.nanmax(values[:, k]):g} for every unit), so it cannot tell units apart;"
+            " remove the column"
+        )
+
+
+def _given_weights(data: Dataset) -> NDArray[np.float64] | None:
+    if all(w is None for w in data.weights):
+        return None
+    if any(w is None for w in data.weights):
+        k = next(k for k, w in enumerate(data.weights) if w is None)
+        raise EvaluateInputError(f"indicator {data.indicators[k]!r} has no weight while others do")
+    weights = np.array(data.weights, dtype=float)
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise EvaluateInputError("given weights must be non-negative and not all 0")
+    return weights / weights.sum()
+
+
+# ----------------------------------------------------------------------------- methods
+
+
+@dataclass
+class Outcome:
+    """What a method produced: sheets to write, the ranked table to print, JSON to emit."""
+
+    sheets: dict[str, pd.DataFrame]
+    table: pd.DataFrame
+    summary: dict[str, Any]
+
+
+def _weights(
+    data: Dataset, values: NDArray[np.float64], directions: list[str], args: argparse.Namespace
+) -> tuple[NDArray[np.float64], pd.DataFrame]:
+    import pandas as pd
+
+    entropy = an.entropy_weights(values, directions=directions)
+    frame = entropy.to_frame(indicators=data.indicators)
+    weights = entropy.weights
+    given = _given_weights(data)
+    if args.combine != "none":
+        if given is None:
+            raise EvaluateInputError(f"--combine {args.combine} needs a 'weight' row or column")
+        combined = an.combine_weights(given, entropy.weights, method=args.combine, alpha=args.alpha)
+        weights = combined.weights
+        frame = frame.assign(subjective=given, weight=weights)
+    frame.insert(0, "direction", directions)
+    frame.insert(1, "dimension", [d or "" for d in data.dimensions])
+    return weights, pd.DataFrame(frame)
+
+
+def _topsis_outcome(
+    data: Dataset,
+    values: NDArray[np.float64],
+    directions: list[str],
+    weights: NDArray[np.float64],
+    weights_frame: pd.DataFrame,
+    args: argparse.Namespace,
+) -> Outcome:
+    import pandas as pd
+
+    result = an.topsis(
+        values, weights=weights, directions=directions, normalization=args.normalization
+    )
+    scores = result.to_frame(units=data.units).rename(columns={"closeness": "score"})
+    scores = scores[["rank", "score", "d_plus", "d_minus"]]
+    assert result.normalized is not None and result.weighted is not None
+    sheets = {
+        "scores": scores.sort_values("rank", kind="stable"),
+        "weights": weights_frame,
+        "normalized": pd.DataFrame(result.normalized, index=data.units, columns=data.indicators),
+        "weighted": pd.DataFrame(result.weighted, index=data.units, columns=data.indicators),
+        "ideal": pd.DataFrame(
+            {"ideal": result.ideal, "anti_ideal": result.anti_ideal}, index=data.indicators
+        ),
+    }
+    return Outcome(sheets=sheets, table=sheets["scores"], summary={})
+
+
+def run_method(data: Dataset, args: argparse.Namespace, sheets: dict[str, Sheet]) -> Outcome:
+    """Compute `args.method` on the dataset."""
+    import pandas as pd
+
+    method = args.method
+    values = _clean_values(data, args.missing)
+    if method in ("theil", "gini", "cv"):
+        return _balance(data, values, args)
+    directions = _require_directions(data) if method != "coupling" or not args.subsystems else []
+    if method != "coupling":
+        values, data = _missing(data, values, args.missing)
+        _reject_constant(data, values)
+    if method == "entropy-topsis":
+        weights, frame = _weights(data, values, directions, args)
+        return _topsis_outcome(data, values, directions, weights, frame, args)
+    if method == "ahp-topsis":
+        matrix = read_pairwise(
+            sheets.get(args.pairwise_sheet), data.indicators, args.pairwise_sheet
+        )
+        ahp = an.ahp_weights(matrix, accept_inconsistent=args.accept_inconsistent)
+        frame = ahp.to_frame(indicators=data.indicators)
+        frame.insert(0, "direction", directions)
+        outcome = _topsis_outcome(data, values, directions, ahp.weights, frame, args)
+        outcome.sheets["consistency"] = pd.DataFrame(
+            {"value": [ahp.lambda_max, ahp.ci, ahp.ri, ahp.cr]},
+            index=["lambda_max", "CI", "RI", "CR"],
+        )
+        outcome.summary["consistency"] = {"lambda_max": ahp.lambda_max, "CI": ahp.ci, "CR": ahp.cr}
+        return outcome
+    if method == "entropy-weighted-sum":
+        weights, frame = _weights(data, values, directions, args)
+        result = an.weighted_sum(values, weights=weights, directions=directions)
+        scores = result.to_frame(units=data.units)[["rank", "score"]].sort_values("rank")
+        assert result.normalized is not None
+        sheets_out = {
+            "scores": scores,
+            "weights": frame,
+            "normalized": pd.DataFrame(
+                result.normalized, index=data.units, columns=data.indicators
+            ),
+        }
+        return Outcome(sheets=sheets_out, table=scores, summary={})
+    if method == "obstacle":
+        weights, frame = _weights(data, values, directions, args)
+        dims = [d or "" for d in data.dimensions] if all(data.dimensions) else None
+        weak_result = an.obstacle_degree(
+            values, weights=weights, directions=directions, dimensions=dims, top_k=args.top_k
+        )
+        weak = weak_result.to_frame(units=data.units, indicators=data.indicators)
+        assert weak_result.degree is not None
+        sheets_out = {
+            "weak_points": weak,
+            "obstacle_degree": pd.DataFrame(
+                weak_result.degree, index=data.units, columns=data.indicators
+            ),
+            "weights": frame,
+        }
+        if weak_result.dimension_degree is not None:
+            sheets_out["dimension_degree"] = pd.DataFrame(
+                weak_result.dimension_degree,
+                index=data.units,
+                columns=[str(d) for d in weak_result.dimensions],
+            )
+        return Outcome(sheets=sheets_out, table=weak, summary={})
+    return _coupling(data, values, directions, args)
+
+
+def _missing(
+    data: Dataset, values: NDArray[np.float64], missing: str
+) -> tuple[NDArray[np.float64], Dataset]:
+    if missing == "raise" or not np.isnan(values).any():
+        return values, data
+    from baiqianwan.analysis._validation import handle_missing
+
+    cleaned, keep = handle_missing(values, missing=missing)  # type: ignore[arg-type]
+    if keep.all():
+        return cleaned, data
+    kept_units = [u for u, k in zip(data.units, keep, strict=True) if k]
+    data.notes.append(f"dropped {int((~keep).sum())} unit(s) with missing values")
+    data.units = kept_units
+    if data.groups is not None:
+        data.groups = [g for g, k in zip(data.groups, keep, strict=True) if k]
+    if data.population is not None:
+        data.population = data.population[keep]
+    return cleaned, data
+
+
+def _coupling(
+    data: Dataset, values: NDArray[np.float64], directions: list[str], args: argparse.Namespace
+) -> Outcome:
+    import pandas as pd
+
+    if args.subsystems:
+        names = [s.strip() for s in args.subsystems.split(",") if s.strip()]
+        unknown = [n for n in names if n not in data.indicators]
+        if unknown:
+            raise EvaluateInputError(
+                f"--subsystems: no column(s) {unknown}; columns: {data.indicators}"
+            )
+        u = values[:, [data.indicators.index(n) for n in names]]
+        if np.isnan(u).any():
+            raise EvaluateInputError("subsystem levels have missing values")
+        frames: dict[str, pd.DataFrame] = {}
+    else:
+        if any(d is None for d in data.dimensions):
+            raise EvaluateInputError(
+                "coupling needs --subsystems COL,COL or a 'dimension' (维度) for every indicator"
+            )
+        values, data = _missing(data, values, args.missing)
+        _reject_constant(data, values)
+        names = list(dict.fromkeys(d for d in data.dimensions if d is not None))
+        levels, frames = [], {}
+        for name in names:
+            cols = [k for k, d in enumerate(data.dimensions) if d == name]
+            part = values[:, cols]
+            part_directions = [directions[k] for k in cols]
+            entropy = an.entropy_weights(part, directions=part_directions)
+            levels.append(
+                an.weighted_sum(part, weights=entropy.weights, directions=part_directions).scores
+            )
+            frames[f"weights_{name}"[:31]] = entropy.to_frame(
+                indicators=[data.indicators[k] for k in cols]
+            )
+        u = np.stack(levels, axis=-1)
+    result = an.coupling_coordination(u, names=names, variant=args.coupling_variant)
+    table = pd.DataFrame(u, index=pd.Index(data.units, name="unit"), columns=names).join(
+        result.to_frame(units=data.units)
+    )
+    table = table.sort_values("D", ascending=False, kind="stable")
+    return Outcome(sheets={"coupling": table, **frames}, table=table, summary={})
+
+
+def _balance(data: Dataset, values: NDArray[np.float64], args: argparse.Namespace) -> Outcome:
+    import pandas as pd
+
+    if np.isnan(values).any():
+        values, data = _missing(data, values, args.missing if args.missing != "raise" else "drop")
+    population = data.population
+    rows, group_rows = [], []
+    for k, name in enumerate(data.indicators):
+        column = values[:, k]
+        if args.method == "theil":
+            result = an.theil(column, population=population, groups=data.groups)
+            rows.append(
+                {
+                    "indicator": name,
+                    "theil_T": float(result.total),
+                    "between": float(result.between),
+                    "within": float(result.within),
+                    "between_share": float(result.between_contribution),
+                }
+            )
+            if data.groups is not None:
+                frame = result.to_frame().reset_index()
+                group_rows.append(frame.assign(indicator=name))
+        elif args.method == "gini":
+            rows.append(
+                {"indicator": name, "gini": float(an.gini(column, weights=population).gini)}
+            )
+        else:
+            dispersion = an.cv(column, weights=population, ddof=args.ddof)
+            rows.append(
+                {
+                    "indicator": name,
+                    "cv": float(dispersion.cv),
+                    "mean": float(dispersion.mean),
+                    "std": float(dispersion.std),
+                    "max_min_ratio": float(dispersion.max_min_ratio),
+                }
+            )
+    table = pd.DataFrame(rows).set_index("indicator")
+    sheets_out = {args.method: table}
+    if group_rows:
+        sheets_out["groups"] = pd.concat(group_rows).set_index(["indicator", "group"])
+    return Outcome(sheets=sheets_out, table=table, summary={})
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def write_output(path: Path, outcome: Outcome) -> None:
+    """Write every sheet (.xlsx) or the main table (.csv) to a temporary file, then rename."""
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise EvaluateInputError(f"--out {path}: expected .xlsx or .csv")
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise EvaluateInputError(f"--out {path}: the directory {directory} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.stem}.", suffix=suffix)
+    os.close(handle)
+    try:
+        if suffix == ".csv":
+            outcome.table.to_csv(temporary, encoding="utf-8-sig")
+        else:
+            with pd.ExcelWriter(temporary, engine="xlsxwriter") as writer:
+                for name, frame in outcome.sheets.items():
+                    frame.to_excel(writer, sheet_name=name[:31])
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float | np.floating):
+        return None if not math.isfinite(float(value)) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def json_document(data: Dataset, args: argparse.Namespace, outcome: Outcome) -> dict[str, Any]:
+    """Everything a machine needs: schema, method, and every sheet as records."""
+    sheets = {}
+    for name, frame in outcome.sheets.items():
+        records = frame.reset_index().to_dict(orient="records")
+        sheets[name] = [{str(k): _json_value(v) for k, v in row.items()} for row in records]
+    return {
+        "schema": EVALUATE_SCHEMA,
+        "method": args.method,
+        "input": str(args.file),
+        "units": len(data.units),
+        "indicators": data.indicators,
+        "notes": data.notes,
+        **outcome.summary,
+        "sheets": sheets,
+    }
+
+
+def print_table(outcome: Outcome, *, method: str, top: int) -> None:
+    """The ranked table (or per-indicator table) on the terminal with rich."""
+    from rich.console import Console
+    from rich.table import Table
+
+    frame = outcome.table.head(top) if method in (*SCORING, "coupling") else outcome.table
+    table = Table(title=f"bqw evaluate · {method}", show_lines=False)
+    index_name = frame.index.name or "unit"
+    table.add_column(str(index_name))
+    for column in frame.columns:
+        table.add_column(str(column), justify="right")
+    for label, *row in frame.itertuples(name=None):
+        cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in row]
+        table.add_row(str(label), *cells)
+    Console(stderr=False).print(table)
+    if len(outcome.table) > len(frame):
+        Console().print(f"… {len(outcome.table) - len(frame)} more rows in the output file")
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bqw evaluate",
+        description="Evaluate units from a spreadsheet (units in rows, indicators in columns).",
+    )
+    parser.add_argument("file", type=Path, help="input .xlsx, .xls, .ods or .csv")
+    parser.add_argument("--method", choices=METHODS, default="entropy-topsis")
+    parser.add_argument("--out", type=Path, help="write results here (.xlsx: every sheet; .csv)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--id-col", help="column naming the units (default: the first)")
+    parser.add_argument("--group-col", help="column of groups (e.g. county) for theil")
+    parser.add_argument("--weight-col", help="column of population weights for theil/gini/cv")
+    parser.add_argument("--pairwise-sheet", default="pairwise", help="AHP matrix sheet name")
+    parser.add_argument("--accept-inconsistent", action="store_true", help="allow AHP CR ≥ 0.1")
+    parser.add_argument(
+        "--normalization", choices=("vector", "minmax"), default="vector", help="for TOPSIS"
+    )
+    parser.add_argument(
+        "--combine",
+        choices=("none", "multiplicative", "linear"),
+        default="none",
+        help="combine the given weights (subjective) with entropy weights",
+    )
+    parser.add_argument("--alpha", type=float, default=0.5, help="subjective share, linear")
+    parser.add_argument("--subsystems", help="coupling: comma-separated subsystem columns")
+    parser.add_argument(
+        "--coupling-variant", choices=("standard", "power", "revised"), default="standard"
+    )
+    parser.add_argument("--top-k", type=int, default=3, help="obstacle: weak points per unit")
+    parser.add_argument("--ddof", type=int, default=0, help="cv: 0 population, 1 sample")
+    parser.add_argument("--missing", choices=("raise", "drop", "mean", "median"), default="raise")
+    parser.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    parser.add_argument("--quiet", action="store_true", help="print no table")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """Run ``bqw evaluate``; returns the exit status."""
+    args = _parser().parse_args(argv)
+    wanted = ["indicators", args.pairwise_sheet]
+    if args.out is not None and args.out.suffix.lower() not in (".xlsx", ".csv"):
+        print(f"bqw evaluate: --out {args.out}: expected .xlsx or .csv", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        sheets = read_sheets(args.file, wanted=wanted)
+        data = _parse_with_progress(sheets, args)
+        outcome = run_method(data, args, sheets)
+        if args.out is not None:
+            write_output(args.out, outcome)
+    except (EvaluateInputError, an.AnalysisInputError) as exc:
+        print(f"bqw evaluate: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.json:
+        json.dump(json_document(data, args, outcome), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif not args.quiet:
+        print_table(outcome, method=args.method, top=args.top)
+    for note in data.notes:
+        print(f"bqw evaluate: note: {note}", file=sys.stderr)
+    if args.out is not None:
+        print(f"bqw evaluate: wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _parse_with_progress(sheets: dict[str, Sheet], args: argparse.Namespace) -> Dataset:
+    rows = len(sheets[""].rows)
+    kwargs = dict(id_col=args.id_col, group_col=args.group_col, weight_col=args.weight_col)
+    if rows < PROGRESS_ROWS:
+        return parse_dataset(sheets, **kwargs)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"reading {rows:,} rows", total=rows)
+        return parse_dataset(sheets, progress=lambda n: progress.advance(task, n), **kwargs)
