@@ -11,7 +11,10 @@ The module knows nothing of Django; the CLI and the intake page both call `clean
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from gettext import gettext as _
 
 from baiqianwan.textclean._edits import Tracked
@@ -25,7 +28,7 @@ from baiqianwan.textclean.errors import (
 )
 from baiqianwan.textclean.furniture import furniture_edits
 from baiqianwan.textclean.lost import neighbours_take, proposals_make
-from baiqianwan.textclean.pinyin import annotation_edits
+from baiqianwan.textclean.pinyin import annotation_edits, annotations_chained
 from baiqianwan.textclean.punctuation import (
     lines_edits,
     newline_edits,
@@ -97,15 +100,36 @@ def clean_text(text: str, /, *, max_chars: int = MAX_TEXT_CHARS) -> CleanResult:
         raise too_large_error(size=len(text), limit=max_chars, unit="characters")
     if not text.strip():
         raise empty_error()
+    with _collection_paused():
+        return _clean(text)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector, restoring its state afterwards.
+
+    A megabyte of damaged text makes some 300,000 small records, none in a cycle; the
+    collector's passes over them took a third of the cleaning time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _clean(text: str) -> CleanResult:
     doc = Tracked(text)
     doc.apply(newline_edits(doc.text))
     edits, lost_marks = annotation_edits(doc.text)
     lost_original = [(doc.origin[at], mark, reading) for at, mark, reading in lost_marks]
-    doc.apply(edits)
     # 據(jù)(jù): removing one annotation can bring the next to a Han character.
     while edits:
-        edits = annotation_edits(doc.text)[0]
+        chained = annotations_chained(doc.text, edits)
         doc.apply(edits)
+        edits = annotation_edits(doc.text)[0] if chained else []
     doc.apply(conversion_edits(doc.text))
     doc.apply(furniture_edits(doc.text))
     # A converted mark changes its neighbours' context (据,, -> 据，,), so repeat to a fixpoint;

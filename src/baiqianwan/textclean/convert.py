@@ -23,17 +23,17 @@ def simplified(text: str) -> str:
 
 def _runs(before: str, after: str, offset: int) -> list[Edit]:
     """Edits for the runs of differing characters of two equally long strings."""
+    differing = [i for i, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
     edits: list[Edit] = []
-    run_start = -1
-    for index, (old, new) in enumerate(zip(before, after, strict=True)):
-        if old != new:
-            if run_start < 0:
-                run_start = index
-        elif run_start >= 0:
-            edits.append(_edit(after, run_start, index, offset))
-            run_start = -1
-    if run_start >= 0:
-        edits.append(_edit(after, run_start, len(before), offset))
+    if not differing:
+        return edits
+    run_start = previous = differing[0]
+    for index in differing[1:]:
+        if index != previous + 1:
+            edits.append(_edit(after, run_start, previous + 1, offset))
+            run_start = index
+        previous = index
+    edits.append(_edit(after, run_start, previous + 1, offset))
     return edits
 
 

@@ -66,6 +66,7 @@ def _segment(toneless: str) -> list[int] | None:
     return best[len(toneless)]
 
 
+@lru_cache(maxsize=4096)
 def syllables_parse(content: str) -> tuple[tuple[str, ...], bool] | None:
     """Read `content` as a run of pinyin syllables.
 
@@ -153,9 +154,15 @@ def annotation_edits(text: str) -> tuple[list[Edit], list[tuple[int, str, str]]]
     edits: list[Edit] = []
     lost: list[tuple[int, str, str]] = []
     position = 0
+    bracket = _BRACKETED.search(text)
+    mark = _LOST.search(text)
     while True:
-        bracket = _BRACKETED.search(text, position)
-        mark = _LOST.search(text, position)
+        # Search again only once scanning has passed a match: marks are sparse, and
+        # searching for each from every bracket would rescan the same text.
+        if bracket is not None and bracket.start() < position:
+            bracket = _BRACKETED.search(text, position)
+        if mark is not None and mark.start() < position:
+            mark = _LOST.search(text, position)
         if bracket is None and mark is None:
             break
         if mark is not None and (bracket is None or mark.start() < bracket.start()):
@@ -170,6 +177,15 @@ def annotation_edits(text: str) -> tuple[list[Edit], list[tuple[int, str, str]]]
         lost.append((found.start(), LOST_MARK, ""))
     lost.sort()
     return edits, lost
+
+
+def annotations_chained(text: str, edits: list[Edit]) -> bool:
+    """Whether a removed annotation is followed at once by another bracket (據(jù)(jù))."""
+    return any(
+        _BRACKETED.match(text, edit.end) is not None
+        for edit in edits
+        if edit.kind is ChangeKind.ANNOTATION
+    )
 
 
 def _lost_take(

@@ -23,6 +23,11 @@ _FULL_WIDTH_ALNUM = str.maketrans(
     "0123456789%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
 )
 _CLOSING = frozenset("”’）》」』】〕")
+# The same test as `is_cjk`, run by the regex engine over a whole line at once.
+_ANY_CJK = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+    "\u3000-\u303f\uff01-\uff60□，。、；：？！（）《》〈〉【】「」『』“”‘’…—·～〔〕〖〗]"
+)
 
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
@@ -69,7 +74,7 @@ def _bracket_pairs(line: str) -> dict[int, bool]:
 
 def _line_marks(line: str, offset: int) -> list[Edit]:
     edits: list[Edit] = []
-    if not any(is_cjk(ch) for ch in line):
+    if not _ANY_CJK.search(line):
         return edits
     brackets = _bracket_pairs(line) if "(" in line or ")" in line else {}
     quotes = line.count('"')

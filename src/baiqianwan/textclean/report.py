@@ -13,10 +13,6 @@ class Span:
     start: int
     end: int
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.start <= self.end:
-            raise ValueError(f"bad span [{self.start}, {self.end})")
-
     def slice(self, text: str) -> str:
         """Return the part of `text` this span covers."""
         return text[self.start : self.end]
