@@ -163,3 +163,14 @@ def test_empty_standard_input_exits_2() -> None:
     )
     assert done.returncode == 2
     assert b"empty" in done.stderr
+
+
+def test_unwritable_out_and_bad_register(
+    damaged: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(damaged), "--out", str(tmp_path / "absent" / "out.md")]) == 2
+    assert "No such file" in capsys.readouterr().err
+    units = tmp_path / "units.csv"
+    units.write_bytes("四会市".encode("utf-16-le"))
+    assert main([str(damaged), "--units", str(units)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err

@@ -144,6 +144,26 @@ def _emit(data: bytes, out: Path | None) -> None:
     sys.stdout.buffer.flush()
 
 
+def _output(args: argparse.Namespace, decoded: DecodedText, result: CleanResult) -> bytes:
+    """What to write: the clean text, the JSON document, the workbook or the Markdown."""
+    units = _units_read(args.units) if args.units else None
+    if args.format == "json":
+        document = _json_document(decoded, args.file, result)
+        if not args.clean_only:
+            draft = draft_plan(result.text, unit_names=units)
+            document["draft"] = draft_data(draft=draft)
+            document["ledger"] = ledger_data(draft=draft)
+        return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    if args.clean_only:
+        return result.text.encode("utf-8")
+    draft = draft_plan(result.text, unit_names=units)
+    if args.format == "xlsx":
+        return ledger_xlsx(draft=draft)
+    lines = ["## 清洗后文本", "", result.text, *_report_md(result), "", *_draft_md(draft), ""]
+    ledger = ledger_markdown(draft=draft).decode("utf-8").replace("# ", "## ", 1)
+    return ("\n".join(lines) + "\n" + ledger).encode("utf-8")
+
+
 def main(argv: list[str]) -> int:
     """Run ``bqw intake``; return the exit status."""
     parser = _parser()
@@ -153,39 +173,20 @@ def main(argv: list[str]) -> int:
     try:
         decoded = _source_read(args.file)
         result = clean_text(decoded.text)
-        units = _units_read(args.units) if args.units else None
+        print(
+            f"bqw intake: read {args.file} as {decoded.kind}, encoding {decoded.encoding}",
+            file=sys.stderr,
+        )
+        _emit(_output(args, decoded, result), args.out)
     except IntakeInputError as exc:
         print(f"bqw intake: {args.file}: {exc.message}", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:
         print(f"bqw intake: {exc.filename or args.file}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
-    print(
-        f"bqw intake: read {args.file} as {decoded.kind}, encoding {decoded.encoding}",
-        file=sys.stderr,
-    )
-    if args.format == "json":
-        document = _json_document(decoded, args.file, result)
-        if not args.clean_only:
-            draft = draft_plan(result.text, unit_names=units)
-            document["draft"] = draft_data(draft=draft)
-            document["ledger"] = ledger_data(draft=draft)
-        _emit(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n", args.out)
-        return 0
-    if args.clean_only:
-        _emit(result.text.encode("utf-8"), args.out)
-        return 0
-    draft = draft_plan(result.text, unit_names=units)
-    if args.format == "xlsx":
-        assert args.out is not None
-        args.out.write_bytes(ledger_xlsx(draft=draft))
-        print(f"bqw intake: wrote the task ledger to {args.out}", file=sys.stderr)
-        return 0
-    lines = ["## 清洗后文本", "", result.text, *_report_md(result), "", *_draft_md(draft), ""]
-    text = (
-        "\n".join(lines)
-        + "\n"
-        + ledger_markdown(draft=draft).decode("utf-8").replace("# ", "## ", 1)
-    )
-    _emit(text.encode("utf-8"), args.out)
+    except UnicodeDecodeError:
+        print(f"bqw intake: {args.units}: the unit register is not UTF-8", file=sys.stderr)
+        return EXIT_INPUT
+    if args.out is not None:
+        print(f"bqw intake: wrote {args.out}", file=sys.stderr)
     return 0
