@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from baiqianwan.intake.draft import (
     DraftItem,
@@ -215,3 +217,45 @@ def test_draft_data_is_json_ready(plan_draft: PlanDraft) -> None:
         "start": plan_draft.items[1].children[0].span.start,
         "end": plan_draft.items[1].children[0].span.end,
     }
+
+
+PLAN_PIECES = st.sampled_from(
+    [
+        "一、",
+        "（一）",
+        "1.",
+        "（1）",
+        "突出典型镇村培育",
+        "要抓住风貌这个基础，",
+        "以县城为重要载体",
+        "加快推进",
+        "典型镇村建设",
+        "持续深化改革",
+        "，",
+        "。",
+        "\n",
+        "到2025年底，",
+        "10个",
+        "（市农业农村局牵头，市财政局配合）",
+        "责任单位：市商务局、市财政局",
+        "四会市",
+        "“八个突出”",
+        "“三年初见成效”",
+        "肇庆市指挥部印发《工作方案》",
+        "（",
+        "）",
+        "□",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PLAN_PIECES, max_size=30).map("".join))
+def test_any_text_drafts_with_spans_that_hold(text: str) -> None:
+    draft = draft_plan(text, unit_names=REGISTER)
+    _spans_hold(draft)
+    for goal in draft.goals:
+        assert goal.span.slice(text) == goal.text
+    for excerpt in (draft.issuer, draft.title):
+        if excerpt is not None:
+            assert excerpt.span.slice(text) == excerpt.text
