@@ -268,7 +268,7 @@ def _register_build(unit_names: Mapping[str, str] | Iterable[str] | None) -> _Re
     )
 
 
-def places_find(text: str, *, offset: int, register: _Register | None) -> tuple[PlaceMatch, ...]:
+def _places_find(text: str, *, offset: int, register: _Register | None) -> tuple[PlaceMatch, ...]:
     """Units of the register named in `text`, longest name first, without overlaps."""
     if register is None:
         return ()
@@ -293,7 +293,7 @@ def places_find(text: str, *, offset: int, register: _Register | None) -> tuple[
     return tuple(found)
 
 
-def targets_find(text: str, *, offset: int) -> tuple[Target, ...]:
+def _targets_find(text: str, *, offset: int) -> tuple[Target, ...]:
     """Numbers with units in `text`: ``10个``, ``95%``, ``2025年``."""
     return tuple(
         Target(
@@ -504,13 +504,13 @@ def _freeze(node: _Node, register: _Register | None) -> DraftItem:
         targets=tuple(
             target
             for part in scanned
-            for target in targets_find(part.text, offset=part.span.start)
+            for target in _targets_find(part.text, offset=part.span.start)
             if node.kind is not ItemKind.LEVER
         ),
         places=tuple(
             place
             for part in scanned
-            for place in places_find(part.text, offset=part.span.start, register=register)
+            for place in _places_find(part.text, offset=part.span.start, register=register)
         ),
         lead=node.lead,
         partners=node.partners,

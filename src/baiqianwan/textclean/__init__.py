@@ -64,8 +64,8 @@ __all__ = [
     "simplified",
 ]
 
-# Two million characters: a long plan is a few hundred thousand, and cleaning stays
-# around a second. Larger input is a paste gone wrong.
+# Two million characters: a long plan is a few hundred thousand, and cleaning the limit
+# takes a few seconds. Larger input is a paste gone wrong.
 MAX_TEXT_CHARS = 2_000_000
 _CONTEXT = 8
 _FOREIGN_LETTER_BLOCKS = ((0x0370, 0x03FF), (0x0400, 0x04FF))
@@ -133,7 +133,7 @@ def _clean(text: str) -> CleanResult:
     doc.apply(conversion_edits(doc.text))
     doc.apply(furniture_edits(doc.text))
     # A converted mark changes its neighbours' context (据,, -> 据，,), so repeat to a fixpoint;
-    # each round only turns ASCII marks full-width, so it ends.
+    # no rule matches what a rule puts in, so each round leaves fewer marks and it ends.
     edits = punctuation_edits(doc.text)
     while edits:
         doc.apply(edits)
