@@ -184,6 +184,10 @@ def test_obstacle_and_coupling(data: Path, capsys: pytest.CaptureFixture[str]) -
     coupling = json.loads(stdout)["sheets"]["coupling"]
     assert {"C", "T", "D", "grade", "lag_type"} <= set(coupling[0])
     assert coupling[0]["grade"] in an.GRADES
+    assert min(row["D"] for row in coupling) == 0.0  # a level of 0 makes C = 0
+    args = [str(data), "--method", "coupling", "--floor", "0.01", "--json", *POP]
+    code, stdout, err = run(args, capsys)
+    assert min(row["D"] for row in json.loads(stdout)["sheets"]["coupling"]) > 0
 
 
 def test_coupling_subsystem_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -295,3 +299,19 @@ def test_given_weights_combined(tmp_path: Path, capsys: pytest.CaptureFixture[st
     entropy = an.entropy_weights(VALUES, directions=["+", "+", "-"]).weights
     combined = an.combine_weights([0.5, 0.3, 0.2], entropy).weights
     assert [row["weight"] for row in weights] == pytest.approx(combined.tolist())
+
+
+def test_large_file_goes_through_the_progress_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = np.random.default_rng(3)
+    values = rng.lognormal(size=(20_500, 3))
+    lines = ["unit,a,b,c", "direction,+,-,+"]
+    lines += [f"u{i},{v[0]:.6f},{v[1]:.6f},{v[2]:.6f}" for i, v in enumerate(values)]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "big.xlsx"
+    code, stdout, err = run([str(path), "--out", str(out), "--top", "3"], capsys)
+    assert code == 0, err
+    assert "20497 more rows" in stdout
+    assert out.exists()
