@@ -29,9 +29,7 @@ def text_build(*, sample: str, target_bytes: int) -> str:
     copy = 0
     while size < target_bytes:
         copy += 1
-        varied = sample.replace("2025", str(2025 + copy % 11)).replace(
-            "已有0人", f"已有{copy}人"
-        )
+        varied = sample.replace("2025", str(2025 + copy % 11)).replace("已有0人", f"已有{copy}人")
         part = f"{copy}.(jù)第{copy}篇 ,  {varied}\n\n\n"
         parts.append(part)
         size += len(part.encode("utf-8"))

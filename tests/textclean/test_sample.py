@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from baiqianwan.textclean import ChangeKind, CleanResult, ProposalBasis, clean_text, simplified
+from baiqianwan.textclean import (
+    ChangeKind,
+    CleanResult,
+    ProposalBasis,
+    clean_data,
+    clean_text,
+    simplified,
+)
 from baiqianwan.textclean.chars import LOST_MARK
 
 PINYIN_ANNOTATION = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+[1-5]?[)）]")
@@ -92,3 +100,13 @@ def test_cleaning_is_idempotent(cleaned: CleanResult) -> None:
     assert [lost.clean_position for lost in again.lost] == [
         lost.clean_position for lost in cleaned.lost
     ]
+
+
+def test_clean_data_is_json_ready(cleaned: CleanResult) -> None:
+    data = json.loads(json.dumps(clean_data(result=cleaned), ensure_ascii=False))
+    assert data["text"] == cleaned.text
+    assert data["counts"]["lost_characters"] == 6
+    assert data["lost"][1]["proposals"][0] == {"char": "报", "basis": "word", "word": "日报"}
+    first = data["changes"][0]
+    assert set(first) == {"kind", "rule", "original", "clean", "before", "after"}
+    assert set(first["original"]) == {"start", "end"}

@@ -11,13 +11,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from baiqianwan.intake.draft import DraftItem, PlanDraft, draft_data, draft_plan
 from baiqianwan.intake.ledger import ledger_data, ledger_markdown, ledger_xlsx
-from baiqianwan.textclean import CleanResult, IntakeInputError, clean_text
+from baiqianwan.textclean import CleanResult, IntakeInputError, clean_data, clean_text
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
 
 INTAKE_SCHEMA = "baiqianwan.intake/1"
@@ -121,18 +120,8 @@ def _json_document(decoded: DecodedText, name: str, result: CleanResult) -> dict
     return {
         "schema": INTAKE_SCHEMA,
         "source": {"name": name, "encoding": decoded.encoding, "kind": decoded.kind},
-        "clean": {
-            "text": result.text,
-            "counts": _as_data(result.counts),
-            "lost": [_as_data(lost) for lost in result.lost],
-            "suspects": [_as_data(suspect) for suspect in result.suspects],
-            "changes": [_as_data(change) for change in result.changes],
-        },
+        "clean": clean_data(result=result),
     }
-
-
-def _as_data(record: Any) -> Any:
-    return asdict(record)
 
 
 def _emit(data: bytes, out: Path | None) -> None:

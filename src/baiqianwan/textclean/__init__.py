@@ -15,7 +15,9 @@ import gc
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from gettext import gettext as _
+from typing import Any
 
 from baiqianwan.textclean._edits import Tracked
 from baiqianwan.textclean.chars import LOST_MARK, is_han
@@ -60,6 +62,7 @@ __all__ = [
     "ProposalBasis",
     "Span",
     "Suspect",
+    "clean_data",
     "clean_text",
     "simplified",
 ]
@@ -226,3 +229,18 @@ def _counts(
         lost_characters=len(lost),
         suspect_characters=len(suspects),
     )
+
+
+def clean_data(*, result: CleanResult) -> dict[str, Any]:
+    """The result as JSON-ready data: clean text, counts, lost, suspects and changes.
+
+    Spans become ``{"start": …, "end": …}``; the original text is left out, as the caller
+    has it.
+    """
+    return {
+        "text": result.text,
+        "counts": asdict(result.counts),
+        "lost": [asdict(lost) for lost in result.lost],
+        "suspects": [asdict(suspect) for suspect in result.suspects],
+        "changes": [asdict(change) for change in result.changes],
+    }
