@@ -205,7 +205,10 @@ def test_milestone_slogans_infer_years() -> None:
 
 
 def test_non_measures_are_left_out() -> None:
-    draft = draft_plan("千钧将一羽，轻重在平衡。今年是重要节点，全市上下要心往一处想。")
+    draft = draft_plan(
+        "千钧将一羽，轻重在平衡。今年是重要节点，全市上下要心往一处想。"
+        "实施“百千万工程”，其影响之远、难度之大非比寻常。"
+    )
     assert list(draft.walk()) == []
 
 

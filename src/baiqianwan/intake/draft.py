@@ -376,11 +376,15 @@ def _clauses(sentence: str, offset: int) -> Iterator[tuple[str, int]]:
 
 def _measures(sentence: str, offset: int) -> list[_Node]:
     nodes = []
-    for clause, at in _clauses(sentence, offset):
+    clauses = list(_clauses(sentence, offset))
+    for index, (clause, at) in enumerate(clauses):
         lead_in = _LEAD_IN.match(clause)
         skip = lead_in.end() if lead_in else 0
         body = clause[skip:]
-        if len(body) >= 4 and _MEASURE.match(body) and not _DUTY.fullmatch(body):
+        # 实施“百千万工程”，其影响之远…: a clause that the next one takes up with 其 is
+        # the topic of the sentence, not something to do.
+        topic = index + 1 < len(clauses) and clauses[index + 1][0].startswith("其")
+        if len(body) >= 4 and _MEASURE.match(body) and not topic and not _DUTY.fullmatch(body):
             nodes.append(
                 _Node(
                     ItemKind.MEASURE,
