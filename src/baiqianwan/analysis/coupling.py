@@ -122,8 +122,7 @@ def coupling_coordination(
 
     References
     ----------
-    Liu Yaobin, Li Rendong, Song Xuefeng (2005). 区域城市化与生态环境耦合的关联分析. 地理学报
-    60(2), 237-247.
+    刘耀彬, 李仁东, 宋学锋 (2005). 中国区域城市化与生态环境耦合的关联分析. 地理学报 60(2).
     王淑佳, 孔伟, 任亮, 治丹丹, 戴彬婷 (2021). 国内耦合协调度模型的误区及修正. 自然资源学报
     36(3), 793-810 (the standard form, the misuses, and the revised C of Eq. 21).
     """
