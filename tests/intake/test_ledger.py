@@ -15,6 +15,7 @@ from baiqianwan.intake.ledger import (
     COLUMNS,
     LEDGER_SCHEMA,
     UNSORTED,
+    ledger_data,
     ledger_json,
     ledger_markdown,
     ledger_rows,
@@ -144,3 +145,40 @@ def test_lever_categories_on_the_sample_text() -> None:
         ("县城（重要载体）", "加快推进以县城为重要载体的新型城镇化建设"),
         ("县城（重要载体）", "完善基础设施"),
     ]
+
+
+def test_a_ledger_document_reads_back_to_the_same_rows() -> None:
+    from baiqianwan.intake.ledger import (
+        ledger_document,
+        ledger_from_document,
+        ledger_plan,
+        ledger_rows,
+    )
+
+    draft = draft_plan("一、加快推进典型镇村培育。（市农业农村局牵头，各县配合）\n")
+    plan, rows = ledger_from_document(json.loads(json.dumps(ledger_data(draft=draft))))
+    assert plan == ledger_plan(draft=draft)
+    assert rows == ledger_rows(draft=draft)
+    assert ledger_document(plan=plan, rows=rows) == ledger_data(draft=draft)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(schema="other"), "schema"),
+        (lambda d: d["rows"][0].update(task="  "), "row 1, task"),
+        (lambda d: d["rows"][0].update(lead="市农业农村局"), "row 1, lead: must be a list"),
+        (lambda d: d["rows"][0].update(deadline=2025), "row 1, deadline: must be a string"),
+        (lambda d: d["rows"][0].update(source={"start": "x"}), "row 1, source"),
+        (lambda d: d["plan"]["goals"].append({"year": "2025", "text": "x"}), "goal"),
+    ],
+)
+def test_a_bad_ledger_document_names_row_and_field(change, message) -> None:
+    from baiqianwan.intake.ledger import LedgerDataError, ledger_from_document
+
+    data = ledger_data(
+        draft=draft_plan("一、加快推进典型镇村培育。\n在2025年实现“三年初见成效”。\n")
+    )
+    change(data)
+    with pytest.raises(LedgerDataError, match=message):
+        ledger_from_document(data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -64,6 +64,35 @@ class LedgerRow:
     targets: tuple[str, ...]
     places: tuple[str, ...]
     source: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerGoal:
+    year: int | None
+    text: str
+    inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPlan:
+    """What the ledger says about its plan: title, issuer and goals."""
+
+    title: str | None
+    issuer: str | None
+    goals: tuple[LedgerGoal, ...] = ()
+
+
+class LedgerDataError(ValueError):
+    """A ledger document (JSON) that does not follow `baiqianwan.ledger/1`; the message
+    names the row and field."""
+
+
+def ledger_plan(*, draft: PlanDraft) -> LedgerPlan:
+    return LedgerPlan(
+        title=draft.title.text if draft.title else None,
+        issuer=draft.issuer.text if draft.issuer else None,
+        goals=tuple(LedgerGoal(g.year, g.text, g.inferred) for g in draft.goals),
+    )
 
 
 def _category(root: DraftItem) -> str:
@@ -140,32 +169,104 @@ def _cell(row: LedgerRow, key: str) -> str:
 
 def ledger_data(*, draft: PlanDraft) -> dict[str, Any]:
     """The ledger as JSON-ready data (schema ``baiqianwan.ledger/1``, see docs/intake.md)."""
+    return ledger_document(plan=ledger_plan(draft=draft), rows=ledger_rows(draft=draft))
+
+
+def ledger_document(*, plan: LedgerPlan, rows: Sequence[LedgerRow]) -> dict[str, Any]:
+    """Plan and rows as JSON-ready data (schema ``baiqianwan.ledger/1``)."""
     return {
         "schema": LEDGER_SCHEMA,
         "plan": {
-            "title": draft.title.text if draft.title else None,
-            "issuer": draft.issuer.text if draft.issuer else None,
+            "title": plan.title,
+            "issuer": plan.issuer,
             "goals": [
                 {"year": goal.year, "text": goal.text, "inferred": goal.inferred}
-                for goal in draft.goals
+                for goal in plan.goals
             ],
         },
         "columns": [
             {"key": column.key, "header": column.header, "drafted": column.drafted}
             for column in COLUMNS
         ],
-        "rows": [
-            {
-                **{key: value for key, value in asdict(row).items() if key != "source"},
-                "lead": list(row.lead),
-                "partners": list(row.partners),
-                "targets": list(row.targets),
-                "places": list(row.places),
-                "source": {"start": row.source.start, "end": row.source.end},
-            }
-            for row in ledger_rows(draft=draft)
-        ],
+        "rows": [_row_data(row) for row in rows],
     }
+
+
+def _row_data(row: LedgerRow) -> dict[str, Any]:
+    return {
+        **{key: value for key, value in asdict(row).items() if key != "source"},
+        "lead": list(row.lead),
+        "partners": list(row.partners),
+        "targets": list(row.targets),
+        "places": list(row.places),
+        "source": {"start": row.source.start, "end": row.source.end},
+    }
+
+
+_TEXT_FIELDS = ("category", "number", "task", "deadline", "progress")
+_LIST_FIELDS = ("lead", "partners", "targets", "places")
+
+
+def ledger_from_document(data: Any) -> tuple[LedgerPlan, tuple[LedgerRow, ...]]:
+    """Read a ``baiqianwan.ledger/1`` document back, checking every row and field.
+
+    Raises
+    ------
+    LedgerDataError
+        Naming the row (1-based) and field that is wrong.
+    """
+    if not isinstance(data, dict) or data.get("schema") != LEDGER_SCHEMA:
+        raise LedgerDataError(f"not a ledger document: 'schema' must be {LEDGER_SCHEMA!r}")
+    plan_data = data.get("plan") or {}
+    if not isinstance(plan_data, dict):
+        raise LedgerDataError("'plan' must be an object")
+    goals = []
+    for index, goal in enumerate(plan_data.get("goals") or [], start=1):
+        if not isinstance(goal, dict) or not isinstance(goal.get("text"), str):
+            raise LedgerDataError(f"plan goal {index}: 'text' must be a string")
+        year = goal.get("year")
+        if year is not None and not isinstance(year, int):
+            raise LedgerDataError(f"plan goal {index}: 'year' must be a whole number or null")
+        goals.append(LedgerGoal(year, goal["text"], bool(goal.get("inferred", False))))
+    plan = LedgerPlan(
+        title=_optional_text(plan_data.get("title"), "plan title"),
+        issuer=_optional_text(plan_data.get("issuer"), "plan issuer"),
+        goals=tuple(goals),
+    )
+    raw_rows = data.get("rows")
+    if not isinstance(raw_rows, list):
+        raise LedgerDataError("'rows' must be a list")
+    return plan, tuple(_row_from_data(raw, index) for index, raw in enumerate(raw_rows, start=1))
+
+
+def _optional_text(value: Any, what: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise LedgerDataError(f"{what} must be a string or null")
+    return value
+
+
+def _row_from_data(raw: Any, index: int) -> LedgerRow:
+    if not isinstance(raw, dict):
+        raise LedgerDataError(f"row {index}: must be an object")
+    values: dict[str, Any] = {}
+    for key in _TEXT_FIELDS:
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            raise LedgerDataError(f"row {index}, {key}: must be a string")
+        values[key] = value.strip()
+    for key in _LIST_FIELDS:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise LedgerDataError(f"row {index}, {key}: must be a list of strings")
+        values[key] = tuple(v.strip() for v in value if v.strip())
+    if not values["task"]:
+        raise LedgerDataError(f"row {index}, task: 工作任务 is empty")
+    source = raw.get("source") or {"start": 0, "end": 0}
+    try:
+        span = Span(int(source["start"]), int(source["end"]))
+    except (KeyError, TypeError, ValueError):
+        raise LedgerDataError(f"row {index}, source: must be {{'start': n, 'end': n}}") from None
+    return LedgerRow(source=span, **values)
 
 
 def ledger_json(*, draft: PlanDraft) -> bytes:
@@ -198,6 +299,15 @@ _HEADER_FONT = "黑体"
 
 
 def ledger_xlsx(*, draft: PlanDraft, generated: date | None = None) -> bytes:
+    """The drafted ledger as an .xlsx workbook ready to fill in (see `ledger_workbook`)."""
+    return ledger_workbook(
+        plan=ledger_plan(draft=draft), rows=ledger_rows(draft=draft), generated=generated
+    )
+
+
+def ledger_workbook(
+    *, plan: LedgerPlan, rows: Sequence[LedgerRow], generated: date | None = None
+) -> bytes:
     """The ledger as an .xlsx workbook ready to fill in.
 
     A merged title row, a note row, then the header (bold, shaded, notes on each cell),
@@ -207,13 +317,15 @@ def ledger_xlsx(*, draft: PlanDraft, generated: date | None = None) -> bytes:
 
     Parameters
     ----------
-    draft : PlanDraft
+    plan : LedgerPlan
+    rows : sequence of LedgerRow
+        As drafted (`ledger_rows`) or as a reviewer edited them (`ledger_from_document`).
     generated : date, optional
         The date printed in the note row; today if omitted.
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    title_text = draft.title.text if draft.title else "工作方案"
+    title_text = plan.title or "工作方案"
     book.set_properties({"title": f"《{title_text}》任务台账", "subject": "任务台账"})
     formats = _formats(book)
     sheet = book.add_worksheet("任务台账")
@@ -221,7 +333,7 @@ def ledger_xlsx(*, draft: PlanDraft, generated: date | None = None) -> bytes:
     sheet.merge_range(0, 0, 0, last, f"《{title_text}》任务台账", formats["title"])
     sheet.set_row(0, 32)
     day = (generated or date.today()).isoformat()
-    issuer = draft.issuer.text if draft.issuer else "（未识别）"
+    issuer = plan.issuer or "（未识别）"
     sheet.merge_range(
         1,
         0,
@@ -237,7 +349,6 @@ def ledger_xlsx(*, draft: PlanDraft, generated: date | None = None) -> bytes:
         sheet.write(header_row, index, column.header, style)
         sheet.write_comment(header_row, index, column.note, {"x_scale": 1.6})
     sheet.set_row(header_row, 24)
-    rows = ledger_rows(draft=draft)
     for offset, row in enumerate(rows, start=header_row + 1):
         for index, column in enumerate(COLUMNS):
             style = formats["centre"] if column.key in ("number", "deadline") else formats["cell"]
@@ -276,7 +387,7 @@ def ledger_xlsx(*, draft: PlanDraft, generated: date | None = None) -> bytes:
     sheet.repeat_rows(header_row)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.set_footer("&C第 &P 页，共 &N 页")
-    _guide_write(book, formats, draft)
+    _guide_write(book, formats, plan)
     book.close()
     return buffer.getvalue()
 
@@ -324,7 +435,7 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
     }
 
 
-def _guide_write(book: xlsxwriter.Workbook, formats: dict[str, Any], draft: PlanDraft) -> None:
+def _guide_write(book: xlsxwriter.Workbook, formats: dict[str, Any], plan: LedgerPlan) -> None:
     sheet = book.add_worksheet("填表说明")
     sheet.set_column(0, 0, 100)
     lines = [
@@ -336,7 +447,7 @@ def _guide_write(book: xlsxwriter.Workbook, formats: dict[str, Any], draft: Plan
         ("", "guide"),
         ("方案目标", "guide_head"),
     ]
-    for goal in draft.goals:
+    for goal in plan.goals:
         year = f"{goal.year}年" if goal.year else "年份未识别"
         basis = "（按工程时间节点推定）" if goal.inferred else ""
         lines.append((f"{year}：{goal.text}{basis}", "guide"))
