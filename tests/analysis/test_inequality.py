@@ -123,3 +123,14 @@ def test_cv_and_ratios() -> None:
         "std",
         "max_min_ratio",
     ]
+
+
+def test_missing_values_named_or_dropped() -> None:
+    y = np.array([[1.0, 2.0, np.nan, 4.0], [1.0, 2.0, 3.0, 4.0]])
+    with pytest.raises(an.AnalysisInputError, match="unit 'c' \\(period 1\\)"):
+        an.theil(y, units=["a", "b", "c", "d"])
+    dropped = an.theil(y, missing="drop", population=[1, 2, 3, 4], groups=["x", "x", "y", "y"])
+    expected = an.theil(y[:, [0, 1, 3]], population=[1, 2, 4], groups=["x", "x", "y"])
+    np.testing.assert_allclose(dropped.total, expected.total)
+    assert an.gini(y, missing="drop").gini[1] == pytest.approx(an.gini([1.0, 2.0, 4.0]).gini)
+    assert an.cv(y, missing="drop").cv[0] == pytest.approx(an.cv([1.0, 2.0, 4.0]).cv)

@@ -115,3 +115,40 @@ def test_minmax_against_loops(matrix: np.ndarray, data: st.DataObject) -> None:
                 expected = (hi - x) / (hi - lo)
             assert values[i, j] == pytest.approx(expected, abs=1e-9)
     assert values.min() >= 0.0 and values.max() <= 1.0 + 1e-12
+
+
+def test_minmax_harbin_published() -> None:
+    """王晶, 原伟鹏, 刘新平 (2018), ChinaXiv 201810.00156, Table 2 (功效系数法 = direction-aware
+    min-max), published to 2 decimals: tolerance 0.0051. C12 (人口密度) is left out: the
+    published column (0.72, 0.58, …, 0.98) does not follow from the published Table 1 values
+    (ours: 0.71, 0.57, …, 1.00)."""
+    from tests.analysis.conftest import load_reference
+
+    data = load_reference("harbin_indicators_2004_2016.json")
+    values = an.normalize(np.array(data["matrix"]), directions=data["directions"]).values
+    table2 = {
+        0: [0, 0.11, 0.13, 0.16, 0.17, 0.17, 0.23, 0.23, 0.23, 0.22, 0.24, 0.26, 1],
+        1: [0, 0.12, 0.15, 0.19, 0.45, 0.60, 0.71, 0.91, 0.91, 1, 0.98, 0.83, 0.78],
+        2: [0, 0.31, 0.37, 0.46, 0.50, 0.51, 0.66, 0.66, 0.66, 1, 0.41, 0.67, 0.67],
+        3: [0, 0.55, 0.49, 0.64, 0.71, 0.72, 0.78, 0.86, 0.94, 1.00, 1, 0.97, 0.91],
+        4: [0, 0.06, 0.17, 0.32, 0.56, 1.00, 0.94, 0.90, 0.83, 0.76, 0.71, 0.70, 0.56],
+        5: [0, 0.04, 0.10, 0.18, 0.27, 0.35, 0.46, 0.59, 0.66, 0.76, 0.83, 0.92, 1],
+        6: [0.96, 0.93, 0.95, 1, 0.94, 0.78, 0.69, 0.37, 0, 0.42, 0.37, 0.41, 0.64],
+        7: [0, 0.02, 0.17, 0.43, 0.54, 0.56, 0.61, 0.78, 0.89, 0.88, 0.90, 0.98, 1],
+        8: [0.38, 1, 0.97, 0.72, 0.55, 0.27, 0.43, 0.32, 0.15, 0.02, 0, 0.20, 0.28],
+        9: [0.11, 0.44, 0.44, 0.78, 1, 1, 0.56, 1, 0.56, 0.33, 0.22, 0, 0.11],
+        10: [0.02, 0.05, 0.08, 0.09, 0.06, 0.04, 0, 0.00, 0.07, 0.09, 0.21, 1, 0.91],
+        12: [0, 0.60, 0.73, 0.54, 0.55, 0.63, 0.70, 0.74, 1, 0.73, 0.93, 0.98, 0.77],
+    }
+    for column, published in table2.items():
+        np.testing.assert_allclose(
+            values[:, column], published, atol=0.0051, err_msg=f"C{column + 1}"
+        )
+
+
+def test_minmax_invariant_under_positive_affine_rescaling() -> None:
+    rng = np.random.default_rng(6)
+    data = rng.normal(size=(30, 4))
+    base = an.normalize(data, directions=["+", "-", "+", "-"]).values
+    moved = an.normalize(data * [2.0, 0.5, 10.0, 3.0] - 7.0, directions=["+", "-", "+", "-"]).values
+    np.testing.assert_allclose(base, moved, atol=1e-12)

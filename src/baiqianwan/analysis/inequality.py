@@ -12,20 +12,47 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from baiqianwan.analysis._validation import AnalysisInputError, as_float_array, choice
+from baiqianwan.analysis._validation import AnalysisInputError, as_float_array, choice, label
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def _values(y: ArrayLike, *, name: str = "y") -> NDArray[np.float64]:
+def _values(
+    y: ArrayLike, *, name: str = "y", units: Sequence[Any] | None = None
+) -> NDArray[np.float64]:
     values = as_float_array(y, name=name)
     if not np.all(np.isfinite(values)):
-        first = tuple(int(i) for i in np.argwhere(~np.isfinite(values))[0])
-        raise AnalysisInputError(f"{name} has a missing or infinite value at position {first}")
+        *lead, unit = (int(i) for i in np.argwhere(~np.isfinite(values))[0])
+        where = f"unit {label(units, unit, 'unit')}"
+        if lead:
+            where += f" (period {', '.join(str(i + 1) for i in lead)})"
+        raise AnalysisInputError(f"{name} has a missing or infinite value at {where}")
     if (values < 0).any():
         raise AnalysisInputError(f"{name} must be non-negative")
     return values
+
+
+def _drop_missing(
+    y: ArrayLike,
+    weights: ArrayLike | None,
+    groups: ArrayLike | None,
+    missing: str,
+) -> tuple[ArrayLike, ArrayLike | None, ArrayLike | None]:
+    """With ``missing="drop"``, remove units with a missing value (in any period)."""
+    choice(missing, ("raise", "drop"), name="missing")
+    values = as_float_array(y, name="y")
+    if missing == "raise" or np.isfinite(values).all():
+        return y, weights, groups
+    keep = np.isfinite(values).reshape(-1, values.shape[-1]).all(axis=0)
+    if keep.sum() < 2:
+        raise AnalysisInputError("fewer than 2 units are left after dropping missing values")
+    kept_weights = None
+    if weights is not None:
+        w = np.broadcast_to(as_float_array(weights, name="population"), values.shape)
+        kept_weights = w[..., keep]
+    kept_groups = None if groups is None else np.asarray(groups)[keep]
+    return values[..., keep], kept_weights, kept_groups
 
 
 def _population(population: ArrayLike | None, shape: tuple[int, ...]) -> NDArray[np.float64]:
@@ -142,6 +169,8 @@ def theil(
     population: ArrayLike | None = None,
     groups: ArrayLike | None = None,
     index: Literal["T", "L"] = "T",
+    missing: Literal["raise", "drop"] = "raise",
+    units: Sequence[Any] | None = None,
 ) -> TheilResult:
     """Theil index T (GE(1)) or L (GE(0), mean log deviation), with group decomposition.
 
@@ -157,6 +186,9 @@ def theil(
         between/within decomposition.
     index : {"T", "L"}
         ``"T"`` (default), Eq. (23); ``"L"``, Eq. (24).
+    missing : {"raise", "drop"}
+        A missing value raises naming the unit (labels from `units`), or ``"drop"`` removes
+        units with a missing value in any period (with their population and group).
 
     Notes
     -----
@@ -185,7 +217,8 @@ def theil(
     *Spatial Economic Analysis* 5(3), 277-298 (pysal ``inequality.theil``; tests reproduce it).
     """
     choice(index, ("T", "L"), name="index")
-    values = _values(y)
+    y, population, groups = _drop_missing(y, population, groups, missing)
+    values = _values(y, units=units)
     n = values.shape[-1]
     weights = _population(population, values.shape)
     income = weights * values
@@ -251,6 +284,8 @@ def gini(
     *,
     weights: ArrayLike | None = None,
     correction: bool = False,
+    missing: Literal["raise", "drop"] = "raise",
+    units: Sequence[Any] | None = None,
 ) -> GiniResult:
     """Gini coefficient, population form, for individual or grouped (weighted) data.
 
@@ -262,6 +297,8 @@ def gini(
         Population (frequency) of each value: grouped data, or per-capita data by unit.
     correction : bool
         Multiply by n/(n-1) (n = number of values), the small-sample (sample) form.
+    missing : {"raise", "drop"}
+        As in :func:`theil`.
 
     Notes
     -----
@@ -281,7 +318,8 @@ def gini(
     Lambert, P. J. (2001). *The Distribution and Redistribution of Income*, 3rd ed., ch. 2.
     pysal ``inequality.gini.Gini`` (Mexico 1940: 0.35372, reproduced in the tests).
     """
-    values = _values(y)
+    y, weights, _ = _drop_missing(y, weights, None, missing)
+    values = _values(y, units=units)
     n = values.shape[-1]
     w = _population(weights, values.shape)
     order = np.argsort(values, axis=-1, kind="stable")
@@ -333,7 +371,14 @@ class DispersionResult:
         return pd.DataFrame(flat, index=pd.Index(labels, name="period"))
 
 
-def cv(y: ArrayLike, *, weights: ArrayLike | None = None, ddof: int = 0) -> DispersionResult:
+def cv(
+    y: ArrayLike,
+    *,
+    weights: ArrayLike | None = None,
+    ddof: int = 0,
+    missing: Literal["raise", "drop"] = "raise",
+    units: Sequence[Any] | None = None,
+) -> DispersionResult:
     """Coefficient of variation, unweighted or weighted (Williamson's index), and max/min.
 
     .. math::
@@ -351,14 +396,16 @@ def cv(y: ArrayLike, *, weights: ArrayLike | None = None, ddof: int = 0) -> Disp
         0 (default, population σ) or 1 (sample σ). With weights, they are frequencies, so the
         denominator is Σw - ddof.
 
-    Edge cases: μ = 0 raises; max/min is inf when the minimum is 0.
+    Edge cases: μ = 0 raises; max/min is inf when the minimum is 0; missing values as in
+    :func:`theil`.
 
     References
     ----------
     Williamson, J. G. (1965). Regional inequality and the process of national development.
     *Economic Development and Cultural Change* 13(4), 1-84.
     """
-    values = _values(y)
+    y, weights, _ = _drop_missing(y, weights, None, missing)
+    values = _values(y, units=units)
     w = _population(weights, values.shape)
     total_w = w.sum(axis=-1)
     mean = (w * values).sum(axis=-1) / total_w

@@ -658,8 +658,7 @@ def _coupling(
 def _balance(data: Dataset, values: NDArray[np.float64], args: argparse.Namespace) -> Outcome:
     import pandas as pd
 
-    if np.isnan(values).any():
-        values, data = _missing(data, values, args.missing if args.missing != "raise" else "drop")
+    values, data = _missing(data, values, args.missing)
     population = data.population
     rows, group_rows = [], []
     for k, name in enumerate(data.indicators):
