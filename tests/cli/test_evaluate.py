@@ -251,6 +251,10 @@ def test_theil_gini_cv(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "Sheet1!C2: 'up' is not a direction",
         ),
         ([HEADER[:4], DIRECTIONS[:4], ["A村", 1, 2, 3]], "fewer than 2 units"),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, 2, 3], [None], ["B村", 2, None, 4]],
+            "Sheet1!C5: missing value for 'B村', '集体收入'",
+        ),
     ],
 )
 def test_bad_input_names_the_cell_and_writes_nothing(

@@ -98,7 +98,8 @@ class Dataset:
     weights: list[float | None]
     groups: list[str] | None = None
     population: NDArray[np.float64] | None = None
-    header_rows: int = 1
+    header_row: int = 1
+    row_numbers: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -277,6 +278,7 @@ def parse_dataset(
     _apply_indicator_sheet(sheets.get("indicators"), indicators, directions, dimensions, weights)
 
     units: list[str] = []
+    row_numbers: list[int] = []
     values: list[list[float]] = []
     groups: list[str] = []
     population: list[float] = []
@@ -289,6 +291,7 @@ def parse_dataset(
         if _blank(cell):
             raise EvaluateInputError(f"{sheet.name}!{column_letter(id_j)}{r}: the unit has no name")
         units.append(_text(cell))
+        row_numbers.append(r)
         values.append(
             [
                 _number(row[j] if j < len(row) else None, f"{sheet.name}!{column_letter(j)}{r}")
@@ -330,7 +333,8 @@ def parse_dataset(
         weights=weights,
         groups=groups or None,
         population=np.array(population) if population else None,
-        header_rows=body,
+        header_row=top + 1,
+        row_numbers=row_numbers,
     )
 
 
@@ -410,7 +414,8 @@ def _require_directions(data: Dataset) -> list[str]:
     if missing:
         k = missing[0]
         raise EvaluateInputError(
-            f"{data.sheet}!{data.columns[k]}1: indicator {data.indicators[k]!r} has no direction;"
+            f"{data.sheet}!{data.columns[k]}{data.header_row}: indicator {data.indicators[k]!r}"
+            " has no direction;"
             " add 正向/逆向 (+/-) in a 'direction' row under the header or an 'indicators' sheet"
         )
     return [d for d in data.directions if d is not None]
@@ -420,16 +425,12 @@ def _clean_values(data: Dataset, missing: str) -> NDArray[np.float64]:
     nan = np.isnan(data.values)
     if nan.any() and missing == "raise":
         i, k = (int(v) for v in np.argwhere(nan)[0])
-        where = f"{data.sheet}!{data.columns[k]}{_row_number(data, i)}"
+        where = f"{data.sheet}!{data.columns[k]}{data.row_numbers[i]}"
         raise EvaluateInputError(
             f"{where}: missing value for {data.units[i]!r}, {data.indicators[k]!r};"
             " fill it or pass --missing drop|mean|median"
         )
     return data.values
-
-
-def _row_number(data: Dataset, unit: int) -> int:
-    return data.header_rows + unit + 1
 
 
 def _reject_constant(data: Dataset, values: NDArray[np.float64]) -> None:
@@ -598,6 +599,7 @@ def _missing(
     kept_units = [u for u, k in zip(data.units, keep, strict=True) if k]
     data.notes.append(f"dropped {int((~keep).sum())} unit(s) with missing values")
     data.units = kept_units
+    data.row_numbers = [r for r, k in zip(data.row_numbers, keep, strict=True) if k]
     if data.groups is not None:
         data.groups = [g for g, k in zip(data.groups, keep, strict=True) if k]
     if data.population is not None:
