@@ -38,9 +38,9 @@ METHODS = ("minmax", "vector", "proportion", "zscore")
 class Affine:
     """Per-column map ``y = (x - center)/divisor + offset``; arrays of shape (..., 1, indicators).
 
-    Dividing (rather than multiplying by a reciprocal) maps the column extremes exactly onto
-    the ends of the range, so the best unit has a deviation of exactly 0. A degenerate column
-    has an infinite divisor and gets the offset.
+    Dividing (rather than multiplying by a reciprocal) maps the column extremes of a min-max
+    map onto exactly 0 and 1, so the best unit has a deviation of exactly 0. A degenerate
+    column has an infinite divisor and gets the offset.
     """
 
     center: NDArray[np.float64]
