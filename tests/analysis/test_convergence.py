@@ -54,3 +54,15 @@ def test_errors() -> None:
         an.sigma_convergence([[1.0, 0.0, 3.0], [1.0, 2.0, 3.0]], measure="log_std")
     frame = an.beta_convergence([[1.0, 2.0, 3.0], [2.0, 3.0, 3.5]]).to_frame()
     assert list(frame.columns) == ["initial_log", "growth"]
+
+
+def test_sigma_random_against_loops() -> None:
+    rng = np.random.default_rng(17)
+    y = rng.lognormal(size=(6, 25))
+    result = an.sigma_convergence(y, times=range(2019, 2025))
+    cvs = []
+    for row in y:
+        mean = sum(row) / len(row)
+        cvs.append((sum((v - mean) ** 2 for v in row) / len(row)) ** 0.5 / mean)
+    np.testing.assert_allclose(result.sigma, cvs)
+    assert result.slope == pytest.approx(stats.linregress(range(2019, 2025), cvs).slope)

@@ -70,3 +70,26 @@ def test_ranks_unchanged_under_positive_rescaling() -> None:
     np.testing.assert_array_equal(
         an.rank_change(scores).ranks, an.rank_change(scores * 7 + 2).ranks
     )
+
+
+def test_random_against_loops() -> None:
+    rng = np.random.default_rng(31)
+    baseline = rng.uniform(10, 50, size=(40, 6))
+    target = baseline + np.where(np.arange(6) % 2 == 0, 1, -1) * rng.uniform(1, 9, size=(40, 6))
+    value = baseline + rng.normal(0, 5, size=(40, 6))
+    directions = ["+" if j % 2 == 0 else "-" for j in range(6)]
+    result = an.target_achievement(
+        value,
+        target=target,
+        baseline=baseline,
+        directions=directions,
+        year=2025,
+        base_year=2023,
+        target_year=2027,
+    )
+    for i in range(40):
+        for j in range(6):
+            a = (value[i, j] - baseline[i, j]) / (target[i, j] - baseline[i, j])
+            light = "green" if a >= 0.5 else "yellow" if a >= 0.4 else "red"
+            assert result.achievement[i, j] == pytest.approx(a)
+            assert result.status[i, j] == light

@@ -225,3 +225,47 @@ def test_weights_frames() -> None:
     assert list(frame.columns) == ["entropy", "diversity", "weight"]
     assert frame["weight"].sum() == pytest.approx(1.0)
     assert an.ahp_weights(DRINKS).to_frame().attrs["cr"] == pytest.approx(0.022, abs=5e-4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(3, 12), st.integers(2, 5)),
+        elements=st.floats(0, 100, allow_nan=False, allow_subnormal=False),
+    )
+)
+def test_critic_against_loops(matrix: np.ndarray) -> None:
+    n, m = matrix.shape
+    y = []
+    for j in range(m):
+        lo, hi = matrix[:, j].min(), matrix[:, j].max()
+        y.append([1.0 if hi == lo else (v - lo) / (hi - lo) for v in matrix[:, j]])
+    means = [sum(col) / n for col in y]
+    sds = [
+        math.sqrt(sum((v - mu) ** 2 for v in col) / (n - 1))
+        for col, mu in zip(y, means, strict=True)
+    ]
+
+    def r(a: int, b: int) -> float:
+        if sds[a] < 1e-12 or sds[b] < 1e-12:
+            return 0.0
+        cov = sum((y[a][i] - means[a]) * (y[b][i] - means[b]) for i in range(n)) / (n - 1)
+        return cov / (sds[a] * sds[b])
+
+    information = [sds[j] * sum(1 - r(j, k) for k in range(m)) for j in range(m)]
+    if sum(information) <= 1e-12:
+        return
+    result = an.critic_weights(matrix)
+    np.testing.assert_allclose(result.weights, np.array(information) / sum(information), atol=1e-7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0.01, 1.0), min_size=2, max_size=9))
+def test_ahp_recovers_consistent_priorities(raw: list[float]) -> None:
+    w = np.array(raw) / sum(raw)
+    pairwise = w[:, None] / w[None, :]
+    for method in ("eigenvector", "geometric_mean", "arithmetic_mean"):
+        result = an.ahp_weights(pairwise, method=method)  # type: ignore[arg-type]
+        np.testing.assert_allclose(result.weights, w, atol=1e-9)
+        assert result.cr == pytest.approx(0.0, abs=1e-9)
