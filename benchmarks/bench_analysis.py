@@ -67,11 +67,15 @@ def numpy_pipeline(
 
 def pandas_pipeline(
     data: np.ndarray, directions: list[str], county: np.ndarray, population: np.ndarray
-) -> tuple[list[pd.Series], list[float]]:
-    """The same pipeline written the way a pandas user would: column-vectorised, per period."""
+) -> tuple[list[pd.Series], list[float], list[pd.Series], list[pd.Series]]:
+    """The same pipeline written the way a pandas user would: column-vectorised, per period.
+
+    Returns per period the closeness, the Theil T of it by county, the ranks and the top 3
+    weak points as a (unit, indicator) → degree Series.
+    """
     columns = [f"x{j + 1}" for j in range(data.shape[2])]
     cost = [c for c, d in zip(columns, directions, strict=True) if d == "-"]
-    closeness_by_period, theil_by_period = [], []
+    closeness_by_period, theil_by_period, ranks_by_period, weak_by_period = [], [], [], []
     for period in range(data.shape[0]):
         df = pd.DataFrame(data[period], columns=columns)
         low, high = df.min(), df.max()
@@ -85,11 +89,11 @@ def pandas_pipeline(
         d_plus = ((v - v.max()) ** 2).sum(axis=1) ** 0.5
         d_minus = ((v - v.min()) ** 2).sum(axis=1) ** 0.5
         closeness = d_minus / (d_plus + d_minus)
-        closeness.rank(ascending=False, method="min")
+        ranks_by_period.append(closeness.rank(ascending=False, method="min"))
         obstacle = (1.0 - y) * weights
         obstacle = obstacle.div(obstacle.sum(axis=1), axis=0)
         order = obstacle.rank(axis=1, method="first", ascending=False)
-        obstacle.where(order <= 3).stack()
+        weak_by_period.append(obstacle.where(order <= 3).stack())
         frame = pd.DataFrame({"score": closeness, "population": population, "county": county})
         income = frame["score"] * frame["population"]
         frame["s"] = income / income.sum()
@@ -102,7 +106,7 @@ def pandas_pipeline(
         ).sum()
         closeness_by_period.append(closeness)
         theil_by_period.append(float(between + within))
-    return closeness_by_period, theil_by_period
+    return closeness_by_period, theil_by_period, ranks_by_period, weak_by_period
 
 
 def best_of(func: Callable[[], object], repeat: int) -> float:
@@ -147,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     single_pass = best_of(lambda: data.sum(), 5)
     pipeline = best_of(lambda: numpy_pipeline(data, directions, county, population), 3)
     start = time.perf_counter()
-    pandas_closeness, pandas_theil = pandas_pipeline(data, directions, county, population)
+    pandas_closeness, pandas_theil, pandas_ranks, _ = pandas_pipeline(
+        data, directions, county, population
+    )
     pandas_seconds = time.perf_counter() - start
 
     result = numpy_pipeline(data, directions, county, population)
@@ -157,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         for p in range(periods)
     )
     gap_theil = float(np.abs(result.theil.total - np.array(pandas_theil)).max())
+    same_ranks = all(
+        np.array_equal(result.topsis.ranks[p], pandas_ranks[p].to_numpy(dtype=np.int64))
+        for p in range(periods)
+    )
 
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -177,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         f" {data.nbytes / 1e6:.0f} MB"
         f" input = {(data.nbytes + peak) / data.nbytes:.3f} x input   (target <= 1.5)"
     )
-    print(f"agreement with pandas             closeness {gap_score:.1e}, Theil {gap_theil:.1e}")
+    print(
+        f"agreement with pandas             closeness {gap_score:.1e}, Theil {gap_theil:.1e},"
+        f" ranks {'identical' if same_ranks else 'DIFFER'}"
+    )
     print(f"Theil T of the score by county    {np.round(result.theil.total, 5).tolist()}")
     between = np.round(result.theil.between_contribution, 3).tolist()
     print(f"  between-county share            {between}")
