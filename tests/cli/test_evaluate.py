@@ -297,6 +297,8 @@ def test_usage_errors(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_given_weights_combined(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [HEADER[:4], DIRECTIONS[:4], ["权重", 0.5, 0.3, 0.2], *[row[:4] for row in ROWS]]
     path = workbook(tmp_path / "w.xlsx", {"Sheet1": rows})
+    code, stdout, err = run([str(path), "--json"], capsys)
+    assert code == 0 and "given weights were not used" in err
     code, stdout, err = run([str(path), "--combine", "multiplicative", "--json"], capsys)
     assert code == 0, err
     weights = json.loads(stdout)["sheets"]["weights"]

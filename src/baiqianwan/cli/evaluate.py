@@ -472,7 +472,6 @@ class Outcome:
 def _weights(
     data: Dataset, values: NDArray[np.float64], directions: list[str], args: argparse.Namespace
 ) -> tuple[NDArray[np.float64], pd.DataFrame]:
-    import pandas as pd
 
     entropy = an.entropy_weights(values, directions=directions)
     frame = entropy.to_frame(indicators=data.indicators)
@@ -480,13 +479,21 @@ def _weights(
     given = _given_weights(data)
     if args.combine != "none":
         if given is None:
-            raise EvaluateInputError(f"--combine {args.combine} needs a 'weight' row or column")
+            raise EvaluateInputError(
+                f"--combine {args.combine} needs a 'weight' (权重) row or an 'indicators' sheet"
+                " with weights"
+            )
         combined = an.combine_weights(given, entropy.weights, method=args.combine, alpha=args.alpha)
         weights = combined.weights
         frame = frame.assign(subjective=given, weight=weights)
+    elif given is not None:
+        data.notes.append(
+            "the given weights were not used; pass --combine multiplicative|linear to combine"
+            " them with the entropy weights"
+        )
     frame.insert(0, "direction", directions)
     frame.insert(1, "dimension", [d or "" for d in data.dimensions])
-    return weights, pd.DataFrame(frame)
+    return weights, frame
 
 
 def _topsis_outcome(
