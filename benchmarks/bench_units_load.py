@@ -20,8 +20,9 @@ TARGET_SECONDS = 20.0
 
 def run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     start = time.perf_counter()
-    result = subprocess.run([str(BQW), *args], env=env, cwd=ROOT, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [str(BQW), *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"bqw {' '.join(args)} failed:\n{result.stderr}")
@@ -30,8 +31,13 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "BQW_MODE": "dev", "BQW_VAR_DIR": tmp,
-               "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "LANGUAGE": "en"}
+        env = {
+            **os.environ,
+            "BQW_MODE": "dev",
+            "BQW_VAR_DIR": tmp,
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "LANGUAGE": "en",
+        }
         run(["migrate", "-v", "0"], env)
         startup, _ = run(["check"], env)
         first, first_summary = run(["units", "load", "--province", "44", "--no-progress"], env)
@@ -39,7 +45,9 @@ def main() -> int:
     print(f"command start-up (bqw check):      {startup:6.2f} s")
     print(f"first load of Guangdong:           {first:6.2f} s  -> {first_summary}")
     print(f"second load (nothing changes):     {second:6.2f} s  -> {second_summary}")
-    print(f"first load / 20 s target:          {first / TARGET_SECONDS:6.2f}  (must be well under 1)")
+    print(
+        f"first load / 20 s target:          {first / TARGET_SECONDS:6.2f}  (must be well under 1)"
+    )
     return 0 if first < TARGET_SECONDS else 1
 
 

@@ -38,12 +38,14 @@ INSTALLED_APPS = [
     "baiqianwan.units",
     "baiqianwan.accounts",
     "baiqianwan.audit",
+    "baiqianwan.intake",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "baiqianwan.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,6 +152,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+
+# A pasted policy text may hold up to 2,000,000 characters (about 6 MB in UTF-8) and an
+# uploaded one 4 MB; a larger request is refused whole, with a message, never half-read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Logging: errors go to stderr, never to the page ---------------------------------------
 LOGGING = {

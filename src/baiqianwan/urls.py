@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("baiqianwan.accounts.urls")),
     path("units/", include("baiqianwan.units.urls")),
     path("audit/", include("baiqianwan.audit.urls")),
+    path("intake/", include("baiqianwan.intake.urls")),
     path("api/", api.urls),
 ]
 

@@ -32,6 +32,8 @@ UNIT_FREE = {
     "api:api-root",
     "accounts:password_change",
     "accounts:users",
+    "intake:documents",
+    "intake:new",
 }
 
 
@@ -52,6 +54,7 @@ DEQING_USER = "deqing-operator"
 def fill(route: str, code: str) -> str:
     path = re.sub(r"<(?:\w+:)?code>", code, route)
     path = re.sub(r"<(?:\w+:)?username>", DEQING_USER, path)
+    path = re.sub(r"<int:pk>", str(deqing_document_pk()), path)
     path = path.lstrip("^").rstrip("$").replace("\\", "")
     assert "<" not in path and "(?P" not in path, (
         f"route {route!r} has a parameter this test does not know; add it to fill()"
@@ -81,6 +84,36 @@ def response_text(response) -> str:
     return response.content.decode()
 
 
+def deqing_document_pk() -> int:
+    """A document taken in by 德庆县, created on first use."""
+    from baiqianwan.intake.models import IntakeDocument
+    from baiqianwan.intake.services import intake_create
+    from baiqianwan.textclean.decode import DecodedText
+
+    document = IntakeDocument.objects.filter(unit__code=DEQING).first()
+    if document is None:
+        from baiqianwan.accounts.models import User
+
+        owner = User.objects.filter(home_unit__code=DEQING).first()
+        if owner is None:
+            from baiqianwan.accounts.services import user_create
+
+            owner = user_create(
+                username="deqing-writer",
+                role="county_operator",
+                unit_code=DEQING,
+                password="Test-Passw0rd-2025",
+            )
+        document = intake_create(
+            user=owner,
+            decoded=DecodedText(
+                text="德庆县工作方案\n一、加快推进德城街道建设。\n", encoding="utf-8", kind="paste"
+            ),
+            source_name="",
+        )
+    return document.pk
+
+
 def deqing_units() -> list[str]:
     return [
         *list(Unit.objects.current().within("441226").values_list("code", flat=True)[:3]),
@@ -92,7 +125,9 @@ def deqing_units() -> list[str]:
 def test_every_route_is_known_to_this_test():
     names = {name for name, _ in all_patterns()}
     unknown = {n for n in names if n and n not in PUBLIC | UNIT_FREE} - {
-        n for n, route in all_patterns() if "code>" in route or "username>" in route
+        n
+        for n, route in all_patterns()
+        if "code>" in route or "username>" in route or "pk>" in route
     }
     assert not unknown, f"new routes must be added to this test's lists: {sorted(unknown)}"
 
@@ -103,7 +138,7 @@ def test_every_unit_route_refuses_another_county(client, huaiji_operator, make_u
     client.force_login(huaiji_operator)
     checked = 0
     for name, route in all_patterns():
-        if "code>" not in route and "username>" not in route:
+        if "code>" not in route and "username>" not in route and "pk>" not in route:
             continue
         for code in deqing_units():
             path = fill(route, code)

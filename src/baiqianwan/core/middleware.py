@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import render
 
 API_PREFIX = "/api/"
 
@@ -25,3 +27,30 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path.startswith(API_PREFIX):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an oversized request before anything reads its body, with a page that says so.
+
+    Without this, Django would stop reading at DATA_UPLOAD_MAX_MEMORY_SIZE inside the CSRF
+    check and answer a bare "Bad Request".
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if length > limit:
+            if request.path.startswith(API_PREFIX):
+                from baiqianwan.core.problems import problem_response
+
+                return problem_response(
+                    status=413, detail=f"The request is {length} bytes; the limit is {limit}."
+                )
+            return render(request, "errors/413.html", {"limit_mb": limit // 2**20}, status=413)
+        return self.get_response(request)

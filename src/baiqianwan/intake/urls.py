@@ -1,0 +1,12 @@
+from django.urls import path
+
+from baiqianwan.intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.documents, name="documents"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
+    path("<int:pk>/ledger.json", views.ledger_json, name="ledger_json"),
+]

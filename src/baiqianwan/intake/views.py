@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from baiqianwan.accounts.selectors import user_has_role
+from baiqianwan.core.listing import ListParamError, list_paginate
+from baiqianwan.core.responses import xlsx_response
+from baiqianwan.intake.forms import IntakeForm
+from baiqianwan.intake.ledger import (
+    COLUMNS,
+    LedgerDataError,
+    ledger_from_document,
+    ledger_workbook,
+)
+from baiqianwan.intake.selectors import intake_documents, intake_get, text_segments
+from baiqianwan.intake.services import (
+    INTAKE_WRITERS,
+    LedgerConflict,
+    intake_create,
+    intake_ledger_save,
+)
+from baiqianwan.textclean import IntakeErrorCode, IntakeInputError
+from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
+
+LIST_SEPARATORS = ("、", "，", ",", ";", "；")
+OPENING = "（(【[《"
+CLOSING = "）)】]》"
+# Columns the draft filled for checking: carried through an edit unchanged.
+CARRIED = ("targets", "places", "source")
+
+
+def _input_message(error: IntakeInputError) -> str:
+    messages_by_code = {
+        IntakeErrorCode.EMPTY: _("The text is empty."),
+        IntakeErrorCode.BINARY: _("This is not a text: the file holds binary data."),
+        IntakeErrorCode.ENCODING: _("The file is in none of the encodings UTF-8, GB18030 or Big5."),
+        IntakeErrorCode.TOO_LARGE: _(
+            "The text is too large (at most 4 MB of file or 2,000,000 characters)."
+        ),
+        IntakeErrorCode.UNSUPPORTED: _(
+            "This kind of file is not read here: use .txt, .docx or .html."
+        ),
+        IntakeErrorCode.UNREADABLE: _("The file cannot be read: it may be damaged."),
+    }
+    return messages_by_code.get(error.code, _("The text cannot be taken in."))
+
+
+def documents(request: HttpRequest) -> HttpResponse:
+    try:
+        page = list_paginate(intake_documents(user=request.user), page=request.GET.get("page"))
+    except ListParamError as exc:
+        return render(request, "intake/documents.html", {"error": str(exc)}, status=400)
+    can_write = user_has_role(user=request.user, roles=INTAKE_WRITERS)
+    return render(request, "intake/documents.html", {"page": page, "can_write": can_write})
+
+
+def new(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "intake/new.html", {"form": IntakeForm()})
+    form = IntakeForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "intake/new.html", {"form": form}, status=400)
+    upload = form.cleaned_data["upload"]
+    try:
+        if upload is not None:
+            decoded = document_read(data=upload.read(MAX_INPUT_BYTES + 1), name=upload.name)
+            source = upload.name
+        else:
+            decoded = DecodedText(text=form.cleaned_data["text"], encoding="utf-8", kind="paste")
+            source = ""
+        document = intake_create(
+            user=request.user, decoded=decoded, source_name=source, title=form.cleaned_data["title"]
+        )
+    except IntakeInputError as exc:
+        form.add_error("upload" if upload is not None else "text", _input_message(exc))
+        return render(request, "intake/new.html", {"form": form, "detail": str(exc)}, status=400)
+    messages.success(request, _("Taken in. Check the clean text and the ledger, then save."))
+    return redirect("intake:detail", pk=document.pk)
+
+
+def _rows_from_post(request: HttpRequest) -> list[dict[str, Any]]:
+    """The ledger rows as the editor posted them, deleted rows left out, in order."""
+    post = request.POST
+    try:
+        total = int(post.get("rows-total", "0"))
+    except ValueError:
+        total = 0
+    rows: list[dict[str, Any]] = []
+    for index in range(total):
+        prefix = f"rows-{index}-"
+        if f"{prefix}task" not in post or post.get(f"{prefix}delete"):
+            continue
+        try:
+            carried = json.loads(post.get(f"{prefix}carried") or "{}")
+        except json.JSONDecodeError:
+            raise LedgerDataError(
+                f"row {len(rows) + 1}: the drafted columns were damaged"
+            ) from None
+        if not isinstance(carried, dict):
+            raise LedgerDataError(f"row {len(rows) + 1}: the drafted columns were damaged")
+        row = {
+            "category": post.get(f"{prefix}category", ""),
+            "number": "",
+            "task": post.get(f"{prefix}task", ""),
+            "lead": _split(post.get(f"{prefix}lead", "")),
+            "partners": _split(post.get(f"{prefix}partners", "")),
+            "deadline": post.get(f"{prefix}deadline", ""),
+            "progress": post.get(f"{prefix}progress", ""),
+            "targets": carried.get("targets", []),
+            "places": carried.get("places", []),
+            "source": carried.get("source", {"start": 0, "end": 0}),
+        }
+        rows.append(row)
+    return rows
+
+
+def _split(value: str) -> list[str]:
+    """Unit names listed with 、，,;； — but not inside brackets: 各县（市、区）人民政府 is one."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in value:
+        if char in OPENING:
+            depth += 1
+        elif char in CLOSING:
+            depth = max(depth - 1, 0)
+        if depth == 0 and char in LIST_SEPARATORS:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = intake_get(user=request.user, pk=pk)
+    status = 200
+    ledger = document.ledger
+    version = document.version
+    if request.method == "POST":
+        edited = {**document.ledger, "rows": []}
+        edited["plan"] = {
+            **edited["plan"],
+            "title": request.POST.get("plan-title", "").strip() or None,
+            "issuer": request.POST.get("plan-issuer", "").strip() or None,
+        }
+        try:
+            edited["rows"] = _rows_from_post(request)
+            version = int(request.POST.get("version", "0"))
+            intake_ledger_save(user=request.user, document=document, ledger=edited, version=version)
+        except (LedgerConflict, LedgerDataError, ValueError) as exc:
+            messages.error(request, str(exc))
+            status = 409 if isinstance(exc, LedgerConflict) else 400
+            ledger = edited  # keep what the reviewer typed on the page
+        else:
+            messages.success(request, _("Ledger saved."))
+            return redirect("intake:detail", pk=document.pk)
+    changes = document.report.get("changes", [])
+    rows = [
+        (index, row, json.dumps({key: row.get(key) for key in CARRIED}, ensure_ascii=False))
+        for index, row in enumerate(ledger.get("rows", []))
+    ]
+    return render(
+        request,
+        "intake/detail.html",
+        {
+            "document": document,
+            "ledger": ledger,
+            "rows": rows,
+            "empty_carried": json.dumps(
+                {"targets": [], "places": [], "source": {"start": 0, "end": 0}}
+            ),
+            "version": version,
+            "columns": COLUMNS,
+            "original_segments": text_segments(
+                text=document.original, changes=changes, side="original"
+            ),
+            "clean_segments": text_segments(
+                text=document.clean_text, changes=changes, side="clean"
+            ),
+            "can_write": user_has_role(user=request.user, roles=INTAKE_WRITERS),
+        },
+        status=status,
+    )
+
+
+def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    document = intake_get(user=request.user, pk=pk)
+    plan, rows = ledger_from_document(document.ledger)
+    body = ledger_workbook(plan=plan, rows=rows, generated=document.updated_at.date())
+    return xlsx_response(body, filename=f"{document.title[:60]}-任务台账.xlsx")
+
+
+def ledger_json(request: HttpRequest, pk: int) -> HttpResponse:
+    document = intake_get(user=request.user, pk=pk)
+    body = json.dumps(document.ledger, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"ledger.json\"; filename*=UTF-8''{quote(document.title[:60])}.json"
+    )
+    return response

@@ -1,0 +1,227 @@
+"""The intake pages through the real stack: paste or upload, review, edit, download."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from baiqianwan.audit.models import AuditEvent
+from baiqianwan.intake.models import IntakeDocument
+from tests.factories import HUAIJI, ZHAOQING, shared_path
+
+PINYIN = "(jù)"
+
+
+@pytest.fixture
+def sample() -> str:
+    return shared_path("samples", "xijiang-daily-commentary-2025.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def taken_in(client, hq_admin, sample):  # type: ignore[no-untyped-def]
+    client.force_login(hq_admin)
+    response = client.post("/intake/new/", {"text": sample})
+    assert response.status_code == 302
+    return IntakeDocument.objects.get()
+
+
+@pytest.mark.django_db
+def test_a_pasted_sample_is_cleaned_drafted_and_kept(client, taken_in, sample):
+    document = taken_in
+    assert document.original == sample
+    assert PINYIN not in document.clean_text and "據" not in document.clean_text
+    assert document.report["counts"]["lost_characters"] == 6
+    assert document.unit.code == ZHAOQING
+    page = client.get(f"/intake/{document.pk}/").content.decode()
+    assert "抓住风貌这个基础" in document.clean_text
+    for lever in ("风貌", "产业", "县城", "改革"):
+        assert f"{lever}：" in page
+    assert "2025 三年初见成效" in page
+    assert 'class="chg chg-annotation"' in page and 'class="chg chg-conversion"' in page
+    assert (
+        "proposal, to be confirmed"
+        in client.get(f"/intake/{document.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert AuditEvent.objects.filter(action="create", object_type="intake.intakedocument").exists()
+
+
+@pytest.mark.django_db
+def test_the_ledger_downloads_as_excel_and_json(client, taken_in):
+    document = taken_in
+    xlsx = client.get(f"/intake/{document.pk}/ledger.xlsx")
+    assert xlsx.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    rows = book.get_sheet_by_name("任务台账").to_python()
+    assert rows[2][:7] == [
+        "大类",
+        "序号",
+        "工作任务",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "落实进展",
+    ]
+    assert len(rows) - 3 == len(document.ledger["rows"]) > 0
+    data = json.loads(client.get(f"/intake/{document.pk}/ledger.json").content)
+    assert data["schema"] == "baiqianwan.ledger/1"
+    assert data["rows"] == document.ledger["rows"]
+
+
+def edit_post(document, rows, version):
+    data = {
+        "version": str(version),
+        "rows-total": str(len(rows)),
+        "plan-title": "方案",
+        "plan-issuer": "肇庆市指挥部",
+    }
+    for index, row in enumerate(rows):
+        for key in ("category", "task", "deadline"):
+            data[f"rows-{index}-{key}"] = row.get(key, "")
+        data[f"rows-{index}-lead"] = "、".join(row.get("lead", []))
+        data[f"rows-{index}-partners"] = "，".join(row.get("partners", []))
+        data[f"rows-{index}-carried"] = json.dumps({"source": {"start": 1, "end": 5}})
+        if row.get("delete"):
+            data[f"rows-{index}-delete"] = "1"
+    return data
+
+
+@pytest.mark.django_db
+def test_editing_the_ledger_saves_renumbers_and_is_audited(client, taken_in):
+    document = taken_in
+    rows = [dict(r) for r in document.ledger["rows"][:3]]
+    rows[0]["lead"] = ["市农业农村局"]
+    rows[0]["partners"] = ["各县（市、区）人民政府", "市财政局"]
+    rows[1]["delete"] = True
+    rows.append({"category": "新增", "task": "建立月调度机制", "deadline": "2025年12月底前"})
+    response = client.post(f"/intake/{document.pk}/", edit_post(document, rows, document.version))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    saved = document.ledger["rows"]
+    assert [r["number"] for r in saved] == ["1", "2", "3"]
+    assert saved[0]["lead"] == ["市农业农村局"]
+    assert saved[0]["partners"] == ["各县（市、区）人民政府", "市财政局"]
+    assert saved[2]["task"] == "建立月调度机制" and saved[2]["deadline"] == "2025年12月底前"
+    assert document.ledger["plan"]["issuer"] == "肇庆市指挥部"
+    assert document.version == 2
+    event = AuditEvent.objects.filter(action="update", object_type="intake.intakedocument").get()
+    assert "row 1" in event.changes
+
+
+@pytest.mark.django_db
+def test_a_stale_edit_is_refused_and_nothing_is_saved(client, taken_in):
+    document = taken_in
+    rows = [dict(r) for r in document.ledger["rows"][:2]]
+    assert client.post(f"/intake/{document.pk}/", edit_post(document, rows, 1)).status_code == 302
+    before = IntakeDocument.objects.get().ledger
+    rows[0]["task"] = "另一人的修改"
+    response = client.post(
+        f"/intake/{document.pk}/", edit_post(document, rows, 1), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 409
+    assert "Someone else saved this ledger" in response.content.decode()
+    assert "另一人的修改" in response.content.decode()  # what was typed stays on the page
+    assert IntakeDocument.objects.get().ledger == before
+
+
+@pytest.mark.django_db
+def test_an_empty_task_names_its_row(client, taken_in):
+    document = taken_in
+    rows = [dict(r) for r in document.ledger["rows"][:2]]
+    rows[1]["task"] = " "
+    response = client.post(f"/intake/{document.pk}/", edit_post(document, rows, 1))
+    assert response.status_code == 400
+    assert "row 2, task" in response.content.decode()
+    assert IntakeDocument.objects.get().version == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "payload", "message"),
+    [
+        ("empty.txt", b"   \n", "The text is empty."),
+        ("image.txt", bytes(range(256)) * 4, "binary data"),
+        ("plan.pdf", b"%PDF-1.4", "use .txt, .docx or .html"),
+        ("broken.docx", b"PK\x03\x04 not really", "cannot be read"),
+        ("huge.txt", b"a" * (4 * 1024 * 1024 + 10), "too large"),
+    ],
+)
+def test_bad_files_get_a_clear_message_and_nothing_is_kept(
+    client, hq_admin, name, payload, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(hq_admin)
+    response = client.post(
+        "/intake/new/", {"upload": SimpleUploadedFile(name, payload)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not IntakeDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_gb18030_file_says_which_encoding_was_used(client, hq_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(hq_admin)
+    text = "肇庆市工作方案\n一、加快推进典型镇村培育建设。\n"
+    response = client.post(
+        "/intake/new/", {"upload": SimpleUploadedFile("plan.txt", text.encode("gb18030"))}
+    )
+    assert response.status_code == 302
+    assert IntakeDocument.objects.get().encoding == "gb18030"
+
+
+@pytest.mark.django_db
+def test_a_fifty_megabyte_paste_is_refused_with_a_message(client, hq_admin):
+    client.force_login(hq_admin)
+    response = client.post(
+        "/intake/new/", {"text": "字" * (50 * 1024 * 1024 // 3)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 413
+    assert "larger than 10 MB, so nothing of it was read" in response.content.decode()
+    assert not IntakeDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_paste_or_file_but_not_neither(client, hq_admin):
+    client.force_login(hq_admin)
+    response = client.post("/intake/new/", {"text": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "one of the two" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_readers_read_but_do_not_write(client, taken_in, make_user):
+    leader = make_user("leader", "leader", ZHAOQING)
+    client.force_login(leader)
+    document = taken_in
+    assert client.get(f"/intake/{document.pk}/").status_code == 200
+    assert client.post("/intake/new/", {"text": "一、加快推进。"}).status_code == 403
+    rows = document.ledger["rows"][:1]
+    assert client.post(f"/intake/{document.pk}/", edit_post(document, rows, 1)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_county_sees_its_own_documents_only(client, taken_in, huaiji_operator):
+    client.force_login(huaiji_operator)
+    assert client.get(f"/intake/{taken_in.pk}/").status_code == 404  # the city's document
+    response = client.post("/intake/new/", {"text": "怀集县工作方案\n一、加快推进县城建设。\n"})
+    assert response.status_code == 302
+    mine = IntakeDocument.objects.get(unit__code=HUAIJI)
+    listing = client.get("/intake/").content.decode()
+    assert mine.title in listing and taken_in.title not in listing
+
+
+@pytest.mark.django_db
+def test_a_tampered_row_is_refused_not_a_crash(client, taken_in):
+    document = taken_in
+    data = edit_post(document, [dict(r) for r in document.ledger["rows"][:2]], 1)
+    data["rows-1-carried"] = "{not json"
+    response = client.post(f"/intake/{document.pk}/", data)
+    assert response.status_code == 400
+    assert "row 2: the drafted columns were damaged" in response.content.decode()
+    assert IntakeDocument.objects.get().version == 1
