@@ -93,3 +93,39 @@ def test_search_finds_partial_names_and_codes(client, hq_admin):
     assert "怀城街道" in by_code and "19" in by_code
     fragment = client.get("/units/search/", {"q": "怀集"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and "441224000000" in fragment
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_same_site_content_security_policy(client, hq_admin):
+    client.force_login(hq_admin)
+    for path in ("/accounts/login/", f"/units/{HUAIJI}/", "/api/units", "/api/docs"):
+        policy = client.get(path)["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "script-src 'self'" in policy
+        assert "http" not in policy
+
+
+def test_every_post_form_carries_a_csrf_token():
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "src" / "baiqianwan"
+    checked = 0
+    for template in package.rglob("templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", text, re.S | re.I):
+            assert "{% csrf_token %}" in form, template
+            checked += 1
+    assert checked >= 6
+
+
+@pytest.mark.django_db
+def test_an_idle_session_ends(client, huaiji_operator):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(huaiji_operator)
+    assert client.get(f"/units/{HUAIJI}/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(f"/units/{HUAIJI}/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -49,9 +49,15 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
             outside.append(request.url)
 
     page.on("request", watch)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # type: ignore[no-untyped-def]
+    page.on("pageerror", lambda e: errors.append(str(e)))  # type: ignore[no-untyped-def]
     yield page
     context.close()
     assert not outside, f"the page asked for something outside the site: {outside}"
+    # A script blocked by the Content-Security-Policy, or failing, shows up here.
+    blocking = [e for e in errors if "favicon" not in e and "404" not in e]
+    assert not blocking, f"the browser reported errors: {blocking}"
 
 
 @pytest.fixture

@@ -85,3 +85,14 @@ def test_another_county_is_not_found(page, live_server, zhaoqing):  # type: igno
     assert response is not None and response.status == 404
     assert "德庆" not in page.content()
     shot(page, "08-out-of-scope")
+
+
+def test_the_api_documentation_works_offline(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
+    user_create(username="zq-dev", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
+    sign_in(page, live_server, "zq-dev")
+    page.wait_for_selector("[data-testid=unit-name]")
+    page.goto(live_server.url + "/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/units/{code}/children" in p.replace("\u200b", "") for p in paths)
+    shot(page, "09-api-docs")
