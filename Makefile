@@ -51,6 +51,8 @@ messages-update: $(VENV)/.installed
 	cd src/baiqianwan && BQW_MODE=dev ../../$(BQW) makemessages -l zh_Hans --no-location \
 	  --ignore 'analysis/*' --ignore 'textclean/*' --ignore 'cli/*' --ignore 'static/*' \
 	  --ignore 'intake/draft.py' --ignore 'intake/ledger.py'
+	msgattrib --no-obsolete -o src/baiqianwan/locale/zh_Hans/LC_MESSAGES/django.po \
+	  src/baiqianwan/locale/zh_Hans/LC_MESSAGES/django.po
 
 migrate: $(VENV)/.installed
 	$(BQW) migrate --no-input -v 0

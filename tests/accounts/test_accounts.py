@@ -208,3 +208,21 @@ def test_only_system_and_security_administrators_list_accounts(client, hq_admin,
     for user in (hq_admin, auditor):
         client.force_login(user)
         assert client.get("/accounts/users/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_account_list_exports_to_excel(client, huaiji_operator, make_user):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(make_user("sys", "system_admin", ZHAOQING))
+    response = client.get("/accounts/users.xlsx")
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert ["huaiji", HUAIJI] == [rows[2][0], rows[2][3]] or "huaiji" in [r[0] for r in rows]
+    client.force_login(huaiji_operator)
+    assert client.get("/accounts/users.xlsx").status_code == 403

@@ -34,6 +34,8 @@ UNIT_FREE = {
     "accounts:users",
     "intake:documents",
     "intake:new",
+    "intake:documents_export",
+    "accounts:users_export",
 }
 
 

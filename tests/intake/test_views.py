@@ -225,3 +225,14 @@ def test_a_tampered_row_is_refused_not_a_crash(client, taken_in):
     assert response.status_code == 400
     assert "row 2: the drafted columns were damaged" in response.content.decode()
     assert IntakeDocument.objects.get().version == 1
+
+
+@pytest.mark.django_db
+def test_the_list_of_documents_exports_to_excel(client, taken_in):
+    response = client.get("/intake/documents.xlsx")
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[1][0] == taken_in.title and rows[1][6] == len(taken_in.ledger["rows"])

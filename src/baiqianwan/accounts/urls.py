@@ -8,5 +8,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("users/", views.users, name="users"),
+    path("users.xlsx", views.users_export, name="users_export"),
     path("users/<str:username>/unlock/", views.user_unlock_view, name="user_unlock"),
 ]

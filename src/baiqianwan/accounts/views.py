@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_POST
 from baiqianwan.accounts.models import User
 from baiqianwan.accounts.selectors import users_visible
 from baiqianwan.accounts.services import user_set_password, user_unlock
+from baiqianwan.core.excel import xlsx_from_rows
+from baiqianwan.core.responses import xlsx_response
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -55,3 +58,31 @@ def user_unlock_view(request: HttpRequest, username: str) -> HttpResponse:
     user_unlock(user=account, actor=request.user)
     messages.success(request, _("%(user)s can sign in again.") % {"user": account.username})
     return redirect("accounts:users")
+
+
+def users_export(request: HttpRequest) -> HttpResponse:
+    rows = [
+        [
+            account.username,
+            account.get_full_name(),
+            str(account.get_role_display()),
+            account.home_unit.code,
+            account.home_unit.name,
+            timezone.localtime(account.last_login).strftime("%Y-%m-%d %H:%M")
+            if account.last_login
+            else "",
+            _("Locked") if locked else (_("Active") if account.is_active else _("Disabled")),
+        ]
+        for account, locked in users_visible(user=request.user)
+    ]
+    headers = [
+        _("User name"),
+        _("Name"),
+        _("Role"),
+        _("Unit code"),
+        _("Home unit"),
+        _("Last sign-in"),
+        _("Status"),
+    ]
+    body = xlsx_from_rows(sheet=_("Accounts"), headers=headers, rows=rows)
+    return xlsx_response(body, filename=f"{_('Accounts')}-{timezone.localdate():%Y%m%d}.xlsx")

@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.documents, name="documents"),
     path("new/", views.new, name="new"),
+    path("documents.xlsx", views.documents_export, name="documents_export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/ledger.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
     path("<int:pk>/ledger.json", views.ledger_json, name="ledger_json"),

@@ -6,9 +6,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.selectors import user_has_role
+from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
 from baiqianwan.core.responses import xlsx_response
 from baiqianwan.intake.forms import IntakeForm
@@ -208,3 +210,33 @@ def ledger_json(request: HttpRequest, pk: int) -> HttpResponse:
         f"attachment; filename=\"ledger.json\"; filename*=UTF-8''{quote(document.title[:60])}.json"
     )
     return response
+
+
+def documents_export(request: HttpRequest) -> HttpResponse:
+    rows = [
+        [
+            d.title,
+            d.unit.name,
+            d.created_by.username,
+            timezone.localtime(d.created_at).strftime("%Y-%m-%d %H:%M"),
+            d.source_name,
+            d.encoding,
+            len(d.ledger.get("rows", [])),
+            d.report.get("counts", {}).get("lost_characters", 0),
+        ]
+        for d in intake_documents(user=request.user)
+    ]
+    headers = [
+        _("Title"),
+        _("Unit"),
+        _("Taken in by"),
+        _("Time"),
+        _("Source"),
+        _("Encoding"),
+        _("Tasks"),
+        _("Lost characters"),
+    ]
+    body = xlsx_from_rows(sheet=_("Policy-text intake"), headers=headers, rows=rows)
+    return xlsx_response(
+        body, filename=f"{_('Policy-text intake')}-{timezone.localdate():%Y%m%d}.xlsx"
+    )
