@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 BQW := $(BIN)/bqw
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Development defaults for every target; `make demo` says demo. Production sets its own env.
+export BQW_MODE ?= dev
 MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/*.po))
 
 .PHONY: demo test setup assets messages messages-update migrate lint types pytest bench browser clean
@@ -20,7 +22,6 @@ demo: setup
 	@echo ""
 	$(BQW) runserver --insecure $(HOST):$(PORT)
 
-test: export BQW_MODE := dev
 test: setup browser lint types pytest
 
 setup: $(VENV)/.installed assets messages migrate
@@ -57,11 +58,14 @@ messages-update: $(VENV)/.installed
 migrate: $(VENV)/.installed
 	$(BQW) migrate --no-input -v 0
 
+# Debian's chromium for the browser tests, and a CJK font so screenshots show Chinese.
 browser:
-	@test -x /usr/bin/chromium || { \
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium fonts-wqy-microhei"; \
+	    test -x /usr/bin/chromium; fi; fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts
