@@ -32,3 +32,34 @@ def test_account_creation_records_who_what_and_values(hq_admin):
     )
     assert event.changes == {"role": "hq_admin", "home_unit": "441200000000"}
     assert event.at is not None and event.actor_name
+
+
+@pytest.mark.django_db
+def test_an_auditor_reads_the_events_of_their_own_area(client, auditor, hq_admin):
+    from datetime import date
+
+    from baiqianwan.accounts.services import user_create
+    from baiqianwan.units.models import Unit
+    from tests.factories import PASSWORD
+
+    huizhou = Unit.objects.create(
+        code="441300000000",
+        name="惠州市",
+        level="city",
+        kind="city",
+        edition="2023",
+        valid_from=date(2023, 6, 30),
+        parent=Unit.objects.get(code="440000000000"),
+    )
+    outsider = user_create(
+        username="hz-admin", role="hq_admin", unit_code=huizhou.code, password=PASSWORD
+    )
+    audit_record(
+        actor=outsider, action="update", object_type="units.unit", object_repr="惠州市事项"
+    )
+    audit_record(
+        actor=hq_admin, action="update", object_type="units.unit", object_repr="肇庆市事项"
+    )
+    client.force_login(auditor)
+    body = client.get("/audit/", {"action": "update"}).content.decode()
+    assert "肇庆市事项" in body and "惠州市事项" not in body

@@ -96,3 +96,17 @@ def test_the_api_documentation_works_offline(page, live_server, zhaoqing):  # ty
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/units/{code}/children" in p.replace("\u200b", "") for p in paths)
     shot(page, "09-api-docs")
+
+
+def test_the_auditor_reads_sign_ins_and_changes(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
+    user_create(username="zq-audit", role="audit_admin", unit_code=ZHAOQING, password=PASSWORD)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "zq-audit")
+    page.fill("#id_password", "wrong-password")
+    page.click("[data-testid=sign-in]")
+    sign_in(page, live_server, "zq-audit")
+    page.wait_for_selector("[data-testid=unit-name]")
+    page.click("nav >> text=审计")
+    table = page.inner_text("[data-testid=audit-events]")
+    assert "登录失败" in table and "登录" in table and "创建" in table
+    shot(page, "13-audit")

@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from baiqianwan.accounts.choices import Role
-from baiqianwan.accounts.selectors import user_has_role
+from baiqianwan.accounts.selectors import user_has_role, user_scope_prefix
 from baiqianwan.audit.models import AuditEvent
 
 
@@ -16,7 +16,12 @@ def audit_events(
     """The audit trail, for the audit administrator only (MLPS 2.0 separation of duties)."""
     if not user_has_role(user=user, roles={Role.AUDIT_ADMIN}):
         raise PermissionDenied
-    qs = AuditEvent.objects.all()
+    # Events of accounts in the auditor's area, and those of no account (commands, failed
+    # sign-ins under unknown names).
+    prefix = user_scope_prefix(user=user)
+    qs = AuditEvent.objects.filter(
+        Q(actor__isnull=True) | Q(actor__home_unit__code__startswith=prefix)
+    )
     if action:
         qs = qs.filter(action=action)
     if actor:
