@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
-from baiqianwan.core.listing import list_paginate
+from baiqianwan.core.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, list_paginate
+from baiqianwan.core.schemas import READ_ERRORS
 from baiqianwan.units.models import Unit
 from baiqianwan.units.schemas import UnitDetailOut, UnitOut, UnitPageOut
 from baiqianwan.units.selectors import unit_children, unit_get, units_search
@@ -27,14 +28,14 @@ def unit_out(unit: Unit) -> dict[str, Any]:
     }
 
 
-@router.get("", response=UnitPageOut, summary="List and search units")
+@router.get("", response={200: UnitPageOut, **READ_ERRORS}, summary="List and search units")
 def units_list(
     request: HttpRequest,
     parent: str = "",
     level: str = "",
     q: str = "",
-    page: int = 1,
-    page_size: int = 50,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
     include_retired: bool = False,
 ) -> dict[str, Any]:
     """Units in your area. `parent`: a 12-digit code; `level`: province, city, county, town or
@@ -51,7 +52,7 @@ def units_list(
     }
 
 
-@router.get("/{code}", response=UnitDetailOut, summary="One unit")
+@router.get("/{code}", response={200: UnitDetailOut, **READ_ERRORS}, summary="One unit")
 def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     unit = unit_get(user=request.user, code=code)
     return {
@@ -61,7 +62,11 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/{code}/children", response=list[UnitOut], summary="A unit's current children")
+@router.get(
+    "/{code}/children",
+    response={200: list[UnitOut], **READ_ERRORS},
+    summary="A unit's current children",
+)
 def unit_children_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     unit = unit_get(user=request.user, code=code)
     return [
