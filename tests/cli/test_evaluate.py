@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -45,6 +46,12 @@ def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     return workbook(tmp_path / "data.xlsx", {"Sheet1": [HEADER, DIRECTIONS, DIMENSIONS, *ROWS]})
+
+
+def csv_file(path: Path, rows: list[list[Any]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -112,6 +119,7 @@ def test_csv_input_with_second_header_row(
     path.write_text("\n".join(lines), encoding="utf-8")
     code, stdout, err = run([str(path), "--json"], capsys)
     assert code == 0, err
+    assert "row 2 holds only directions" in err
     scores = json.loads(stdout)["sheets"]["scores"]
     expected = an.topsis(
         [[1, 5, 3], [2, 4, 1], [4, 1, 2]],
@@ -255,6 +263,34 @@ def test_theil_gini_cv(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
             [HEADER[:4], DIRECTIONS[:4], ["A村", 1, 2, 3], [None], ["B村", 2, None, 4]],
             "Sheet1!C5: missing value for 'B村', '集体收入'",
         ),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, "1_000", 3], ["B村", 2, 3, 4]],
+            "Sheet1!C3: '1_000' is not a number",
+        ),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, "inf", 3], ["B村", 2, 3, 4]],
+            "Sheet1!C3: 'inf' is not a number",
+        ),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, 2, 3], ["B村", 2, "NaN", 4]],
+            "Sheet1!C4: 'NaN' is not a number",
+        ),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, "１２", 3], ["B村", 2, 3, 4]],
+            "Sheet1!C3: '１２' is not a number",
+        ),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, 1e308, 3], ["B村", 2, 3, 4]],
+            "Sheet1!C3: '1e+308' is out of range",
+        ),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, 2, 3], ["B村", 2, 3, "-1e308"]],
+            "Sheet1!D4: '-1e308' is out of range",
+        ),
+        (
+            [HEADER[:4], DIRECTIONS[:4], ["A村", 1, 2, 3], ["B村", 2, 3, 4], ["A村", 3, 1, 2]],
+            "Sheet1: units listed more than once: 'A村' (rows 3, 5)",
+        ),
     ],
 )
 def test_bad_input_names_the_cell_and_writes_nothing(
@@ -321,3 +357,120 @@ def test_large_file_goes_through_the_progress_path(
     assert code == 0, err
     assert "20497 more rows" in stdout
     assert out.exists()
+
+
+@pytest.mark.parametrize("first", [["端州区", 1, -1], ["端州区", 1.5, 1.2], ["端州区", 1, 1]])
+def test_a_first_unit_of_numbers_is_not_a_direction_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], first: list[Any]
+) -> None:
+    rows = [["县", "GDP", "收入"], first, ["鼎湖区", 3, 2.5], ["高要区", 2, 4], ["四会市", 5, 1]]
+    code, _, err = run([str(csv_file(tmp_path / "data.csv", rows))], capsys)
+    assert code == 2 and "data.csv!B1: indicator 'GDP' has no direction" in err
+    indicators = [["指标", "方向"], ["GDP", "正向"], ["收入", "正向"]]
+    path = workbook(tmp_path / "data.xlsx", {"Sheet1": rows, "indicators": indicators})
+    code, stdout, err = run([str(path), "--json"], capsys)
+    assert code == 0, err
+    document = json.loads(stdout)
+    assert document["units"] == 4
+    assert {row["unit"] for row in document["sheets"]["scores"]} == {r[0] for r in rows[1:]}
+    assert [row["direction"] for row in document["sheets"]["weights"]] == ["正向", "正向"]
+
+
+def test_direction_rows_labelled_or_made_of_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = [["鼎湖区", 3, 2.5], ["高要区", 2, 4], ["四会市", 5, 1]]
+    path = workbook(
+        tmp_path / "pm.xlsx", {"Sheet1": [["县", "GDP", "收入"], ["方向", 1, -1], *data]}
+    )
+    code, stdout, err = run([str(path), "--json"], capsys)
+    assert code == 0, err
+    weights = json.loads(stdout)["sheets"]["weights"]
+    assert [row["direction"] for row in weights] == ["1", "-1"]
+    path = workbook(
+        tmp_path / "bad.xlsx", {"Sheet1": [["县", "GDP", "收入"], ["方向", 1.5, 1], *data]}
+    )
+    code, _, err = run([str(path)], capsys)
+    assert code == 2 and "Sheet1!B2: '1.5' is not a direction" in err
+    rows = [["县", "GDP", "收入"], ["", "Benefit", "COST"], *data]
+    code, stdout, err = run([str(csv_file(tmp_path / "words.csv", rows)), "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(stdout)["units"] == 3
+    rows = [["县", "GDP", "收入"], ["端州区", "-", ""], *data]  # '-' for a missing value
+    code, _, err = run([str(csv_file(tmp_path / "dash.csv", rows))], capsys)
+    assert code == 2 and "dash.csv!B2: '-' is not a number" in err
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [["县", "GDP", "收入"], ["A", "12,3", 2], ["B", "1,5", 3], ["C", "5,1", 4]],
+            "data.csv!B2: '12,3' is not a number",
+        ),
+        (
+            [["县", "GDP", "收入"], ["方向", "+", "+"], ["A", "1,2", 2], ["B", "1,5", 3]],
+            "data.csv!B3: '1,2' is not a number",
+        ),
+        (
+            [["县", "GDP", "收入"], ["A", "35%", 2], ["B", "40%", 3], ["C", "5%", 4]],
+            "data.csv!B2: '35%' is not a number",
+        ),
+        (
+            [["县", "备注", "收入"], ["方向", "正向", "+"], ["A", "高", 2], ["B", "低", 3]],
+            "data.csv!B3: '高' is not a number",
+        ),
+    ],
+)
+def test_a_column_of_bad_numbers_is_an_error_not_a_label(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[list[Any]], message: str
+) -> None:
+    out = tmp_path / "out.csv"
+    code, _, err = run([str(csv_file(tmp_path / "data.csv", rows)), "--out", str(out)], capsys)
+    assert code == 2 and message in err
+    assert not out.exists()
+
+
+def test_label_columns_are_named_in_a_note_or_ignored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        ["县", "代码", "市", "GDP", "收入"],
+        ["方向", "", "", "正向", "逆向"],
+        ["端州区", 441202, "肇庆市", 3, 2.5],
+        ["鼎湖区", 441203, "肇庆市", 2, 4],
+        ["清城区", 441802, "清远市", 5, 1],
+    ]
+    path = csv_file(tmp_path / "data.csv", rows)
+    code, _, err = run([str(path)], capsys)
+    assert code == 2 and "indicator '代码' has no direction" in err
+    code, stdout, err = run([str(path), "--ignore-cols", "代码", "--json"], capsys)
+    assert code == 0, err
+    document = json.loads(stdout)
+    assert document["indicators"] == ["GDP", "收入"]
+    assert document["notes"] == ["column '市' (C) holds text, not numbers: not an indicator"]
+    assert "note: column '市' (C) holds text" in err
+    code, stdout, err = run([str(path), "--ignore-cols", "代码, 市", "--json"], capsys)
+    assert code == 0 and json.loads(stdout)["notes"] == [] and "note" not in err
+    code, _, err = run([str(path), "--ignore-cols", "乡镇"], capsys)
+    assert code == 2 and "no column '乡镇' for --ignore-cols" in err
+
+
+def test_pairwise_division_by_zero_names_the_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pairwise = [["", "人均收入", "集体收入"], ["人均收入", 1, "1/0"], ["集体收入", 3, 1]]
+    rows = [HEADER[:3], DIRECTIONS[:3], *[row[:3] for row in ROWS]]
+    path = workbook(tmp_path / "ahp.xlsx", {"Sheet1": rows, "pairwise": pairwise})
+    code, _, err = run([str(path), "--method", "ahp-topsis"], capsys)
+    assert code == 2 and "pairwise!C2: '1/0' divides by zero" in err
+
+
+def test_units_listed_twice_are_found_in_large_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ["unit,a,b", "direction,+,-", *(f"u{i},{i % 7},{i % 11}" for i in range(50_000))]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join([*lines, "u7,1,2"]), encoding="utf-8")
+    code, _, err = run([str(path), "--quiet"], capsys)
+    assert code == 2 and "units listed more than once: 'u7' (rows 10, 50003)" in err

@@ -4,8 +4,10 @@ No server, no database: works on files alone, before Django is set up, and must 
 Django. Input: units in rows, indicators in columns (the first column names the units).
 Directions (正向/逆向, +/-, benefit/cost), dimensions and weights come from rows under the
 header whose first cell says ``direction``/``方向``, ``dimension``/``维度`` or
-``weight``/``权重`` (a second header row of directions alone is recognised too), or from a
-sheet named ``indicators`` with columns indicator, direction, dimension, weight.
+``weight``/``权重`` (an unlabelled second header row of direction words is recognised too;
+numbers there are data), or from a sheet named ``indicators`` with columns indicator,
+direction, dimension, weight. A column is an indicator if it has such metadata or looks
+numeric; other columns are labels, named in a note (``--ignore-cols`` to skip them quietly).
 
 Bad input gets one message naming the cell (``Sheet1!D7: '12,3' is not a number``) and
 nothing is written; results are written to a temporary file and renamed into place.
@@ -20,8 +22,10 @@ import csv
 import json
 import math
 import os
+import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from baiqianwan import analysis as an
-from baiqianwan.analysis._validation import parse_direction
+from baiqianwan.analysis._validation import BENEFIT_WORDS, COST_WORDS, parse_direction
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,6 +74,17 @@ INDICATOR_COLUMNS = {
     **{k: v for k, v in META_WORDS.items() if v != "indicator"},
 }
 PROGRESS_ROWS = 20_000
+# What a spreadsheet reads as a number; Python's float() also takes 1_000, inf, nan and １２.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Meant as a number, even if badly written (12,3; 1_000; 35%): such a column is an indicator.
+NUMBER_LIKE = re.compile(
+    r"[+-]?[0-9.,_\s]*[0-9][0-9.,_\s]*(?:[eE][+-]?[0-9]+)?%?|[+-]?(?:inf|infinity|nan)",
+    re.IGNORECASE,
+)
+# Far beyond any measurement, and squares, products with weights and sums stay finite.
+NUMBER_LIMIT = 1e50
+# Directions an unlabelled row may hold; 1 and -1 count only in a row labelled 方向/direction.
+DIRECTION_WORDS = frozenset(w for w in BENEFIT_WORDS | COST_WORDS if not NUMBER.fullmatch(w))
 
 
 class EvaluateInputError(Exception):
@@ -154,16 +169,37 @@ def read_sheets(path: Path, *, wanted: Sequence[str]) -> dict[str, Sheet]:
 
 
 def _number(value: Any, where: str) -> float:
+    """A cell as a float: NaN when blank; refuses text a spreadsheet would not read as a number
+    (``12,3``, ``1_000``, ``inf``, ``nan``, full-width digits) and magnitudes beyond
+    ``NUMBER_LIMIT``."""
     if isinstance(value, bool):
         raise EvaluateInputError(f"{where}: {value!r} is not a number")
     if isinstance(value, int | float):
-        return float(value)
-    if _blank(value):
+        number, shown = float(value), f"{value:g}"
+    elif _blank(value):
         return math.nan
-    try:
-        return float(str(value).strip())
-    except ValueError:
-        raise EvaluateInputError(f"{where}: {_text(value)!r} is not a number") from None
+    else:
+        shown = str(value).strip()
+        if not NUMBER.fullmatch(shown):
+            raise EvaluateInputError(f"{where}: {shown!r} is not a number")
+        number = float(shown)
+    if not abs(number) <= NUMBER_LIMIT:
+        raise EvaluateInputError(
+            f"{where}: {shown!r} is out of range (numbers must be within ±{NUMBER_LIMIT:g})"
+        )
+    return number
+
+
+def _number_like(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and NUMBER_LIKE.fullmatch(value.strip()) is not None
+
+
+def _at(row: list[Any], j: int) -> Any:
+    return row[j] if j < len(row) else None
 
 
 def _header(sheet: Sheet, *, corner: bool = False) -> tuple[list[str], int]:
@@ -183,34 +219,51 @@ def _header(sheet: Sheet, *, corner: bool = False) -> tuple[list[str], int]:
     return names, start
 
 
-def _text_columns(rows: list[list[Any]], width: int) -> set[int]:
-    """Columns whose every filled cell is text that is not a number (names, labels)."""
-    found = set()
-    for j in range(width):
-        cells = [row[j] for row in rows if j < len(row) and not _blank(row[j])]
-        if cells and all(isinstance(c, str) and not _is_number(c) for c in cells):
-            found.add(j)
-    return found
+def _meta_rows(
+    rows: list[list[Any]], top: int, id_j: int, candidates: list[int]
+) -> tuple[dict[str, int], int, bool]:
+    """The metadata rows under the header (key → row index), the first data row, and whether
+    the direction row was recognised without a label."""
+    meta: dict[str, int] = {}
+    auto = False
+    r = top + 1
+    while r < len(rows):
+        key = META_WORDS.get(_text(rows[r][id_j]).lower() if id_j < len(rows[r]) else "")
+        if key is None and r == top + 1 and _direction_words(rows[r], candidates):
+            key, auto = "direction", True
+        if key is None:
+            break
+        meta[key] = r
+        r += 1
+    return meta, r, auto
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _direction_words(row: list[Any], columns: list[int]) -> bool:
+    """An unlabelled row is a direction row only if it holds direction *words*: numbers such
+    as 1 and -1 are data (a first unit scoring 1 and -1 must not become directions)."""
+    cells = [_at(row, j) for j in columns if not _blank(_at(row, j))]
+    return bool(cells) and all(
+        isinstance(c, str) and c.strip().lower() in DIRECTION_WORDS for c in cells
+    )
 
 
-def _direction_row(row: list[Any], columns: list[int]) -> bool:
-    cells = [row[j] if j < len(row) else None for j in columns]
-    if any(_blank(c) for c in cells):
-        return False
-    try:
-        for cell in cells:
-            parse_direction(_text(cell) if not isinstance(cell, int | float) else int(cell))
-    except ValueError:
-        return False
-    return True
+def _split_columns(
+    rows: list[list[Any]], candidates: list[int], declared: set[int]
+) -> tuple[list[int], list[int]]:
+    """Indicator and label columns. An indicator has a declared direction, dimension or weight,
+    or at least half of its filled cells look like numbers (``12,3`` and ``1_000`` too, so
+    that they fail with the cell named); the rest are labels such as county names."""
+    indicators: list[int] = []
+    labels: list[int] = []
+    for j in candidates:
+        filled = numeric = 0
+        for row in rows:
+            cell = _at(row, j)
+            if not _blank(cell):
+                filled += 1
+                numeric += _number_like(cell)
+        (indicators if j in declared or 2 * numeric >= filled else labels).append(j)
+    return indicators, labels
 
 
 def parse_dataset(
@@ -219,6 +272,7 @@ def parse_dataset(
     id_col: str | None,
     group_col: str | None,
     weight_col: str | None,
+    ignore_cols: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
 ) -> Dataset:
     """Units, indicators, numbers and indicator metadata from the first sheet (and
@@ -226,56 +280,58 @@ def parse_dataset(
     sheet = sheets[""]
     names, top = _header(sheet)
     index = {name: j for j, name in enumerate(names)}
-    for option, name in (
-        ("--id-col", id_col),
-        ("--group-col", group_col),
-        ("--weight-col", weight_col),
-    ):
+    options = [("--id-col", id_col), ("--group-col", group_col), ("--weight-col", weight_col)]
+    for option, name in [*options, *(("--ignore-cols", c) for c in ignore_cols)]:
         if name is not None and name not in index:
             raise EvaluateInputError(
                 f"{sheet.name}: no column {name!r} for {option}; columns: {names}"
             )
     id_j = index[id_col] if id_col else 0
-    special = {id_j} | {index[c] for c in (group_col, weight_col) if c}
-    text_js = _text_columns(sheet.rows[top + 1 :], len(names)) - special
-    indicator_js = [j for j in range(len(names)) if j not in special | text_js]
+    special = {id_j} | {index[c] for c in (group_col, weight_col, *ignore_cols) if c}
+    candidates = [j for j in range(len(names)) if j not in special]
+    listed = _read_indicator_sheet(sheets.get("indicators"), index, special)
+    meta, body, auto = _meta_rows(sheet.rows, top, id_j, candidates)
+    declared = {index[name] for _, name, _ in listed}
+    filled = {j for r in meta.values() for j in candidates if not _blank(_at(sheet.rows[r], j))}
+    indicator_js, label_js = _split_columns(sheet.rows[body:], candidates, declared | filled)
+    notes: list[str] = []
+    if auto:
+        direction_row = sheet.rows[meta["direction"]]
+        if any(_blank(_at(direction_row, j)) for j in indicator_js):
+            meta, body = {}, top + 1  # a data row after all, e.g. a unit with '-' for missing
+            indicator_js, label_js = _split_columns(sheet.rows[body:], candidates, declared)
+        else:
+            notes.append(f"row {top + 2} holds only directions: read as the direction row")
     if not indicator_js:
         raise EvaluateInputError(f"{sheet.name}: no indicator columns besides the unit names")
-    meta: dict[str, list[Any]] = {}
-    body = top + 1
-    while body < len(sheet.rows):
-        row = sheet.rows[body]
-        key = META_WORDS.get(_text(row[id_j]).lower() if id_j < len(row) else "")
-        if key is None and not meta and body == top + 1 and _direction_row(row, indicator_js):
-            key = "direction"
-        if key is None:
-            break
-        meta[key] = [row[j] if j < len(row) else None for j in indicator_js]
-        body += 1
     indicators = [names[j] for j in indicator_js]
     letters = [column_letter(j) for j in indicator_js]
+
+    def meta_cells(key: str) -> list[Any]:
+        return [_at(sheet.rows[meta[key]], j) if key in meta else None for j in indicator_js]
+
     directions: list[str | None] = [
-        None if _blank(c) else _text(c) for c in meta.get("direction", [None] * len(indicator_js))
+        None if _blank(c) else _text(c) for c in meta_cells("direction")
     ]
     dimensions: list[str | None] = [
-        None if _blank(c) else _text(c) for c in meta.get("dimension", [None] * len(indicator_js))
+        None if _blank(c) else _text(c) for c in meta_cells("dimension")
     ]
-    weight_row = body - len(meta) + list(meta).index("weight") if "weight" in meta else 0
     weights: list[float | None] = [
-        None if _blank(c) else _number(c, f"{sheet.name}!{letters[k]}{weight_row + 1}")
-        for k, c in enumerate(meta.get("weight", [None] * len(indicator_js)))
+        None if _blank(c) else _number(c, f"{sheet.name}!{letters[k]}{meta['weight'] + 1}")
+        for k, c in enumerate(meta_cells("weight"))
     ]
     for k, direction in enumerate(directions):
         if direction is not None:
             try:
                 parse_direction(direction)
             except ValueError:
-                row_number = body - len(meta) + list(meta).index("direction") + 1
                 raise EvaluateInputError(
-                    f"{sheet.name}!{letters[k]}{row_number}: {direction!r} is not a direction"
-                    " (正向/逆向, +/-, benefit/cost)"
+                    f"{sheet.name}!{letters[k]}{meta['direction'] + 1}: {direction!r} is not a"
+                    " direction (正向/逆向, +/-, benefit/cost)"
                 ) from None
-    _apply_indicator_sheet(sheets.get("indicators"), indicators, directions, dimensions, weights)
+    _apply_indicator_sheet(
+        sheets.get("indicators"), listed, indicators, directions, dimensions, weights
+    )
 
     units: list[str] = []
     row_numbers: list[int] = []
@@ -287,19 +343,16 @@ def parse_dataset(
         r = body + offset + 1
         if all(_blank(c) for c in row):
             continue
-        cell = row[id_j] if id_j < len(row) else None
+        cell = _at(row, id_j)
         if _blank(cell):
             raise EvaluateInputError(f"{sheet.name}!{column_letter(id_j)}{r}: the unit has no name")
         units.append(_text(cell))
         row_numbers.append(r)
         values.append(
-            [
-                _number(row[j] if j < len(row) else None, f"{sheet.name}!{column_letter(j)}{r}")
-                for j in indicator_js
-            ]
+            [_number(_at(row, j), f"{sheet.name}!{column_letter(j)}{r}") for j in indicator_js]
         )
         if group_col:
-            g = row[index[group_col]] if index[group_col] < len(row) else None
+            g = _at(row, index[group_col])
             if _blank(g):
                 where = f"{sheet.name}!{column_letter(index[group_col])}{r}"
                 raise EvaluateInputError(f"{where}: the unit has no group")
@@ -307,7 +360,7 @@ def parse_dataset(
         if weight_col:
             j = index[weight_col]
             where = f"{sheet.name}!{column_letter(j)}{r}"
-            weight = _number(row[j] if j < len(row) else None, where)
+            weight = _number(_at(row, j), where)
             if not weight > 0:
                 raise EvaluateInputError(f"{where}: the population weight must be positive")
             population.append(weight)
@@ -315,11 +368,10 @@ def parse_dataset(
             progress(1000)
     if len(units) < 2:
         raise EvaluateInputError(f"{sheet.name}: fewer than 2 units to evaluate")
-    duplicates = sorted({u for u in units if units.count(u) > 1}) if len(units) < 50_000 else []
-    if duplicates:
-        raise EvaluateInputError(f"{sheet.name}: units listed twice: {duplicates[:5]}")
-    notes = [
-        f"column {names[j]!r} holds text, not numbers: not an indicator" for j in sorted(text_js)
+    _reject_repeated_units(sheet.name, units, row_numbers)
+    notes += [
+        f"column {names[j]!r} ({column_letter(j)}) holds text, not numbers: not an indicator"
+        for j in label_js
     ]
     return Dataset(
         sheet=sheet.name,
@@ -338,8 +390,47 @@ def parse_dataset(
     )
 
 
+def _reject_repeated_units(sheet: str, units: list[str], row_numbers: list[int]) -> None:
+    repeated = [unit for unit, count in Counter(units).items() if count > 1]
+    if not repeated:
+        return
+    rows: dict[str, list[str]] = {unit: [] for unit in repeated[:5]}
+    for unit, r in zip(units, row_numbers, strict=True):
+        if unit in rows:
+            rows[unit].append(str(r))
+    listed = "; ".join(f"{unit!r} (rows {', '.join(rs)})" for unit, rs in rows.items())
+    more = f"; and {len(repeated) - 5} more" if len(repeated) > 5 else ""
+    raise EvaluateInputError(f"{sheet}: units listed more than once: {listed}{more}")
+
+
+def _read_indicator_sheet(
+    sheet: Sheet | None, index: dict[str, int], special: set[int]
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """The rows of the ``indicators`` sheet as (row number, indicator, {key: cell})."""
+    if sheet is None:
+        return []
+    names, top = _header(sheet)
+    keys = [INDICATOR_COLUMNS.get(n.lower()) for n in names]
+    if "indicator" not in keys:
+        raise EvaluateInputError(f"{sheet.name}: needs an 'indicator' (指标) column")
+    letter = column_letter(keys.index("indicator"))
+    listed = []
+    for r, row in enumerate(sheet.rows[top + 1 :], start=top + 2):
+        record = {key: row[j] for j, key in enumerate(keys) if key and j < len(row)}
+        name = _text(record.get("indicator", ""))
+        if not name:
+            continue
+        if name not in index or index[name] in special:
+            raise EvaluateInputError(
+                f"{sheet.name}!{letter}{r}: indicator {name!r} is not a data column"
+            )
+        listed.append((r, name, record))
+    return listed
+
+
 def _apply_indicator_sheet(
     sheet: Sheet | None,
+    listed: list[tuple[int, str, dict[str, Any]]],
     indicators: list[str],
     directions: list[str | None],
     dimensions: list[str | None],
@@ -347,18 +438,8 @@ def _apply_indicator_sheet(
 ) -> None:
     if sheet is None:
         return
-    names, top = _header(sheet)
-    keys = [INDICATOR_COLUMNS.get(n.lower()) for n in names]
-    if "indicator" not in keys:
-        raise EvaluateInputError(f"{sheet.name}: needs an 'indicator' (指标) column")
     position = {name: k for k, name in enumerate(indicators)}
-    for r, row in enumerate(sheet.rows[top + 1 :], start=top + 2):
-        record = {key: row[j] for j, key in enumerate(keys) if key and j < len(row)}
-        name = _text(record.get("indicator", ""))
-        if not name:
-            continue
-        if name not in position:
-            raise EvaluateInputError(f"{sheet.name}!A{r}: indicator {name!r} is not a data column")
+    for r, name, record in listed:
         k = position[name]
         if not _blank(record.get("direction")):
             text = _text(record["direction"])
@@ -397,7 +478,10 @@ def read_pairwise(sheet: Sheet | None, indicators: list[str], name: str) -> NDAr
             where = f"{sheet.name}!{column_letter(c)}{top + 2 + r}"
             if isinstance(cell, str) and "/" in cell:
                 numerator, _, denominator = cell.partition("/")
-                value = _number(numerator, where) / _number(denominator, where)
+                divisor = _number(denominator, where)
+                if divisor == 0:
+                    raise EvaluateInputError(f"{where}: {cell!r} divides by zero")
+                value = _number(numerator, where) / divisor
             else:
                 value = _number(cell, where)
             if math.isnan(value):
@@ -824,6 +908,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--id-col", help="column naming the units (default: the first)")
     parser.add_argument("--group-col", help="column of groups (e.g. county) for theil")
     parser.add_argument("--weight-col", help="column of population weights for theil/gini/cv")
+    parser.add_argument(
+        "--ignore-cols", default="", help="comma-separated columns that are not indicators"
+    )
     parser.add_argument("--pairwise-sheet", default="pairwise", help="AHP matrix sheet name")
     parser.add_argument("--accept-inconsistent", action="store_true", help="allow AHP CR ≥ 0.1")
     parser.add_argument(
@@ -884,7 +971,12 @@ def main(argv: list[str]) -> int:
 
 def _parse_with_progress(sheets: dict[str, Sheet], args: argparse.Namespace) -> Dataset:
     rows = len(sheets[""].rows)
-    kwargs = dict(id_col=args.id_col, group_col=args.group_col, weight_col=args.weight_col)
+    kwargs = dict(
+        id_col=args.id_col,
+        group_col=args.group_col,
+        weight_col=args.weight_col,
+        ignore_cols=[c.strip() for c in args.ignore_cols.split(",") if c.strip()],
+    )
     if rows < PROGRESS_ROWS:
         return parse_dataset(sheets, **kwargs)
     from rich.progress import Progress
