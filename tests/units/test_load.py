@@ -96,6 +96,20 @@ def test_the_shared_files_load_in_the_same_form(tmp_path):
 
 
 BAD_FILES = [
+    (
+        "a county code that names a city",
+        "code,name,parent_code",
+        ["441500,某县,4415"],
+        2,
+        "has the length of a County code but ends in zeros, so it names a City",
+    ),
+    (
+        "a town code that names a county",
+        "code,name,parent_code",
+        ["441224000,某镇,441224"],
+        2,
+        "names a County",
+    ),
     ("malformed code", "code,name,parent_code", ["4412241,怀集县,4412"], 2, "malformed code"),
     ("letters", "code,name,parent_code", ["44122A,怀集县,4412"], 2, "digits only"),
     ("no name", "code,name,parent_code", ["441224,,4412"], 2, "has no name"),
@@ -212,7 +226,9 @@ def test_a_new_edition_renames_recodes_and_retires_without_deleting(tmp_path):
     villages_of_renamed = Unit.objects.current().filter(parent=renamed).count()
 
     rows = rows_from_files([path])
-    report = units_load(rows=rows, edition="2024", valid_from=date(2024, 6, 30), source="test")
+    report = units_load(
+        rows=rows, edition="2024", valid_from=date(2024, 6, 30), source="test", retire_missing=True
+    )
 
     assert report.renamed == 1
     assert report.created == 1  # 441224399
@@ -235,7 +251,11 @@ def test_a_new_edition_renames_recodes_and_retires_without_deleting(tmp_path):
     assert not UnitLineage.objects.filter(predecessor=gone).exists()
     # Loading 2024 again changes nothing.
     again = units_load(
-        rows=rows_from_files([path]), edition="2024", valid_from=date(2024, 6, 30), source="test"
+        rows=rows_from_files([path]),
+        edition="2024",
+        valid_from=date(2024, 6, 30),
+        source="test",
+        retire_missing=True,
     )
     assert not again.changed
 
@@ -249,3 +269,61 @@ def test_merge_links_are_recorded_by_command(capsys):
     link = UnitLineage.objects.get(predecessor__code="441224102000")
     assert link.kind == LineageKind.MERGE
     assert AuditEvent.objects.filter(object_type="units.unitlineage").exists()
+
+
+@pytest.mark.django_db
+def test_a_partial_file_retires_nothing_unless_it_says_it_is_complete(tmp_path):
+    path = write_csv(tmp_path / "one-town.csv", "code,name,parent_code", "441224199,新镇甲,441224")
+    current_before = Unit.objects.current().count()
+    report = units_load(
+        rows=rows_from_files([path]), edition="2024", valid_from=date(2024, 6, 30), source="t"
+    )
+    assert (report.created, report.retired) == (1, 0)
+    assert Unit.objects.current().count() == current_before + 1
+
+
+@pytest.mark.django_db
+def test_twelve_digit_codes_load_at_the_level_they_name(tmp_path):
+    path = write_csv(
+        tmp_path / "twelve.csv",
+        "code,name",
+        "441224199000,新镇乙",
+        "441224199201,新村委会",
+    )
+    units_load(
+        rows=rows_from_files([path]), edition="2024", valid_from=date(2024, 6, 30), source="t"
+    )
+    town = Unit.objects.current().get(code="441224199000")
+    assert (town.level, town.kind, town.parent.code) == ("town", "town", "441224000000")
+    assert town.prefix == "441224199"
+    village = Unit.objects.current().get(code="441224199201")
+    assert village.parent == town and village.kind == "villagers_committee"
+
+
+@pytest.mark.django_db
+def test_only_a_city_named_placeholder_is_skipped(tmp_path):
+    from baiqianwan.units.sources import LoadError
+
+    ok = write_csv(
+        tmp_path / "dg.csv", "code,name,cityCode", "4419,东莞市,44", "441900,东莞市,4419"
+    )
+    rows = rows_from_files([ok])
+    assert [r.code for r in rows] == ["441900000000"]
+    bad = write_csv(tmp_path / "x.csv", "code,name,cityCode", "4419,东莞市,44", "441900,某区,4419")
+    with pytest.raises(LoadError, match="line 3"):
+        rows_from_files([bad])
+
+
+@pytest.mark.django_db
+def test_every_created_and_retired_unit_is_audited(tmp_path):
+    path = write_csv(tmp_path / "new.csv", "code,name,parent_code", "441224199,新镇丙,441224")
+    units_load(
+        rows=rows_from_files([path]), edition="2024", valid_from=date(2024, 6, 30), source="t"
+    )
+    event = AuditEvent.objects.get(action="create", object_repr__contains="441224199000")
+    assert event.changes == {
+        "name": "新镇丙",
+        "level": "town",
+        "parent": "441224000000",
+        "edition": "2024",
+    }

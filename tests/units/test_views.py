@@ -22,3 +22,16 @@ def test_the_city_page_carries_its_county_map(client, hq_admin):
 def test_a_county_page_has_no_map(client, hq_admin):
     client.force_login(hq_admin)
     assert "unit-map" not in client.get(f"/units/{HUAIJI}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_lineage_names_no_unit_outside_the_readers_area(client, huaiji_operator):
+    from django.core.management import call_command
+
+    call_command(
+        "units", "link", "441226001000", "441224102000", "--kind", "merge", "--edition", "2024"
+    )
+    client.force_login(huaiji_operator)
+    body = client.get("/units/441224102000/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "From a unit outside your area: Merged into (edition 2024)" in body
+    assert "441226001000" not in body and "德城" not in body

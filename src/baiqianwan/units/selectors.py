@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.selectors import user_scope_prefix
 from baiqianwan.units.choices import Level
-from baiqianwan.units.codes import LEVEL_ORDER
+from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END
 from baiqianwan.units.models import Unit, UnitLineage, UnitQuerySet
 
 
@@ -91,15 +92,35 @@ def unit_children_with_counts(*, user: Any, unit: Unit) -> list[tuple[Unit, int]
     return [(child, child.n_children) for child in children]
 
 
-def unit_lineage(*, unit: Unit) -> dict[str, list[UnitLineage]]:
+@dataclass(frozen=True)
+class LineageEntry:
+    """One lineage link as the reader may see it: the other unit is named only when it lies
+    in the reader's area."""
+
+    link: UnitLineage
+    other: Unit | None
+
+
+def unit_lineage(*, user: Any, unit: Unit) -> dict[str, list[LineageEntry]]:
+    prefix = user_scope_prefix(user=user)
     versions = Unit.objects.filter(code=unit.code).values_list("pk", flat=True)
+
+    def entry(link: UnitLineage, other: Unit) -> LineageEntry:
+        return LineageEntry(link=link, other=other if other.code.startswith(prefix) else None)
+
     return {
-        "predecessors": list(
-            UnitLineage.objects.filter(successor__in=versions).select_related("predecessor")
-        ),
-        "successors": list(
-            UnitLineage.objects.filter(predecessor__in=versions).select_related("successor")
-        ),
+        "predecessors": [
+            entry(link, link.predecessor)
+            for link in UnitLineage.objects.filter(successor__in=versions).select_related(
+                "predecessor"
+            )
+        ],
+        "successors": [
+            entry(link, link.successor)
+            for link in UnitLineage.objects.filter(predecessor__in=versions).select_related(
+                "successor"
+            )
+        ],
     }
 
 
@@ -114,10 +135,18 @@ def unit_ancestors_visible(*, user: Any, unit: Unit) -> list[tuple[Unit, bool]]:
 
 
 def unit_children_village_counts(*, user: Any, unit: Unit) -> dict[str, int]:
-    """Current villages under each child, keyed by the child's code (for the map)."""
-    counts: dict[str, int] = {}
-    for child in unit_children(user=user, unit=unit):
-        counts[child.code] = (
-            Unit.objects.current().within(child.prefix).filter(level=Level.VILLAGE).count()
-        )
-    return counts
+    """Current villages under each child, keyed by the child's 12-digit code (for the map).
+
+    One query: villages grouped by the prefix that names the child they lie under.
+    """
+    below = LEVEL_ORDER[LEVEL_ORDER.index(Level(unit.level)) + 1]
+    width = SEGMENT_END[below]
+    rows = (
+        units_visible(user=user)
+        .within(unit.prefix)
+        .filter(level=Level.VILLAGE)
+        .annotate(child=Substr("code", 1, width))
+        .values("child")
+        .annotate(n=Count("id"))
+    )
+    return {row["child"].ljust(CODE_LENGTH, "0"): row["n"] for row in rows}

@@ -88,11 +88,19 @@ def _check_parents(rows: Sequence[DivisionRow], existing: dict[str, Unit]) -> No
             )
 
 
-def _retire_scope(rows: Sequence[DivisionRow], scope_prefix: str | None) -> Callable[[Unit], bool]:
-    """Which current units this load speaks for: everything under the package's scope, or,
-    for a file, the children of every parent the file lists children of."""
+def _retire_scope(
+    rows: Sequence[DivisionRow], scope_prefix: str | None, retire_missing: bool
+) -> Callable[[Unit], bool]:
+    """Which current units this load speaks for, so may retire when it does not list them.
+
+    A package load speaks for everything under its province or city. A file speaks for
+    nothing unless the caller says it is complete (`retire_missing`): then for the children
+    of every parent it lists children of.
+    """
     if scope_prefix is not None:
         return lambda unit: unit.code.startswith(scope_prefix)
+    if not retire_missing:
+        return lambda unit: False
     parents = {row.parent_code for row in rows if row.parent_code}
     return lambda unit: unit.parent is not None and unit.parent.code in parents
 
@@ -106,15 +114,17 @@ def units_load(
     source: str,
     actor: Any = None,
     scope_prefix: str | None = None,
+    retire_missing: bool = False,
     on_progress: Callable[[int], None] | None = None,
 ) -> LoadReport:
     """Bring the register in line with one edition's rows, all or nothing.
 
     New codes are created; a changed name closes the old version and opens a new one linked by
     lineage (rename); other changed attributes are updated in place; current units that this
-    load speaks for but does not list are retired (closed, never deleted), and linked as
-    recoded when a new unit under the same parent has the same name. Loading the same edition
-    again changes nothing.
+    load speaks for (see `_retire_scope`) but does not list are retired with their subtrees
+    (closed, never deleted), and linked as recoded when a new unit under the same parent has
+    the same name. Loading the same edition again changes nothing. Every created, changed and
+    retired unit gets an audit record with its old and new values.
     """
     report = LoadReport(edition=edition, source=source)
     existing = {u.code: u for u in Unit.objects.current().select_related("parent")}
@@ -156,11 +166,10 @@ def units_load(
         unit.retired_in = edition
         unit.save(update_fields=["valid_to", "retired_in", "updated_at"])
         to_create[row.level].append(row)
-        events.append(
-            audit_event(
-                actor=actor, action=Action.UPDATE, obj=unit, changes={"name": [unit.name, row.name]}
-            )
-        )
+        new = _fields(row)
+        changes = {k: [getattr(unit, k), v] for k, v in new.items() if getattr(unit, k) != v}
+        changes["valid_to"] = [None, valid_from.isoformat()]
+        events.append(audit_event(actor=actor, action=Action.UPDATE, obj=unit, changes=changes))
     report.renamed = len(renamed_pairs)
 
     current = {code: unit for code, unit in existing.items() if unit.valid_to is None}
@@ -179,6 +188,19 @@ def units_load(
         for unit in Unit.objects.bulk_create(batch, batch_size=BATCH):
             current[unit.code] = unit
             created_codes.add(unit.code)
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=Action.CREATE,
+                    obj=unit,
+                    changes={
+                        "name": unit.name,
+                        "level": unit.level,
+                        "parent": unit.parent.code if unit.parent else None,
+                        "edition": edition,
+                    },
+                )
+            )
         if on_progress:
             on_progress(len(batch))
     report.created = len(created_codes) - report.renamed
@@ -187,33 +209,64 @@ def units_load(
             predecessor=unit, successor=current[row.code], kind=LineageKind.RENAME, edition=edition
         )
 
-    # Children follow a renamed parent to its new version, listed in this load or not.
+    # Children follow a renamed parent to its new version, listed in this load or not; the
+    # parent's code is the same, the row it points at is the new one.
+    reparented: dict[int, Unit] = {}
     for previous, row in renamed_pairs:
         new_version = current[row.code]
-        Unit.objects.current().filter(parent=previous).update(parent=new_version)
-        for unit in current.values():
-            if unit.parent_id == previous.pk:
-                unit.parent = new_version
-    reparented = []
+        for unit in Unit.objects.current().filter(parent=previous):
+            unit.parent = new_version
+            if unit.code in current:  # keep the in-memory copy in step
+                current[unit.code].parent = new_version
+            reparented[unit.pk] = unit
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=Action.UPDATE,
+                    obj=unit,
+                    changes={
+                        "parent": [
+                            f"{previous.code}#{previous.pk}",
+                            f"{new_version.code}#{new_version.pk}",
+                        ]
+                    },
+                )
+            )
     for row in rows:
         unit = current[row.code]
         parent = current.get(row.parent_code) if row.parent_code else None
-        if unit.code not in created_codes and unit.parent_id != (parent.pk if parent else None):
+        if unit.code in created_codes or unit.pk in reparented:
+            continue
+        if unit.parent_id != (parent.pk if parent else None):
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=Action.UPDATE,
+                    obj=unit,
+                    changes={
+                        "parent": [
+                            unit.parent.code if unit.parent else None,
+                            parent.code if parent else None,
+                        ]
+                    },
+                )
+            )
             unit.parent = parent
-            reparented.append(unit)
+            reparented[unit.pk] = unit
+    changed = {**reparented, **{u.pk: u for u in to_update}}
     Unit.objects.bulk_update(
-        reparented + to_update,
+        list(changed.values()),
         ["parent", "name", "level", "kind", "urban_rural_class"],
         batch_size=BATCH,
     )
-    report.updated = len({u.pk for u in reparented + to_update})
+    report.updated = len(changed)
 
     report.retired = _retire_missing(
         rows=rows,
         current=current,
         edition=edition,
         valid_from=valid_from,
-        scope=_retire_scope(rows, scope_prefix),
+        scope=_retire_scope(rows, scope_prefix, retire_missing),
         actor=actor,
         events=events,
     )
@@ -224,6 +277,7 @@ def units_load(
             action=Action.LOAD,
             object_type="units.unit",
             object_repr=source,
+            unit_code=scope_prefix.ljust(12, "0") if scope_prefix else "",
             changes={
                 "edition": edition,
                 "created": report.created,
@@ -320,6 +374,7 @@ def unit_lineage_link(
                 action=Action.CREATE,
                 obj=link,
                 object_repr=f"{predecessor} → {successor}",
+                unit_code=predecessor.code,
                 changes={"kind": kind.value, "edition": edition},
             )
     return links

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.units.choices import Level, UrbanRuralClass
 from baiqianwan.units.codes import (
+    CODE_LENGTH,
     LEVEL_BY_NATIVE_LENGTH,
     CodeError,
     code12,
     is_placeholder_county,
+    level_of,
     parent_code_of,
 )
 
@@ -90,7 +92,14 @@ def code12_or_none(raw: str) -> str | None:
         return None
 
 
-def _row(source: str, line: int, record: dict[str, str]) -> DivisionRow | None:
+def _row(
+    source: str, line: int, record: dict[str, str], city_names: dict[str, str]
+) -> DivisionRow | None:
+    """One checked row, or None for a placeholder county row (东莞 441900, 中山 442000).
+
+    `city_names` maps the 12-digit codes of the cities known so far to their names; city rows
+    of this load are added to it as they are read.
+    """
     native = (record.get("code") or "").strip()
     name = (record.get("name") or "").strip()
     try:
@@ -103,9 +112,27 @@ def _row(source: str, line: int, record: dict[str, str]) -> DivisionRow | None:
         raise LoadError(
             source, line, _("the name is longer than %(n)d characters") % {"n": MAX_NAME_LENGTH}
         )
-    level = LEVEL_BY_NATIVE_LENGTH[len(native)]
-    if level == Level.COUNTY and is_placeholder_county(native):
-        return None
+    try:
+        level = level_of(code)
+    except CodeError as exc:
+        raise LoadError(source, line, _("malformed code: %(error)s") % {"error": exc}) from None
+    written = LEVEL_BY_NATIVE_LENGTH[len(native)]
+    if len(native) < CODE_LENGTH and written != level:
+        # Only 东莞/中山-style rows may do this: a county code ending in 00 that carries its
+        # city's own name. Anything else is a mistake, not something to skip quietly.
+        if is_placeholder_county(native) and city_names.get(code) == name:
+            return None
+        raise LoadError(
+            source,
+            line,
+            _(
+                "code %(code)s has the length of a %(written)s code but ends in zeros, "
+                "so it names a %(level)s"
+            )
+            % {"code": native, "written": written.label, "level": level.label},
+        )
+    if level == Level.CITY:
+        city_names[code] = name
     parent = parent_code_of(code) if level != Level.PROVINCE else None
     for column in PARENT_COLUMNS:
         declared = (record.get(column) or "").strip()
@@ -149,6 +176,7 @@ def rows_from_files(
     *,
     keep: Callable[[str], bool] = lambda native: True,
     on_line: Callable[[int], None] | None = None,
+    city_names: Mapping[str, str] | None = None,
 ) -> list[DivisionRow]:
     """Parse and check every row; the first bad row raises `LoadError`. Duplicates are errors.
 
@@ -157,6 +185,7 @@ def rows_from_files(
     """
     rows: list[DivisionRow] = []
     seen: dict[str, tuple[str, int]] = {}
+    cities = dict(city_names or {})
     for path in paths:
         source = path.name
         for line, record in _open_rows(path):
@@ -164,7 +193,7 @@ def rows_from_files(
                 on_line(1)
             if not keep((record.get("code") or "").strip()):
                 continue
-            row = _row(source, line, record)
+            row = _row(source, line, record, cities)
             if row is None:
                 continue
             if row.code in seen:

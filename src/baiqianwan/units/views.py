@@ -68,7 +68,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": unit_ancestors_visible(user=request.user, unit=unit),
             "counts": unit_descendant_counts(unit=unit),
             "children": unit_children_with_counts(user=request.user, unit=unit),
-            "lineage": unit_lineage(unit=unit),
+            "lineage": unit_lineage(user=request.user, unit=unit),
             "versions": unit_versions(unit=unit),
             "map": _map_spec(request, unit),
         },

