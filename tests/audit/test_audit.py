@@ -63,3 +63,33 @@ def test_an_auditor_reads_the_events_of_their_own_area(client, auditor, hq_admin
     client.force_login(auditor)
     body = client.get("/audit/", {"action": "update"}).content.decode()
     assert "肇庆市事项" in body and "惠州市事项" not in body
+
+
+@pytest.mark.django_db
+def test_events_without_an_acting_account_stay_in_their_area(client, auditor):
+    """An account created from the command line for another city, and failed sign-ins to it,
+    are that city's business."""
+    from datetime import date
+
+    from baiqianwan.accounts.services import user_create
+    from baiqianwan.units.models import Unit
+    from tests.factories import PASSWORD
+
+    huizhou = Unit.objects.create(
+        code="441300000000",
+        name="惠州市",
+        level="city",
+        kind="city",
+        edition="2023",
+        valid_from=date(2023, 6, 30),
+        parent=Unit.objects.get(code="440000000000"),
+    )
+    user_create(username="hz-op", role="hq_admin", unit_code=huizhou.code, password=PASSWORD)
+    client.post("/accounts/login/", {"username": "hz-op", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "nobody-at-all", "password": "wrong"})
+    client.force_login(auditor)
+    body = client.get("/audit/").content.decode()
+    assert "hz-op" not in body
+    assert "nobody-at-all" in body  # a name no account has concerns every auditor
+    created = AuditEvent.objects.get(action="create", object_repr="hz-op")
+    assert created.unit_code == "441300000000"

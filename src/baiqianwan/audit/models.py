@@ -27,6 +27,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=64, blank=True, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # The unit the event concerns (the unit itself, an account's home unit, a document's
+    # unit), so each auditor reads the events of their own area. Blank: no unit (e.g. a
+    # failed sign-in under an unknown name), shown to every auditor.
+    unit_code = models.CharField(_("unit code"), max_length=12, blank=True, db_index=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 

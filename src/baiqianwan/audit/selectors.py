@@ -16,12 +16,10 @@ def audit_events(
     """The audit trail, for the audit administrator only (MLPS 2.0 separation of duties)."""
     if not user_has_role(user=user, roles={Role.AUDIT_ADMIN}):
         raise PermissionDenied
-    # Events of accounts in the auditor's area, and those of no account (commands, failed
-    # sign-ins under unknown names).
+    # Events that concern units of the auditor's area, and those that concern no unit
+    # (a failed sign-in under an unknown name, a load's summary).
     prefix = user_scope_prefix(user=user)
-    qs = AuditEvent.objects.filter(
-        Q(actor__isnull=True) | Q(actor__home_unit__code__startswith=prefix)
-    )
+    qs = AuditEvent.objects.filter(Q(unit_code__startswith=prefix) | Q(unit_code=""))
     if action:
         qs = qs.filter(action=action)
     if actor:

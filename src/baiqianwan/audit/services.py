@@ -33,6 +33,19 @@ def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[
     }
 
 
+def unit_code_of(obj: Any) -> str:
+    """The unit an object belongs to: a unit itself, an account's home unit, a record's unit."""
+    if obj is None:
+        return ""
+    if obj._meta.label_lower == "units.unit":
+        return str(obj.code)
+    for attribute in ("home_unit", "unit"):
+        unit = getattr(obj, attribute, None)
+        if unit is not None:
+            return str(unit.code)
+    return ""
+
+
 def audit_event(
     *,
     actor: Any,
@@ -42,8 +55,11 @@ def audit_event(
     object_id: str = "",
     object_repr: str = "",
     changes: dict[str, Any] | None = None,
+    unit_code: str = "",
 ) -> AuditEvent:
     """An unsaved event; `audit_record` saves one, `audit_record_many` saves many at once."""
+    # The object's unit; failing that, the acting account's home unit.
+    unit_code = unit_code or unit_code_of(obj) or unit_code_of(getattr(actor, "home_unit", None))
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -58,6 +74,7 @@ def audit_event(
         object_id=object_id,
         object_repr=object_repr[:200],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
+        unit_code=unit_code,
         ip=current_ip.get(),
     )
 

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.context import current_ip
-from baiqianwan.audit.services import audit_record
+from baiqianwan.audit.services import audit_record, unit_code_of
 
 
 def _ip(request: Any) -> str | None:
@@ -35,14 +35,19 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
+    from django.contrib.auth import get_user_model
+
     username = str(credentials.get("username", ""))[:150]
+    known = get_user_model().objects.filter(username=username).select_related("home_unit").first()
     token = current_ip.set(_ip(request))
     try:
         audit_record(
             actor=username or "anonymous",
             action=Action.LOGIN_FAILED,
             object_type="accounts.user",
+            object_id=str(known.pk) if known else "",
             object_repr=username,
+            unit_code=unit_code_of(known),
         )
     finally:
         current_ip.reset(token)
