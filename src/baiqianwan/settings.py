@@ -157,6 +157,8 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # A pasted policy text may hold up to 2,000,000 characters (about 6 MB in UTF-8) and an
 # uploaded one 4 MB; a larger request is refused whole, with a message, never half-read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The ledger editor posts about ten fields a task, for at most 2,000 tasks.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
 
 # --- Logging: errors go to stderr, never to the page ---------------------------------------
 LOGGING = {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", api.urls),
 ]
 
+handler400 = "baiqianwan.core.views.error_400"
 handler403 = "baiqianwan.core.views.error_403"
 handler404 = "baiqianwan.core.views.error_404"
 handler500 = "baiqianwan.core.views.error_500"

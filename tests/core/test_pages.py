@@ -129,3 +129,12 @@ def test_an_idle_session_ends(client, huaiji_operator):
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(f"/units/{HUAIJI}/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_a_malformed_request_gets_the_friendly_page(client, hq_admin):
+    client.force_login(hq_admin)
+    fields = {f"f{i}": "x" for i in range(26_000)}
+    response = client.post("/intake/new/", fields, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "The request could not be read" in response.content.decode()

@@ -221,9 +221,9 @@ def test_a_tampered_row_is_refused_not_a_crash(client, taken_in):
     document = taken_in
     data = edit_post(document, [dict(r) for r in document.ledger["rows"][:2]], 1)
     data["rows-1-carried"] = "{not json"
-    response = client.post(f"/intake/{document.pk}/", data)
+    response = client.post(f"/intake/{document.pk}/", data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert "row 2: the drafted columns were damaged" in response.content.decode()
+    assert "Row 2: the drafted columns were damaged." in response.content.decode()
     assert IntakeDocument.objects.get().version == 1
 
 
@@ -236,3 +236,24 @@ def test_the_list_of_documents_exports_to_excel(client, taken_in):
         .to_python()
     )
     assert rows[1][0] == taken_in.title and rows[1][6] == len(taken_in.ledger["rows"])
+
+
+@pytest.mark.django_db
+def test_only_posted_rows_are_read_and_no_more_than_a_ledger_holds(client, taken_in):
+    document = taken_in
+    claims_a_million = edit_post(document, [dict(r) for r in document.ledger["rows"][:2]], 1)
+    claims_a_million["rows-total"] = "1000000000000"
+    assert client.post(f"/intake/{document.pk}/", claims_a_million).status_code == 302
+    assert len(IntakeDocument.objects.get().ledger["rows"]) == 2
+    too_many = edit_post(document, [{"task": f"任务{i}"} for i in range(2001)], 2)
+    response = client.post(f"/intake/{document.pk}/", too_many, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "A ledger holds at most 2000 tasks." in response.content.decode()
+    assert IntakeDocument.objects.get().version == 2
+
+
+@pytest.mark.django_db
+def test_the_upload_help_speaks_the_readers_language(client, hq_admin):
+    client.force_login(hq_admin)
+    assert "up to 4 MB" in client.get("/intake/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "不超过 4 MB" in client.get("/intake/new/").content.decode()

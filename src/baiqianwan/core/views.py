@@ -18,6 +18,10 @@ def _error(request: HttpRequest, status: int) -> HttpResponse:
     return render(request, f"errors/{status}.html", status=status)
 
 
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, 403)
 

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from baiqianwan.intake.ledger import LedgerDataError
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES
 
 SUFFIXES = ".txt, .docx, .html, .htm"
@@ -25,8 +31,9 @@ class IntakeForm(forms.Form):
     upload = forms.FileField(
         label=_("Or a file"),
         required=False,
-        help_text=_("%(suffixes)s, up to %(mb)d MB")
-        % {"suffixes": SUFFIXES, "mb": MAX_INPUT_BYTES // 2**20},
+        help_text=format_lazy(
+            _("{suffixes}, up to {mb} MB"), suffixes=SUFFIXES, mb=MAX_INPUT_BYTES // 2**20
+        ),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -35,3 +42,71 @@ class IntakeForm(forms.Form):
         if has_text == bool(data.get("upload")):
             raise forms.ValidationError(_("Paste a text or choose a file, one of the two."))
         return data
+
+
+# The editor posts rows-<n>-<field>; a ledger longer than this is not a plan's ledger.
+MAX_LEDGER_ROWS = 2000
+LIST_SEPARATORS = ("、", "，", ",", ";", "；")
+OPENING = "（(【[《"
+CLOSING = "）)】]》"
+# Columns the draft filled for checking: carried through an edit unchanged.
+CARRIED = ("targets", "places", "source")
+_ROW_KEY = re.compile(r"^rows-(\d{1,6})-task$")
+
+
+def names_split(value: str) -> list[str]:
+    """Unit names listed with 、，,;； — but not inside brackets: 各县（市、区）人民政府 is one."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in value:
+        if char in OPENING:
+            depth += 1
+        elif char in CLOSING:
+            depth = max(depth - 1, 0)
+        if depth == 0 and char in LIST_SEPARATORS:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
+    """The ledger rows as the editor posted them, in order, deleted rows left out.
+
+    Only the rows actually posted are read (never a count the client claims), at most
+    `MAX_LEDGER_ROWS` of them. Raises `LedgerDataError` naming the row.
+    """
+    indices = sorted(int(m.group(1)) for key in post if (m := _ROW_KEY.match(key)))
+    if len(indices) > MAX_LEDGER_ROWS:
+        raise LedgerDataError(
+            gettext_now("A ledger holds at most %(n)d tasks.") % {"n": MAX_LEDGER_ROWS}
+        )
+    rows: list[dict[str, Any]] = []
+    for index in indices:
+        prefix = f"rows-{index}-"
+        if post.get(f"{prefix}delete"):
+            continue
+        try:
+            carried = json.loads(post.get(f"{prefix}carried") or "{}")
+        except json.JSONDecodeError:
+            carried = None
+        if not isinstance(carried, dict):
+            raise LedgerDataError(
+                gettext_now("Row %(n)d: the drafted columns were damaged.") % {"n": len(rows) + 1}
+            )
+        rows.append(
+            {
+                "category": post.get(f"{prefix}category", ""),
+                "number": "",
+                "task": post.get(f"{prefix}task", ""),
+                "lead": names_split(post.get(f"{prefix}lead", "")),
+                "partners": names_split(post.get(f"{prefix}partners", "")),
+                "deadline": post.get(f"{prefix}deadline", ""),
+                "progress": post.get(f"{prefix}progress", ""),
+                **{key: carried.get(key) for key in CARRIED if key in carried},
+            }
+        )
+    return rows

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +13,7 @@ from baiqianwan.accounts.selectors import user_has_role
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
 from baiqianwan.core.responses import xlsx_response
-from baiqianwan.intake.forms import IntakeForm
+from baiqianwan.intake.forms import CARRIED, IntakeForm, ledger_rows_from_post
 from baiqianwan.intake.ledger import (
     COLUMNS,
     LedgerDataError,
@@ -29,12 +29,6 @@ from baiqianwan.intake.services import (
 )
 from baiqianwan.textclean import IntakeErrorCode, IntakeInputError
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
-
-LIST_SEPARATORS = ("、", "，", ",", ";", "；")
-OPENING = "（(【[《"
-CLOSING = "）)】]》"
-# Columns the draft filled for checking: carried through an edit unchanged.
-CARRIED = ("targets", "places", "source")
 
 
 def _input_message(error: IntakeInputError) -> str:
@@ -86,61 +80,6 @@ def new(request: HttpRequest) -> HttpResponse:
     return redirect("intake:detail", pk=document.pk)
 
 
-def _rows_from_post(request: HttpRequest) -> list[dict[str, Any]]:
-    """The ledger rows as the editor posted them, deleted rows left out, in order."""
-    post = request.POST
-    try:
-        total = int(post.get("rows-total", "0"))
-    except ValueError:
-        total = 0
-    rows: list[dict[str, Any]] = []
-    for index in range(total):
-        prefix = f"rows-{index}-"
-        if f"{prefix}task" not in post or post.get(f"{prefix}delete"):
-            continue
-        try:
-            carried = json.loads(post.get(f"{prefix}carried") or "{}")
-        except json.JSONDecodeError:
-            raise LedgerDataError(
-                f"row {len(rows) + 1}: the drafted columns were damaged"
-            ) from None
-        if not isinstance(carried, dict):
-            raise LedgerDataError(f"row {len(rows) + 1}: the drafted columns were damaged")
-        row = {
-            "category": post.get(f"{prefix}category", ""),
-            "number": "",
-            "task": post.get(f"{prefix}task", ""),
-            "lead": _split(post.get(f"{prefix}lead", "")),
-            "partners": _split(post.get(f"{prefix}partners", "")),
-            "deadline": post.get(f"{prefix}deadline", ""),
-            "progress": post.get(f"{prefix}progress", ""),
-            "targets": carried.get("targets", []),
-            "places": carried.get("places", []),
-            "source": carried.get("source", {"start": 0, "end": 0}),
-        }
-        rows.append(row)
-    return rows
-
-
-def _split(value: str) -> list[str]:
-    """Unit names listed with 、，,;； — but not inside brackets: 各县（市、区）人民政府 is one."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in value:
-        if char in OPENING:
-            depth += 1
-        elif char in CLOSING:
-            depth = max(depth - 1, 0)
-        if depth == 0 and char in LIST_SEPARATORS:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part.strip() for part in parts if part.strip()]
-
-
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = intake_get(user=request.user, pk=pk)
     status = 200
@@ -154,7 +93,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "issuer": request.POST.get("plan-issuer", "").strip() or None,
         }
         try:
-            edited["rows"] = _rows_from_post(request)
+            edited["rows"] = ledger_rows_from_post(request.POST)
             version = int(request.POST.get("version", "0"))
             intake_ledger_save(user=request.user, document=document, ledger=edited, version=version)
         except (LedgerConflict, LedgerDataError, ValueError) as exc:
@@ -204,8 +143,6 @@ def ledger_json(request: HttpRequest, pk: int) -> HttpResponse:
     document = intake_get(user=request.user, pk=pk)
     body = json.dumps(document.ledger, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    from urllib.parse import quote
-
     response["Content-Disposition"] = (
         f"attachment; filename=\"ledger.json\"; filename*=UTF-8''{quote(document.title[:60])}.json"
     )
