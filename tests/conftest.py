@@ -38,7 +38,9 @@ def make_user(db):  # type: ignore[no-untyped-def]
     from baiqianwan.accounts.services import user_create
 
     def make(username: str, role: str, unit: str):  # type: ignore[no-untyped-def]
-        return user_create(username=username, role=role, unit_code=unit, password=PASSWORD)
+        return user_create(
+            username=username, role=role, unit_code=unit, password=PASSWORD, person_id=username
+        )
 
     return make
 

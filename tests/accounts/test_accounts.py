@@ -69,15 +69,16 @@ def test_one_person_never_combines_separated_admin_roles():
         password=PASSWORD,
         person_id="ZQ-001",
     )
-    with pytest.raises(ValidationError, match="may not be combined"):
-        user_create(
-            username="aud1",
-            role="audit_admin",
-            unit_code=ZHAOQING,
-            password=PASSWORD,
-            person_id="ZQ-001",
-        )
-    # Another person may hold it; the same person may hold a second account of the same role.
+    for username, role in (("aud1", "audit_admin"), ("sys2", "system_admin")):
+        with pytest.raises(ValidationError, match="may not be combined"):
+            user_create(
+                username=username,
+                role=role,
+                unit_code=ZHAOQING,
+                password=PASSWORD,
+                person_id="ZQ-001",
+            )
+    # Another person may hold it.
     user_create(
         username="aud2",
         role="audit_admin",
@@ -85,13 +86,40 @@ def test_one_person_never_combines_separated_admin_roles():
         password=PASSWORD,
         person_id="ZQ-002",
     )
+
+
+@pytest.mark.django_db
+def test_a_separated_administrator_must_name_the_person():
+    with pytest.raises(ValidationError, match="must name its person"):
+        user_create(username="sec", role="security_admin", unit_code=ZHAOQING, password=PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_database_itself_keeps_the_roles_apart():
+    """Two creations racing past the service's check still cannot both land."""
+    from django.db import IntegrityError, transaction
+
     user_create(
-        username="sys2",
+        username="sys1",
         role="system_admin",
         unit_code=ZHAOQING,
         password=PASSWORD,
         person_id="ZQ-001",
     )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(
+            username="aud1",
+            role="audit_admin",
+            person_id="ZQ-001",
+            home_unit=User.objects.get(username="sys1").home_unit,
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(
+            username="sec1",
+            role="security_admin",
+            person_id="",
+            home_unit=User.objects.get(username="sys1").home_unit,
+        )
 
 
 @pytest.mark.django_db

@@ -99,7 +99,13 @@ def test_the_api_documentation_works_offline(page, live_server, zhaoqing):  # ty
 
 
 def test_the_auditor_reads_sign_ins_and_changes(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
-    user_create(username="zq-audit", role="audit_admin", unit_code=ZHAOQING, password=PASSWORD)
+    user_create(
+        username="zq-audit",
+        role="audit_admin",
+        unit_code=ZHAOQING,
+        password=PASSWORD,
+        person_id="ZQ-A1",
+    )
     page.goto(live_server.url + "/accounts/login/")
     page.fill("#id_username", "zq-audit")
     page.fill("#id_password", "wrong-password")

@@ -6,7 +6,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.accounts.choices import Role
+from baiqianwan.accounts.choices import SEPARATED_ADMIN_ROLES, Role
+
+_SEPARATED = models.Q(role__in=sorted(r.value for r in SEPARATED_ADMIN_ROLES))
 
 
 class User(AbstractUser):
@@ -30,5 +32,16 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]), name="user_role_valid"
+            ),
+            # MLPS 2.0: the system, security and audit administrators are different people,
+            # so each such account names its person, and a person holds one of them at most.
+            models.CheckConstraint(
+                condition=~_SEPARATED | ~models.Q(person_id=""),
+                name="user_separated_admin_has_person",
+            ),
+            models.UniqueConstraint(
+                fields=["person_id"],
+                condition=_SEPARATED,
+                name="user_one_separated_admin_role_per_person",
             ),
         ]

@@ -41,15 +41,24 @@ def _home_unit(code: str, role: Role) -> Unit:
     return unit
 
 
-def _check_separation(person_id: str, role: Role, username: str) -> None:
-    if role not in SEPARATED_ADMIN_ROLES or not person_id:
+def _check_separation(person_id: str, role: Role) -> None:
+    """One person, one of the three separated administrator roles (the database holds the
+    same rule, so two concurrent creations cannot both pass)."""
+    if role not in SEPARATED_ADMIN_ROLES:
         return
-    clash = (
-        User.objects.filter(person_id=person_id, role__in=[r.value for r in SEPARATED_ADMIN_ROLES])
-        .exclude(role=role.value)
-        .exclude(username=username)
-        .first()
-    )
+    if not person_id:
+        raise ValidationError(
+            {
+                "person_id": _(
+                    "A %(role)s account must name its person (--person-id), so that no one "
+                    "holds two of the system, security and audit administrator roles."
+                )
+                % {"role": role.label}
+            }
+        )
+    clash = User.objects.filter(
+        person_id=person_id, role__in=[r.value for r in SEPARATED_ADMIN_ROLES]
+    ).first()
     if clash is not None:
         raise ValidationError(
             {
@@ -87,7 +96,7 @@ def user_create(
             {"username": _("The user name %(name)s is taken.") % {"name": username}}
         )
     unit = _home_unit(unit_code, role_value)
-    _check_separation(person_id, role_value, username)
+    _check_separation(person_id, role_value)
     user = User(
         username=username,
         role=role_value.value,
@@ -131,7 +140,9 @@ def user_set_password(*, user: User, password: str, actor: Any = None) -> None:
 
 
 @transaction.atomic
-def demo_user_ensure(*, username: str, role: str, unit_code: str) -> tuple[User, str]:
+def demo_user_ensure(
+    *, username: str, role: str, unit_code: str, person_id: str = ""
+) -> tuple[User, str]:
     """Create the demo account, or give it a new random password; returns the password once.
 
     Only a hash is stored; the caller prints the password and forgets it.
@@ -139,7 +150,13 @@ def demo_user_ensure(*, username: str, role: str, unit_code: str) -> tuple[User,
     password = password_generate()
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = user_create(username=username, role=role, unit_code=unit_code, password=password)
+        user = user_create(
+            username=username,
+            role=role,
+            unit_code=unit_code,
+            password=password,
+            person_id=person_id,
+        )
     else:
         user_set_password(user=user, password=password)
     return user, password

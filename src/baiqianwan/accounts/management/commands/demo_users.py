@@ -26,7 +26,7 @@ class Command(BaseCommand):
             )
         for username, role in DEMO_ACCOUNTS:
             _user, password = demo_user_ensure(
-                username=username, role=role, unit_code=options["unit"]
+                username=username, role=role, unit_code=options["unit"], person_id=username
             )
             self.stdout.write(
                 "  "
