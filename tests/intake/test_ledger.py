@@ -8,6 +8,8 @@ import zipfile
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from baiqianwan.intake.draft import PlanDraft, draft_plan
@@ -16,6 +18,8 @@ from baiqianwan.intake.ledger import (
     LEDGER_SCHEMA,
     UNSORTED,
     ledger_data,
+    ledger_document,
+    ledger_from_document,
     ledger_json,
     ledger_markdown,
     ledger_rows,
@@ -182,3 +186,74 @@ def test_a_bad_ledger_document_names_row_and_field(change, message) -> None:
     change(data)
     with pytest.raises(LedgerDataError, match=message):
         ledger_from_document(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "tasks"),
+    [
+        ("肇庆市工作方案\n一、\n二、加快推进怀集县建设。\n", ["加快推进怀集县建设"]),
+        ("8.", []),
+        ("一、\n（一）\n", []),
+        ("一、 \n（一）：加快推进怀集县建设。\n", ["加快推进怀集县建设。"]),
+    ],
+)
+def test_an_empty_heading_is_no_task(text: str, tasks: list[str]) -> None:
+    draft = draft_plan(text)
+    rows = ledger_rows(draft=draft)
+    assert [row.task for row in rows] == tasks
+    assert [row.number for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    assert ledger_from_document(ledger_data(draft=draft))[1] == rows
+
+
+# Pieces of plans, bare and damaged headings among them, and the blanks around them.
+PLAN_PIECES = st.sampled_from(
+    [
+        "一、",
+        "二、",
+        " 九、",
+        "（一）",
+        "(二)",
+        "1.",
+        "8.",
+        "2、",
+        "（1）",
+        "\n",
+        "\n\n",
+        " ",
+        "\u3000",
+        "\t",
+        "。",
+        "：",
+        "，",
+        "；",
+        "要",
+        "加快推进",
+        "持续深化",
+        "完善",
+        "怀集县",
+        "四会",
+        "建设",
+        "典型镇村培育",
+        "到2025年底，培育典型镇10个。",
+        "（市农业农村局牵头，各县（市、区）政府配合）",
+        "（牵头单位： ；配合单位：市财政局）",
+        "责任单位：市商务局、 市财政局",
+        "2025年12月底前完成",
+        "抓住风貌这个基础",
+        "以县城为重要载体",
+        "在2025年实现“三年初见成效”",
+        "印发《工作方案》",
+    ]
+)
+PLAN_TEXTS = st.one_of(st.lists(PLAN_PIECES, max_size=30).map("".join), st.text(max_size=60))
+
+
+@settings(max_examples=300, deadline=None)
+@given(PLAN_TEXTS)
+def test_every_drafted_ledger_reads_back(text: str) -> None:
+    draft = draft_plan(text, unit_names={"怀集县": "441224000000", "四会市": "441284000000"})
+    data = ledger_data(draft=draft)
+    plan, rows = ledger_from_document(json.loads(json.dumps(data)))
+    assert rows == ledger_rows(draft=draft)
+    assert all(row.task for row in rows)
+    assert ledger_document(plan=plan, rows=rows) == data

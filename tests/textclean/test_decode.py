@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import random
+import zipfile
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from baiqianwan.textclean import IntakeErrorCode, IntakeInputError
-from baiqianwan.textclean.decode import bytes_decode, document_read
+from baiqianwan.textclean.decode import (
+    MAX_DOCX_BODY,
+    MAX_DOCX_UNPACKED,
+    bytes_decode,
+    document_read,
+)
 
 PLAN = "肇庆市实施百县千镇万村高质量发展工程工作方案\n一、突出典型镇村培育，加快推进示范建设。"
 TRADITIONAL = (
@@ -41,7 +50,8 @@ def test_encoding_detected_and_named(data: bytes, encoding: str, text: str) -> N
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", IntakeErrorCode.BINARY),
         (bytes(range(1, 32)) * 20, IntakeErrorCode.BINARY),
         (b"\xff\xfe\xfd" * 10, IntakeErrorCode.ENCODING),
-        (b"\x81\x30" * 5, IntakeErrorCode.ENCODING),
+        # Odd: without the last byte this is UTF-16-BE 脰脰脰脰脰, which is read.
+        (b"\x81\x30" * 5 + b"\x81", IntakeErrorCode.ENCODING),
     ],
 )
 def test_bad_bytes_refused(data: bytes, code: IntakeErrorCode) -> None:
@@ -96,3 +106,124 @@ def test_bad_documents_refused(data: bytes, name: str, code: IntakeErrorCode) ->
     with pytest.raises(IntakeInputError) as caught:
         document_read(data=data, name=name)
     assert caught.value.code is code
+
+
+def test_utf8_mark_with_bad_bytes_is_refused_naming_the_byte() -> None:
+    data = b"\xef\xbb\xbf" + "据报道".encode() + b"\xff\xfe\x80abc"
+    with pytest.raises(IntakeInputError) as caught:
+        bytes_decode(data=data)
+    assert caught.value.code is IntakeErrorCode.ENCODING
+    assert "byte 12 " in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (PLAN, "utf-16-le"),
+        (PLAN, "utf-16-be"),
+        ("肇庆市实施百县千镇万村高质量发展工程", "utf-16-le"),  # no NUL byte at all
+        ("肇庆市实施百县千镇万村高质量发展工程", "utf-16-be"),
+        ("据发展", "utf-16-le"),
+        ("Plan for 2025\n", "utf-16-le"),
+    ],
+)
+def test_utf16_without_mark_is_read_and_named(text: str, encoding: str) -> None:
+    decoded = bytes_decode(data=text.encode(encoding))
+    assert (decoded.encoding, decoded.text) == (encoding, text)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        bytes(range(256)) * 10,
+        b"\x00" * 64,
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" * 20,
+        random.Random(0).randbytes(4096),
+    ],
+)
+def test_binary_with_nul_bytes_is_still_binary(data: bytes) -> None:
+    with pytest.raises(IntakeInputError) as caught:
+        bytes_decode(data=data)
+    assert caught.value.code is IntakeErrorCode.BINARY
+
+
+EVERYDAY_HAN = [
+    chr(c) for c in range(0x4E00, 0x9FA6) if len(chr(c).encode("gb2312", "ignore")) == 2
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(EVERYDAY_HAN), st.sampled_from(list("，。、：；（）\n 2025ANZ"))),
+        min_size=1,
+        max_size=60,
+    ).map("".join),
+    st.sampled_from(["gb18030", "big5"]),
+)
+def test_chinese_encodings_are_never_read_as_utf16(text: str, encoding: str) -> None:
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    try:
+        decoded = bytes_decode(data=data)
+    except IntakeInputError as refused:
+        assert refused.code is IntakeErrorCode.EMPTY
+        return
+    assert not decoded.encoding.startswith("utf-16")
+
+
+def _docx_bytes(replace: dict[str, bytes] | None = None) -> bytes:
+    document = docx.Document()
+    document.add_paragraph("一、突出典型镇村培育")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    if not replace:
+        return buffer.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, replace.get(item.filename, source.read(item)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"this is not XML <w:", b"<?xml version='1.0'?><w:document/>", b""],
+)
+def test_damaged_docx_is_unreadable_not_a_crash(body: bytes) -> None:
+    data = _docx_bytes({"word/document.xml": body})
+    with pytest.raises(IntakeInputError) as caught:
+        document_read(data=data, name="plan.docx")
+    assert caught.value.code is IntakeErrorCode.UNREADABLE
+    assert "Save it again from Word" in caught.value.message
+
+
+def _zip_of_zeros(members: dict[str, int]) -> bytes:
+    """A small zip whose members unpack to the given numbers of zero bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, size in members.items():
+            with archive.open(name, "w", force_zip64=True) as member:
+                chunk = bytes(1024 * 1024)
+                for start in range(0, size, len(chunk)):
+                    member.write(chunk[: size - start])
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"[Content_Types].xml": 10, "word/document.xml": MAX_DOCX_BODY + 1},
+        {"word/document.xml": 10, "word/media/a.bin": MAX_DOCX_UNPACKED + 1},
+    ],
+)
+def test_docx_unpacking_too_large_is_refused(members: dict[str, int]) -> None:
+    data = _zip_of_zeros(members)
+    assert len(data) < 200_000
+    with pytest.raises(IntakeInputError) as caught:
+        document_read(data=data, name="bomb.docx")
+    assert caught.value.code is IntakeErrorCode.UNREADABLE
+    assert "unpacks to" in caught.value.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from baiqianwan.textclean import ProposalBasis, clean_text
-from baiqianwan.textclean.lost import neighbours_take, proposals_make
+from baiqianwan.textclean.lost import neighbours_take, proposals_make, words_known
 
 
 @pytest.mark.parametrize(
@@ -44,12 +44,33 @@ def test_proposal_makes_a_word_with_neighbours() -> None:
     assert lost.proposals[0].basis is ProposalBasis.WORD
 
 
-def test_reading_only_proposals_when_no_word_forms() -> None:
-    proposals = proposals_make(reading="yōu", left="", right="")
-    assert [p.basis for p in proposals] == [ProposalBasis.READING] * len(proposals)
-    assert "优" in {p.char for p in proposals}
-    assert proposals_make(reading="", left="日", right="") == ()
-    assert proposals_make(reading="xyz", left="日", right="") == ()
+@pytest.mark.parametrize(
+    ("reading", "left", "right"),
+    [
+        ("qǐng", "西江日", ""),  # 请, 顷, 苘 read qǐng, but none makes a word here
+        ("yōu", "", ""),
+        ("yōu", "闱", ""),
+        ("", "日", ""),
+        ("xyz", "日", ""),
+    ],
+)
+def test_no_proposal_without_a_word(reading: str, left: str, right: str) -> None:
+    assert proposals_make(reading=reading, left=left, right=right) == ()
+
+
+def test_every_proposal_makes_a_word_with_its_neighbours() -> None:
+    proposals = proposals_make(reading="bào", left="西江日", right="社论")
+    assert proposals
+    for proposal in proposals:
+        assert proposal.basis is ProposalBasis.WORD
+        assert proposal.char in proposal.word
+        assert proposal.word in "西江日" + proposal.char + "社论"
+        assert proposal.word in words_known()
+
+
+def test_a_lost_character_without_a_word_is_still_reported() -> None:
+    [lost] = clean_text("《西江日?(qǐng)》").lost
+    assert (lost.reading, lost.proposals) == ("qǐng", ())
 
 
 def test_neighbours_skip_other_lost_characters() -> None:

@@ -74,6 +74,10 @@ def test_proposals_are_marked_and_make_words(cleaned: CleanResult) -> None:
     assert daily.proposals[0].basis is ProposalBasis.WORD
     assert daily.proposals[0].word == "日报"
     assert all(not lost.proposals for lost in cleaned.lost if not lost.reading)
+    # 《西江日□□》: no character read qǐng makes a word after 西江日, so none is proposed.
+    assert cleaned.lost[0].reading == "qǐng" and cleaned.lost[0].proposals == ()
+    for lost in cleaned.lost:
+        assert all(p.basis is ProposalBasis.WORD and p.char in p.word for p in lost.proposals)
     # Proposals are never applied: the text keeps the mark.
     assert "日报" not in cleaned.text
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -104,22 +104,29 @@ def _category(root: DraftItem) -> str:
 
 
 def _task_text(item: DraftItem) -> str:
+    """The row's 工作任务, stripped; empty for a bare heading such as ``一、``."""
+    heading = item.text.strip().rstrip("。")
     if item.kind is ItemKind.SECTION and item.detail is not None:
-        return f"{item.text.rstrip('。')}。{item.detail.text}"
-    return item.text
+        return f"{heading}。{item.detail.text}" if heading else item.detail.text
+    return item.text.strip()
+
+
+def _texts(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(text for value in values if (text := value.strip()))
 
 
 def _row(item: DraftItem, category: str, number: int) -> LedgerRow:
+    # Stripped as `ledger_from_document` strips, so a ledger reads back to the same rows.
     return LedgerRow(
-        category=category,
+        category=category.strip(),
         number=str(number),
         task=_task_text(item),
-        lead=item.lead,
-        partners=item.partners,
-        deadline=item.deadline,
+        lead=_texts(item.lead),
+        partners=_texts(item.partners),
+        deadline=item.deadline.strip(),
         progress="",
-        targets=tuple(target.text for target in item.targets),
-        places=tuple(dict.fromkeys(place.unit for place in item.places)),
+        targets=_texts(target.text for target in item.targets),
+        places=_texts(dict.fromkeys(place.unit for place in item.places)),
         source=item.span
         if item.detail is None or item.kind is not ItemKind.SECTION
         else Span(item.span.start, item.detail.span.end),
@@ -149,12 +156,17 @@ def _tasks(item: DraftItem) -> Iterator[DraftItem]:
 
 
 def ledger_rows(*, draft: PlanDraft) -> tuple[LedgerRow, ...]:
-    """The ledger's rows, in the order of the plan, numbered from 1."""
+    """The ledger's rows, in the order of the plan, numbered from 1.
+
+    An item with no text (a bare ``一、``) is no task: it may head a category, but never
+    makes a row, since a row without its 工作任务 could not be read back.
+    """
     rows: list[LedgerRow] = []
     for root in draft.items:
         category = _category(root)
         for item in _tasks(root):
-            rows.append(_row(item, category, len(rows) + 1))
+            if _task_text(item):
+                rows.append(_row(item, category, len(rows) + 1))
     return tuple(rows)
 
 

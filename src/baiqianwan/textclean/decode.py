@@ -1,8 +1,9 @@
 """Reading uploaded files into text: plain text in an unknown encoding, .docx and .html.
 
-Encodings tried, in order: UTF-8 (with or without BOM), GB18030 and Big5. GB18030 accepts
-most Big5 byte strings too, so when both decode, the one whose Han characters are common
-in its own script wins (see `_plausibility`).
+Encodings tried, in order: a byte-order mark (UTF-8, UTF-16), UTF-16 without one when it
+reads as plain Chinese or ASCII text (see `_utf16_unmarked`), UTF-8, GB18030 and Big5.
+GB18030 accepts most Big5 byte strings too, so when both decode, the one whose Han
+characters are common in its own script wins (see `_plausibility`).
 """
 
 from __future__ import annotations
@@ -28,9 +29,18 @@ ENCODINGS = ("utf-8", "gb18030", "big5")
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 DOCX_SUFFIXES = frozenset({".docx"})
+DOCX_BODY = "word/document.xml"
+# What a .docx may unpack to: a long plan's document.xml is a few megabytes.
+MAX_DOCX_UNPACKED = 50 * 1024 * 1024
+MAX_DOCX_BODY = 20 * 1024 * 1024
 _BINARY_CONTROLS = frozenset(range(0, 32)) - {9, 10, 12, 13, 27}
 _SAMPLE = 65536
 _NOT_TEXT = frozenset({"Cn", "Co", "Cs"})  # unassigned, private use, surrogate
+_UTF8_BOM = b"\xef\xbb\xbf"
+# A UTF-16 reading without byte-order mark: share of plain characters, and of Han
+# characters when no NUL byte hints at UTF-16 (see `_utf16_unmarked`).
+_UTF16_PLAIN = 0.9
+_UTF16_HAN = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +52,9 @@ class DecodedText:
     text : str
         The decoded text.
     encoding : str
-        ``"utf-8"``, ``"utf-8-sig"``, ``"gb18030"`` or ``"big5"``; ``"docx"`` for Word files.
+        ``"utf-8"``, ``"utf-8-sig"``, ``"utf-16"`` (with a byte-order mark),
+        ``"utf-16-le"`` or ``"utf-16-be"`` (without one), ``"gb18030"`` or ``"big5"``;
+        ``"docx"`` for Word files.
     kind : str
         ``"text"``, ``"html"`` or ``"docx"``.
     """
@@ -60,6 +72,19 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) // 100
 
 
+def _everyday(ch: str) -> bool:
+    """Whether `ch` is in GB 2312 or the everyday range A440-C67E of Big5."""
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        pass
+    try:
+        return 0xA440 <= int.from_bytes(ch.encode("big5"), "big") <= 0xC67E
+    except UnicodeEncodeError:
+        return False
+
+
 def _plausibility(text: str, encoding: str) -> float:
     """Share of Han characters that are everyday characters of the decoding's script.
 
@@ -69,20 +94,45 @@ def _plausibility(text: str, encoding: str) -> float:
     han = [ch for ch in text[:_SAMPLE] if is_han(ch)]
     if not han:
         return 1.0 if encoding == "gb18030" else 0.0
-    everyday = 0
-    for ch in han:
+    return sum(1 for ch in han if _everyday(ch)) / len(han)
+
+
+def _plain(ch: str) -> bool:
+    """A character of ordinary text: a line break, a tab or a printable everyday one."""
+    return ch in "\t\n\r" or (ch >= " " and ch != "\x7f" and _everyday(ch))
+
+
+def _utf16_unmarked(data: bytes, *, han_share: float) -> tuple[str, str] | None:
+    """Read UTF-16 without a byte-order mark, if one byte order gives plain text.
+
+    Either byte order is tried strictly. A reading counts when at least 90 % of its
+    characters are line breaks, printable ASCII or everyday Chinese characters and
+    punctuation, and at least `han_share` of them are Han. Text in GB 2312 or Big5 read
+    as UTF-16 lands mostly in Hangul, private use and rare ideographs; binary data in
+    controls.
+
+    Returns
+    -------
+    (encoding, text) or None
+        ``"utf-16-le"`` or ``"utf-16-be"`` and the text; None if neither reading counts.
+    """
+    if len(data) % 2:
+        return None
+    readings: list[tuple[float, str, str]] = []
+    for encoding in ("utf-16-le", "utf-16-be"):
         try:
-            ch.encode("gb2312")
-            everyday += 1
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
             continue
-        except UnicodeEncodeError:
-            pass
-        try:
-            if 0xA440 <= int.from_bytes(ch.encode("big5"), "big") <= 0xC67E:
-                everyday += 1
-        except UnicodeEncodeError:
-            pass
-    return everyday / len(han)
+        sample = text[:_SAMPLE]
+        plain = sum(1 for ch in sample if _plain(ch))
+        han = sum(1 for ch in sample if is_han(ch))
+        if sample and plain >= _UTF16_PLAIN * len(sample) and han >= han_share * len(sample):
+            readings.append((plain / len(sample), encoding, text))
+    if not readings:
+        return None
+    _, encoding, text = max(readings)
+    return encoding, text
 
 
 def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
@@ -92,12 +142,22 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
     ------
     IntakeInputError
         ``TOO_LARGE`` over `limit` bytes, ``EMPTY`` with no text, ``BINARY`` for
-        binary data, ``ENCODING`` if none of UTF-8, GB18030 and Big5 decodes it.
+        binary data, ``ENCODING`` if none of UTF-8, UTF-16, GB18030 and Big5 decodes
+        it, or if bytes after a UTF-8 byte-order mark are not UTF-8 (naming the first).
     """
     if len(data) > limit:
         raise too_large_error(size=len(data), limit=limit, unit="bytes")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _text_checked(data[3:].decode("utf-8", errors="replace"), "utf-8-sig", "text")
+    if data.startswith(_UTF8_BOM):
+        try:
+            return _text_checked(data[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig", "text")
+        except UnicodeDecodeError as exc:
+            raise IntakeInputError(
+                IntakeErrorCode.ENCODING,
+                _(
+                    "The text starts with a UTF-8 byte-order mark, but byte {offset:,} "
+                    "(counting from 0) is not UTF-8. Save it as UTF-8 and try again."
+                ).format(offset=exc.start + len(_UTF8_BOM)),
+            ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows "Unicode text" is UTF-16 with a byte-order mark.
         try:
@@ -109,6 +169,12 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
         ):
             return _text_checked(text, "utf-16", "text")
     if _looks_binary(data):
+        # UTF-16 looks binary: ASCII has a NUL byte beside it, many Han characters a
+        # control byte (万 is 07 4E). Without NUL bytes, only mostly Han text is taken.
+        nul = b"\x00" in data[:_SAMPLE]
+        unmarked = _utf16_unmarked(data, han_share=0 if nul else _UTF16_HAN)
+        if unmarked is not None:
+            return _text_checked(unmarked[1], unmarked[0], "text")
         raise IntakeInputError(
             IntakeErrorCode.BINARY,
             _("This looks like a binary file, not text. Upload a .txt, .docx or .html file."),
@@ -124,15 +190,21 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
         except UnicodeDecodeError:
             continue
         decoded.append((_plausibility(text, encoding), encoding, text))
+    # Chinese in UTF-16 need have no NUL or control byte (据发展 is 6E 63 D1 53 55 5C),
+    # and GB18030 takes it, as garbage. The UTF-16 reading wins only if more plausible.
+    unmarked = _utf16_unmarked(data, han_share=_UTF16_HAN)
+    if unmarked is not None:
+        encoding, text = unmarked
+        decoded.append((_plausibility(text, encoding), encoding, text))
     if not decoded:
         raise IntakeInputError(
             IntakeErrorCode.ENCODING,
             _(
-                "The text is in an unknown encoding: it is not UTF-8, GB18030 or Big5. "
+                "The text is in an unknown encoding: it is not UTF-8, UTF-16, GB18030 or Big5. "
                 "Save it as UTF-8 and try again."
             ),
         )
-    best = max(decoded, key=lambda found: found[0])
+    best = max(decoded, key=lambda found: found[0])  # the first of equals: UTF-16 last
     return _text_checked(best[2], best[1], "text")
 
 
@@ -155,25 +227,54 @@ def _html_text(markup: str) -> str:
     return "\n".join(blocks)
 
 
+def _docx_unreadable(error: object) -> IntakeInputError:
+    return IntakeInputError(
+        IntakeErrorCode.UNREADABLE,
+        _("This .docx file cannot be read ({error}). Save it again from Word.").format(error=error),
+    )
+
+
+def _docx_sizes_check(data: bytes) -> None:
+    """Refuse a .docx that would unpack to far more than any plan (a zip bomb).
+
+    The sizes are those the archive declares; `zipfile` never inflates a member past its
+    declared size, so a lying archive fails its CRC check instead of filling memory.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _docx_unreadable(exc) from exc
+    total = sum(member.file_size for member in members)
+    body = sum(member.file_size for member in members if member.filename == DOCX_BODY)
+    if total > MAX_DOCX_UNPACKED or body > MAX_DOCX_BODY:
+        raise IntakeInputError(
+            IntakeErrorCode.UNREADABLE,
+            _(
+                "This .docx file unpacks to {size:,} bytes ({body:,} of text), more than "
+                "the {limit:,} bytes ({body_limit:,} of text) taken in. Split the document "
+                "or save its text as .txt."
+            ).format(size=total, body=body, limit=MAX_DOCX_UNPACKED, body_limit=MAX_DOCX_BODY),
+        )
+
+
 def _docx_text(data: bytes) -> str:
     import docx  # imported here: only Word input needs it
 
+    _docx_sizes_check(data)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise IntakeInputError(
-            IntakeErrorCode.UNREADABLE,
-            _("This .docx file cannot be read ({error}). Save it again from Word.").format(
-                error=exc
-            ),
-        ) from exc
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells = [cell.text.strip() for cell in row.cells]
-            # Merged cells repeat their text in every grid cell they span.
-            unique = [cell for i, cell in enumerate(cells) if cell and cell not in cells[:i]]
-            lines.append("\t".join(unique))
+        lines = [paragraph.text for paragraph in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                # Merged cells repeat their text in every grid cell they span.
+                unique = [cell for i, cell in enumerate(cells) if cell and cell not in cells[:i]]
+                lines.append("\t".join(unique))
+    # python-docx and lxml raise many kinds of error on a damaged file (XMLSyntaxError,
+    # KeyError, ValueError, AttributeError …); each one means the file cannot be read.
+    except Exception as exc:
+        raise _docx_unreadable(exc) from exc
     return "\n".join(lines)
 
 

@@ -1,8 +1,9 @@
 """Proposals for lost characters, from their surviving reading and their neighbours.
 
 A proposal is a character whose reading (pypinyin's dictionary) matches the reading that
-survived, ranked by whether it makes a word of jieba's dictionary with the characters
-around it. Both data sets ship inside their wheels; nothing is fetched.
+survived and that makes a word of jieba's dictionary with the characters around it. A
+reading alone proposes nothing: 请, 顷 and 苘 all read qǐng. Both data sets ship inside
+their wheels; nothing is fetched.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from baiqianwan.textclean.report import Proposal, ProposalBasis
 _MAX_WORD = 4
 _NEIGHBOURS = 3
 _MAX_PROPOSALS = 5
-_MAX_BY_READING = 3
 
 
 def _common(ch: str) -> bool:
@@ -33,14 +33,14 @@ def _common(ch: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _chars_by_reading() -> dict[str, tuple[tuple[str, bool], ...]]:
-    """Reading -> (character, whether it is the character's main reading)."""
-    table: defaultdict[str, list[tuple[str, bool]]] = defaultdict(list)
+def _chars_by_reading() -> dict[str, tuple[str, ...]]:
+    """Reading -> the GB 2312 characters pypinyin reads that way."""
+    table: defaultdict[str, list[str]] = defaultdict(list)
     for code, readings in pinyin_dict.pinyin_dict.items():
         ch = chr(code)
         if is_han(ch) and _common(ch):
-            for rank, reading in enumerate(readings.split(",")):
-                table[reading].append((ch, rank == 0))
+            for reading in readings.split(","):
+                table[reading].append(ch)
     return {reading: tuple(chars) for reading, chars in table.items()}
 
 
@@ -112,23 +112,16 @@ def proposals_make(*, reading: str, left: str, right: str) -> tuple[Proposal, ..
     Returns
     -------
     tuple of Proposal
-        Characters that make a dictionary word with the neighbours (longest, then most
-        frequent word first); failing any, the commonest characters with that reading.
+        Characters with that reading that make a dictionary word with the neighbours,
+        longest, then most frequent word first, at most five. Empty when none does: a
+        character that only sounds right is a guess, not a proposal.
     """
-    candidates = _chars_by_reading().get(reading, ())
-    if not candidates:
-        return ()
     scored = []
-    for ch, _main in candidates:
+    for ch in _chars_by_reading().get(reading, ()):
         found = _best_word(ch, left, right)
         if found is not None:
             scored.append((len(found[0]), found[1], ch, found[0]))
-    if scored:
-        scored.sort(reverse=True)
-        return tuple(
-            Proposal(ch, ProposalBasis.WORD, word) for _, _, ch, word in scored[:_MAX_PROPOSALS]
-        )
-    words = words_known()
-    # A character read this way only in a rare sense (奥 as yōu) ranks after the rest.
-    common = sorted(candidates, key=lambda c: (c[1], words.get(c[0], 0)), reverse=True)
-    return tuple(Proposal(ch, ProposalBasis.READING) for ch, _ in common[:_MAX_BY_READING])
+    scored.sort(reverse=True)
+    return tuple(
+        Proposal(ch, ProposalBasis.WORD, word) for _, _, ch, word in scored[:_MAX_PROPOSALS]
+    )

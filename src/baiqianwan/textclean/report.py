@@ -59,7 +59,6 @@ class ProposalBasis(StrEnum):
     """Why a character was proposed for a lost one."""
 
     WORD = "word"  # the reading matches and the character makes a dictionary word here
-    READING = "reading"  # only the reading matches; the commonest such characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,8 @@ class LostCharacter:
     context : str
         Up to eight characters of clean text either side.
     proposals : tuple of Proposal
-        Candidate characters for a person to choose from; empty without a reading.
+        Candidate characters for a person to choose from; empty without a reading, or
+        when no character with that reading makes a dictionary word here.
     """
 
     clean_position: int
