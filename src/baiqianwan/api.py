@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -29,17 +30,17 @@ api.add_router("/units", units_router, tags=["units"])
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem_response(status=401, detail="Sign in first: this API needs a session.")
+    return problem_response(status=401, detail=_("Sign in first: this API needs a session."))
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem_response(status=403, detail=str(exc) or "This is outside your area or role.")
+    return problem_response(status=403, detail=str(exc) or _("This is outside your area or role."))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem_response(status=404, detail=str(exc) or "Not found.")
+    return problem_response(status=404, detail=str(exc) or _("Not found."))
 
 
 @api.exception_handler(ListParamError)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 API_PREFIX = "/api/"
 
@@ -50,7 +51,9 @@ class RequestSizeLimitMiddleware:
                 from baiqianwan.core.problems import problem_response
 
                 return problem_response(
-                    status=413, detail=f"The request is {length} bytes; the limit is {limit}."
+                    status=413,
+                    detail=_("The request is %(length)d bytes; the limit is %(limit)d.")
+                    % {"length": length, "limit": limit},
                 )
             return render(request, "errors/413.html", {"limit_mb": limit // 2**20}, status=413)
         return self.get_response(request)
