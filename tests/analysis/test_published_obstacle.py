@@ -47,14 +47,6 @@ CASES = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "src bug: with intermediates=True, ObstacleResult.deviation is the same array as "
-        "degree (_degree() normalises the deviation matrix in place), so it holds O_ij, "
-        "not I_ij = 1 - y_ij"
-    ),
-)
 @pytest.mark.parametrize(("weights", "published"), CASES)
 def test_obstacle_weighted_deviation_mathmodels(weights: list[float], published: list) -> None:
     """F_j·I_ij printed to 3 significant digits (at most 5e-4 absolute): tolerance 5e-4."""

@@ -160,7 +160,8 @@ def obstacle_degree(
     w2 = np.broadcast_to(w, (*matrix.shape[:-2], m)).reshape(-1, m)
     if intermediates:
         deviation = 1.0 - affine.apply(matrix)  # Eq. (27)
-        degree = _degree(deviation, w2.reshape((*matrix.shape[:-2], 1, m)))
+        # _degree works in place (the blocked path relies on it); keep I_ij for the result.
+        degree = _degree(deviation.copy(), w2.reshape((*matrix.shape[:-2], 1, m)))
         top_indices, top_degree = _top(degree, k)
         dimension_degree = degree @ onehot if onehot is not None else None
         return ObstacleResult(
