@@ -8,7 +8,7 @@ import zipfile
 
 import docx
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from baiqianwan.textclean import IntakeErrorCode, IntakeInputError
@@ -173,6 +173,83 @@ def test_chinese_encodings_are_never_read_as_utf16(text: str, encoding: str) -> 
         assert refused.code is IntakeErrorCode.EMPTY
         return
     assert not decoded.encoding.startswith("utf-16")
+
+
+SHORT_TRADITIONAL = ["廣寧縣", "記者 陳曉", "紙鳶", "端州區", "肇慶市", "發展", "中國", "據報道"]
+SHORT_SIMPLIFIED = ["广宁县", "记者 陈晓", "纸鸢", "端州区", "肇庆市", "发展", "中国", "据报道"]
+
+
+@pytest.mark.parametrize("text", SHORT_TRADITIONAL)
+def test_short_big5_is_read_as_big5(text: str) -> None:
+    decoded = bytes_decode(data=text.encode("big5"))
+    assert (decoded.encoding, decoded.text) == ("big5", text)
+
+
+@pytest.mark.parametrize(("text", "encoding"), [(t, "gb18030") for t in SHORT_SIMPLIFIED])
+def test_short_gb18030_is_read_as_gb18030(text: str, encoding: str) -> None:
+    decoded = bytes_decode(data=text.encode(encoding))
+    assert (decoded.encoding, decoded.text) == (encoding, text)
+
+
+@pytest.mark.parametrize("text", ["紙鳶", "肇慶市", "記者 陳曉"])
+def test_short_traditional_in_gb18030_is_read_as_gb18030(text: str) -> None:
+    decoded = bytes_decode(data=text.encode("gb18030"))
+    assert (decoded.encoding, decoded.text) == ("gb18030", text)
+
+
+EVERYDAY_TRADITIONAL = [
+    ch
+    for ch in (chr(c) for c in range(0x4E00, 0x9FA6))
+    if 0xA440 <= int.from_bytes(ch.encode("big5", "ignore") or b"\0", "big") <= 0xC67E
+]
+
+
+def _everyday_simplified(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _short(characters: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(
+        st.one_of(st.sampled_from(characters), st.sampled_from(list("，。 "))),
+        min_size=2,
+        max_size=10,
+    ).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_short(EVERYDAY_HAN))
+def test_everyday_simplified_text_is_read_as_gb18030(text: str) -> None:
+    data = text.encode("gb18030")
+    assume(not _utf8(data))  # UTF-8 is tried first: 一一 is also UTF-8 һһ
+    decoded = bytes_decode(data=data)
+    assert (decoded.encoding, decoded.text) == ("gb18030", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_short(EVERYDAY_TRADITIONAL))
+def test_everyday_traditional_text_is_read_as_big5(text: str) -> None:
+    data = text.encode("big5")
+    assume(not _utf8(data))
+    try:
+        other = data.decode("gb18030")
+    except UnicodeDecodeError:
+        other = ""
+    # Bytes that are everyday simplified text as well (縣 is 郡) are GB18030 by rule.
+    assume(not (other and _everyday_simplified(other)))
+    decoded = bytes_decode(data=data)
+    assert (decoded.encoding, decoded.text) == ("big5", text)
 
 
 def _docx_bytes(replace: dict[str, bytes] | None = None) -> bytes:

@@ -3,7 +3,7 @@
 Encodings tried, in order: a byte-order mark (UTF-8, UTF-16), UTF-16 without one when it
 reads as plain Chinese or ASCII text (see `_utf16_unmarked`), UTF-8, GB18030 and Big5.
 GB18030 accepts most Big5 byte strings too, so when both decode, the one whose Han
-characters are common in its own script wins (see `_plausibility`).
+characters are everyday characters of its own script wins (see `_plausibility`).
 """
 
 from __future__ import annotations
@@ -72,29 +72,58 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) // 100
 
 
-def _everyday(ch: str) -> bool:
-    """Whether `ch` is in GB 2312 or the everyday range A440-C67E of Big5."""
+def _gb_everyday(ch: str) -> bool:
+    """Whether `ch` is in GB 2312, the everyday simplified characters and symbols."""
     try:
         ch.encode("gb2312")
-        return True
     except UnicodeEncodeError:
-        pass
+        return False
+    return True
+
+
+def _big5_everyday(ch: str) -> bool:
+    """Whether `ch` is in Big5 A140-C67E: symbols, then the everyday traditional characters."""
     try:
-        return 0xA440 <= int.from_bytes(ch.encode("big5"), "big") <= 0xC67E
+        return 0xA140 <= int.from_bytes(ch.encode("big5"), "big") <= 0xC67E
     except UnicodeEncodeError:
         return False
 
 
-def _plausibility(text: str, encoding: str) -> float:
-    """Share of Han characters that are everyday characters of the decoding's script.
+def _everyday(ch: str) -> bool:
+    """Whether `ch` is an everyday character or symbol of GB 2312 or Big5."""
+    return _gb_everyday(ch) or _big5_everyday(ch)
 
-    GB 2312 holds everyday simplified characters; the Big5 range A440-C67E everyday
-    traditional ones. Bytes decoded with the wrong table land mostly outside both.
+
+# Everyday characters of a script; a UTF-16 reading may hold either.
+_SCRIPTS = {"simplified": _gb_everyday, "traditional": _big5_everyday, "either": _everyday}
+# The readings tried after UTF-8, as (encoding, script), best first among equals: GB18030
+# text is mostly simplified, but may be traditional (GBK holds 紙鳶). Big5 comes before
+# GB18030 read as traditional, which its bytes read as GB18030 often are as well.
+_READINGS = (("gb18030", "simplified"), ("big5", "traditional"), ("gb18030", "traditional"))
+
+
+def _foreign(ch: str) -> bool:
+    """Kana, Greek or Cyrillic: in GB 2312 where Big5 has its most frequent characters.
+
+    中 is Big5 A4A4, the kana い in GB 2312; plans in Chinese hardly use these letters.
     """
-    han = [ch for ch in text[:_SAMPLE] if is_han(ch)]
-    if not han:
-        return 1.0 if encoding == "gb18030" else 0.0
-    return sum(1 for ch in han if _everyday(ch)) / len(han)
+    return 0x3040 <= ord(ch) <= 0x30FF or 0x0370 <= ord(ch) <= 0x04FF
+
+
+def _plausibility(text: str, script: str) -> float:
+    """Share of everyday characters of `script` among the characters beyond ASCII.
+
+    GB 2312 holds everyday simplified characters; Big5 A140-C67E everyday traditional
+    ones. Bytes decoded with the wrong table land mostly outside their script: in rare
+    characters, private use (U+E000-U+F8FF), unassigned code points, or kana, Greek and
+    Cyrillic (see `_foreign`); each counts against the reading. A text with no character
+    beyond ASCII and blanks is plausible in any script.
+    """
+    everyday = _SCRIPTS[script]
+    wide = [ch for ch in text[:_SAMPLE] if ch > "\x7f" and not ch.isspace()]
+    if not wide:
+        return 1.0
+    return sum(1 for ch in wide if everyday(ch) and not _foreign(ch)) / len(wide)
 
 
 def _plain(ch: str) -> bool:
@@ -184,18 +213,21 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
     except UnicodeDecodeError:
         pass
     decoded: list[tuple[float, str, str]] = []
-    for encoding in ENCODINGS[1:]:
+    for encoding, script in _READINGS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        decoded.append((_plausibility(text, encoding), encoding, text))
+        decoded.append((_plausibility(text, script), encoding, text))
     # Chinese in UTF-16 need have no NUL or control byte (据发展 is 6E 63 D1 53 55 5C),
-    # and GB18030 takes it, as garbage. The UTF-16 reading wins only if more plausible.
+    # and GB18030 takes it, as garbage. The UTF-16 reading wins only if more plausible
+    # than the others, each taken as either script: rare characters of the right script
+    # (Big5 C952 is 仂) are far likelier than UTF-16 without a NUL byte (勉).
     unmarked = _utf16_unmarked(data, han_share=_UTF16_HAN)
     if unmarked is not None:
-        encoding, text = unmarked
-        decoded.append((_plausibility(text, encoding), encoding, text))
+        rivals = [_plausibility(other, "either") for _, _, other in decoded]
+        if _plausibility(unmarked[1], "either") > max(rivals, default=0.0):
+            return _text_checked(unmarked[1], unmarked[0], "text")
     if not decoded:
         raise IntakeInputError(
             IntakeErrorCode.ENCODING,
@@ -204,7 +236,7 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
                 "Save it as UTF-8 and try again."
             ),
         )
-    best = max(decoded, key=lambda found: found[0])  # the first of equals: UTF-16 last
+    best = max(decoded, key=lambda found: found[0])  # the first of equals
     return _text_checked(best[2], best[1], "text")
 
 
