@@ -327,3 +327,108 @@ def test_every_created_and_retired_unit_is_audited(tmp_path):
         "parent": "441224000000",
         "edition": "2024",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "parent", "skipped"),
+    [("441224000201", "", "Town"), ("441200101", "4412", "County"), ("440024", "44", "City")],
+)
+def test_a_code_that_skips_a_level_is_refused(tmp_path, code, parent, skipped):
+    header = "code,name,parent_code" if parent else "code,name"
+    line = f"{code},某单位,{parent}" if parent else f"{code},某单位"
+    path = write_csv(tmp_path / "gap.csv", header, line)
+    with pytest.raises(LoadError, match=f"line 2: code {code} skips the {skipped} level"):
+        rows_from_files([path])
+
+
+@pytest.mark.django_db
+def test_an_older_edition_cannot_be_loaded_over_a_newer_one(tmp_path):
+    path = write_csv(tmp_path / "new.csv", "code,name,parent_code", "441224199,新镇丁,441224")
+    units_load(
+        rows=rows_from_files([path]), edition="2024", valid_from=date(2024, 6, 30), source="t"
+    )
+    with pytest.raises(CommandError, match="already has a version valid from 2024-06-30"):
+        call_command(
+            "units",
+            "load",
+            "--file",
+            str(path),
+            "--edition",
+            "2022",
+            "--valid-from",
+            "2022-06-30",
+            "--no-progress",
+        )
+    with pytest.raises(CommandError, match="newer than this load's 2023-06-30"):
+        call_command(
+            "units", "load", "--city", "4412", "--no-progress", "--node-modules", str(NODE_MODULES)
+        )
+
+
+@pytest.mark.django_db
+def test_a_source_without_classes_keeps_the_stored_urban_rural_class(tmp_path, capsys):
+    village = Unit.objects.current().filter(level="village", code__startswith="441224").first()
+    path = write_csv(
+        tmp_path / "class.csv",
+        "code,name,parent_code,urban_rural_class",
+        f"{village.code},{village.name},{village.code[:9]},220",
+    )
+    units_load(
+        rows=rows_from_files([path]), edition="2023", valid_from=date(2023, 6, 30), source="t"
+    )
+    call_command(
+        "units", "load", "--city", "4412", "--no-progress", "--node-modules", str(NODE_MODULES)
+    )
+    assert "Nothing changed" in capsys.readouterr().out
+    village.refresh_from_db()
+    assert village.urban_rural_class == "220"
+
+
+@pytest.mark.django_db
+def test_accounts_follow_their_unit_to_its_new_version(tmp_path, make_user):
+    town = Unit.objects.current().get(code="441224001000")  # 怀城街道
+    other = Unit.objects.current().get(code="441224102000")
+    renamed_user = make_user("town-op", "town_operator", town.code)
+    recoded_user = make_user("other-op", "town_operator", other.code)
+    lines = [
+        f"{u.code[:9]},{u.name},441224"
+        for u in Unit.objects.current().filter(parent__code="441224000000").exclude(pk=other.pk)
+    ]
+    lines = [line.replace(f",{town.name},", f",{town.name}新,") for line in lines]
+    lines.append(f"441224398,{other.name},441224")
+    path = write_csv(tmp_path / "huaiji.csv", "code,name,parent_code", *lines)
+    report = units_load(
+        rows=rows_from_files([path]),
+        edition="2024",
+        valid_from=date(2024, 6, 30),
+        source="t",
+        retire_missing=True,
+    )
+    assert report.accounts_moved == 2 and report.accounts_stranded == 0
+    renamed_user.refresh_from_db()
+    recoded_user.refresh_from_db()
+    assert renamed_user.home_unit.name == f"{town.name}新" and renamed_user.home_unit.is_current
+    assert recoded_user.home_unit.code == "441224398000"
+    assert AuditEvent.objects.filter(
+        action="update", object_type="accounts.user", object_id=str(recoded_user.pk)
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_failure_after_writing_leaves_nothing_written(tmp_path, monkeypatch):
+    """The load is one transaction: a failure at its very end undoes what came before."""
+    from baiqianwan.units import services
+
+    path = write_csv(tmp_path / "new.csv", "code,name,parent_code", "441224199,新镇戊,441224")
+    units_before, events_before = Unit.objects.count(), AuditEvent.objects.count()
+
+    def fail(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_accounts_follow", fail)
+    with pytest.raises(RuntimeError):
+        units_load(
+            rows=rows_from_files([path]), edition="2024", valid_from=date(2024, 6, 30), source="t"
+        )
+    assert (Unit.objects.count(), AuditEvent.objects.count()) == (units_before, events_before)

@@ -55,6 +55,21 @@ def level_of(code: str) -> Level:
     return level
 
 
+def gaps_of(code: str) -> list[Level]:
+    """Levels above the code's own whose segment is all zeros (441200101000 skips the county).
+
+    Only a town under a city with no county level (东莞, 中山) may skip one: its county."""
+    level = level_of(code)
+    gaps = []
+    start = SEGMENT_END[Level.PROVINCE]
+    for candidate in LEVEL_ORDER[1 : LEVEL_ORDER.index(level)]:
+        end = SEGMENT_END[candidate]
+        if not code[start:end].strip("0"):
+            gaps.append(candidate)
+        start = end
+    return gaps
+
+
 def prefix_of(code: str, level: Level | str | None = None) -> str:
     """The digits that every descendant's code starts with."""
     return code[: SEGMENT_END[Level(level) if level else level_of(code)]]

@@ -50,6 +50,10 @@ class Unit(TreeNodeModel):
                 fields=["code"], condition=Q(valid_to__isnull=True), name="unit_code_open_unique"
             ),
             models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_validity_ordered",
+            ),
+            models.CheckConstraint(
                 condition=Q(urban_rural_class="")
                 | Q(urban_rural_class__in=[c.value for c in UrbanRuralClass]),
                 name="unit_urban_rural_class_valid",

@@ -10,14 +10,14 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.selectors import user_scope_prefix
+from baiqianwan.accounts.selectors import business_scope_prefix, user_scope_prefix
 from baiqianwan.units.choices import Level
 from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END
 from baiqianwan.units.models import Unit, UnitLineage, UnitQuerySet
 
 
 def units_visible(*, user: Any, include_retired: bool = False) -> UnitQuerySet:
-    qs = Unit.objects.within(user_scope_prefix(user=user))
+    qs = Unit.objects.within(business_scope_prefix(user=user))
     return qs if include_retired else qs.current()
 
 
@@ -53,7 +53,8 @@ def units_search(
     q = q.strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
-    return qs.select_related("parent").order_by("code")
+    # A code may have several versions (with retired ones); id makes paging deterministic.
+    return qs.select_related("parent").order_by("code", "-valid_from", "id")
 
 
 def unit_children(*, user: Any, unit: Unit) -> UnitQuerySet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
 from baiqianwan.units.choices import Level, LineageKind
-from baiqianwan.units.codes import LEVEL_ORDER, kind_of, level_of
+from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END, kind_of, level_of
 from baiqianwan.units.models import Unit, UnitLineage
 from baiqianwan.units.sources import DivisionRow, LoadError
 
@@ -30,6 +31,8 @@ class LoadReport:
     renamed: int = 0
     unchanged: int = 0
     retired: int = 0
+    accounts_moved: int = 0
+    accounts_stranded: int = 0
     by_level: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -53,20 +56,69 @@ class LoadReport:
                 "source": self.source,
                 "counts": counts,
             }
-        return _("Loaded edition %(edition)s from %(source)s: %(counts)s.") % {
+        text = _("Loaded edition %(edition)s from %(source)s: %(counts)s.") % {
             "edition": self.edition,
             "source": self.source,
             "counts": counts,
         }
+        if self.accounts_moved:
+            text += " " + _(
+                "%(n)d account(s) moved to the new version of their renamed or recoded unit."
+            ) % {"n": self.accounts_moved}
+        if self.accounts_stranded:
+            text += " " + _(
+                "Warning: %(n)d account(s) belong to retired units with no successor; give them "
+                "a new home unit."
+            ) % {"n": self.accounts_stranded}
+        return text
 
 
-def _fields(row: DivisionRow) -> dict[str, Any]:
+def _fields(row: DivisionRow, *, stored_class: str = "") -> dict[str, Any]:
+    """The row's values; a source without urban-rural classes keeps the stored one."""
     return {
         "name": row.name,
         "level": row.level.value,
         "kind": kind_of(row.code, row.name, row.level).value,
-        "urban_rural_class": row.urban_rural_class,
+        "urban_rural_class": stored_class
+        if row.urban_rural_class is None
+        else row.urban_rural_class,
     }
+
+
+def _check_not_older(
+    rows: Sequence[DivisionRow], valid_from: date, scope_prefix: str | None, retire_missing: bool
+) -> None:
+    """Loading an edition older than one already loaded would turn the register back: refuse
+    when a unit the load lists, or may retire, has a version valid from a later date."""
+    later = Unit.objects.filter(valid_from__gt=valid_from)
+    codes = [row.code for row in rows]
+    candidates = [
+        later.filter(code__in=codes[start : start + BATCH]) for start in range(0, len(codes), BATCH)
+    ]
+    if scope_prefix is not None:
+        candidates.append(later.within(scope_prefix))
+    elif retire_missing:
+        parents = sorted({row.parent_code for row in rows if row.parent_code})
+        candidates.append(later.filter(parent__code__in=parents))
+    found = [unit for qs in candidates if (unit := qs.order_by("-valid_from").first())]
+    if not found:
+        return
+    newest = max(found, key=lambda unit: unit.valid_from)
+    row = next((r for r in rows if r.code == newest.code), rows[0])
+    raise LoadError(
+        row.source,
+        row.line,
+        _(
+            "%(code)s already has a version valid from %(newer)s (edition %(edition)s), "
+            "newer than this load's %(date)s: an older edition cannot be loaded over it"
+        )
+        % {
+            "code": newest.code,
+            "newer": newest.valid_from.isoformat(),
+            "edition": newest.edition,
+            "date": valid_from.isoformat(),
+        },
+    )
 
 
 def _check_parents(rows: Sequence[DivisionRow], existing: dict[str, Unit]) -> None:
@@ -127,6 +179,7 @@ def units_load(
     retired unit gets an audit record with its old and new values.
     """
     report = LoadReport(edition=edition, source=source)
+    _check_not_older(rows, valid_from, scope_prefix, retire_missing)
     existing = {u.code: u for u in Unit.objects.current().select_related("parent")}
     _check_parents(rows, existing)
     events = []
@@ -136,7 +189,7 @@ def units_load(
     for row in rows:
         report.by_level[row.level.value] = report.by_level.get(row.level.value, 0) + 1
         unit = existing.get(row.code)
-        new = _fields(row)
+        new = _fields(row, stored_class=unit.urban_rural_class if unit else "")
         if unit is None:
             to_create[row.level].append(row)
             continue
@@ -166,11 +219,12 @@ def units_load(
         unit.retired_in = edition
         unit.save(update_fields=["valid_to", "retired_in", "updated_at"])
         to_create[row.level].append(row)
-        new = _fields(row)
+        new = _fields(row, stored_class=unit.urban_rural_class)
         changes = {k: [getattr(unit, k), v] for k, v in new.items() if getattr(unit, k) != v}
         changes["valid_to"] = [None, valid_from.isoformat()]
         events.append(audit_event(actor=actor, action=Action.UPDATE, obj=unit, changes=changes))
     report.renamed = len(renamed_pairs)
+    renamed_class = {unit.code: unit.urban_rural_class for unit, _row in renamed_pairs}
 
     current = {code: unit for code, unit in existing.items() if unit.valid_to is None}
     created_codes: set[str] = set()
@@ -181,7 +235,10 @@ def units_load(
                 parent=current.get(row.parent_code) if row.parent_code else None,
                 edition=edition,
                 valid_from=valid_from,
-                **_fields(row),
+                **_fields(
+                    row,
+                    stored_class=renamed_class.get(row.code, ""),
+                ),
             )
             for row in to_create[level]
         ]
@@ -261,7 +318,7 @@ def units_load(
     )
     report.updated = len(changed)
 
-    report.retired = _retire_missing(
+    report.retired, recoded = _retire_missing(
         rows=rows,
         current=current,
         edition=edition,
@@ -270,6 +327,10 @@ def units_load(
         actor=actor,
         events=events,
     )
+    successors = [(unit, current[row.code]) for unit, row in renamed_pairs] + recoded
+    report.accounts_moved, report.accounts_stranded = _accounts_follow(
+        successors=successors, actor=actor, events=events
+    )
     audit_record_many(events)
     if report.changed:
         audit_record(
@@ -277,7 +338,7 @@ def units_load(
             action=Action.LOAD,
             object_type="units.unit",
             object_repr=source,
-            unit_code=scope_prefix.ljust(12, "0") if scope_prefix else "",
+            unit_code=_common_unit(rows, scope_prefix),
             changes={
                 "edition": edition,
                 "created": report.created,
@@ -290,6 +351,20 @@ def units_load(
     return report
 
 
+def _common_unit(rows: Sequence[DivisionRow], scope_prefix: str | None) -> str:
+    """The unit a load concerns, for the audit trail: the package's scope, or the deepest
+    unit whose code prefix every row of the file shares."""
+    if scope_prefix:
+        return scope_prefix.ljust(CODE_LENGTH, "0")
+    # Character by character is what is wanted: codes are fixed-width digit strings.
+    common = os.path.commonprefix([row.code for row in rows]) if rows else ""  # noqa: RUF071
+    for level in reversed(LEVEL_ORDER):
+        end = SEGMENT_END[level]
+        if len(common) >= end and common[:end].strip("0"):
+            return common[:end].ljust(CODE_LENGTH, "0")
+    return ""
+
+
 def _retire_missing(
     *,
     rows: Sequence[DivisionRow],
@@ -299,13 +374,15 @@ def _retire_missing(
     scope: Callable[[Unit], bool],
     actor: Any,
     events: list[Any],
-) -> int:
+) -> tuple[int, list[tuple[Unit, Unit]]]:
+    """Retire what the load speaks for but does not list; returns the count and the
+    (retired, successor) pairs of recoded units."""
     listed = {row.code for row in rows}
     gone = [
         u for code, u in current.items() if code not in listed and u.valid_to is None and scope(u)
     ]
     if not gone:
-        return 0
+        return 0, []
     # A retired unit takes its whole subtree with it.
     prefixes = tuple(u.prefix for u in gone)
     gone_codes = {u.code for u in gone}
@@ -324,6 +401,7 @@ def _retire_missing(
         for u in current.values()
         if u.code in listed and u.edition == edition
     }
+    recoded: list[tuple[Unit, Unit]] = []
     for unit in gone:
         unit.valid_to = valid_from
         unit.retired_in = edition
@@ -332,6 +410,7 @@ def _retire_missing(
             UnitLineage.objects.create(
                 predecessor=unit, successor=successor, kind=LineageKind.RECODE, edition=edition
             )
+            recoded.append((unit, successor))
         events.append(
             audit_event(
                 actor=actor,
@@ -341,7 +420,37 @@ def _retire_missing(
             )
         )
     Unit.objects.bulk_update(gone, ["valid_to", "retired_in"], batch_size=BATCH)
-    return len(gone)
+    return len(gone), recoded
+
+
+def _accounts_follow(
+    *, successors: list[tuple[Unit, Unit]], actor: Any, events: list[Any]
+) -> tuple[int, int]:
+    """Accounts follow their home unit to its renamed or recoded version; those on units
+    retired without a successor are counted, so the load can say so."""
+    from baiqianwan.accounts.models import User  # accounts depends on units, not the reverse
+
+    moved = 0
+    for previous, successor in successors:
+        for user in User.objects.filter(home_unit=previous):
+            user.home_unit = successor
+            user.save(update_fields=["home_unit"])
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=Action.UPDATE,
+                    obj=user,
+                    changes={
+                        "home_unit": [
+                            previous.code + f"#{previous.pk}",
+                            successor.code + f"#{successor.pk}",
+                        ]
+                    },
+                )
+            )
+            moved += 1
+    stranded = User.objects.filter(home_unit__valid_to__isnull=False).count()
+    return moved, stranded
 
 
 @transaction.atomic

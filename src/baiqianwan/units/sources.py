@@ -20,6 +20,7 @@ from baiqianwan.units.codes import (
     LEVEL_BY_NATIVE_LENGTH,
     CodeError,
     code12,
+    gaps_of,
     is_placeholder_county,
     level_of,
     parent_code_of,
@@ -51,7 +52,7 @@ class DivisionRow:
     name: str
     level: Level
     parent_code: str | None  # 12 digits, after placeholder counties are resolved to the city
-    urban_rural_class: str
+    urban_rural_class: str | None
     source: str
     line: int
 
@@ -93,12 +94,17 @@ def code12_or_none(raw: str) -> str | None:
 
 
 def _row(
-    source: str, line: int, record: dict[str, str], city_names: dict[str, str]
+    source: str,
+    line: int,
+    record: dict[str, str],
+    city_names: dict[str, str],
+    countyless_cities: set[str],
 ) -> DivisionRow | None:
     """One checked row, or None for a placeholder county row (东莞 441900, 中山 442000).
 
-    `city_names` maps the 12-digit codes of the cities known so far to their names; city rows
-    of this load are added to it as they are read.
+    `city_names` maps the 12-digit codes of the cities known so far to their names, and
+    `countyless_cities` holds the cities whose towns sit directly under them; both grow as
+    this load's rows are read.
     """
     native = (record.get("code") or "").strip()
     name = (record.get("name") or "").strip()
@@ -121,6 +127,7 @@ def _row(
         # Only 东莞/中山-style rows may do this: a county code ending in 00 that carries its
         # city's own name. Anything else is a mistake, not something to skip quietly.
         if is_placeholder_county(native) and city_names.get(code) == name:
+            countyless_cities.add(code)
             return None
         raise LoadError(
             source,
@@ -133,6 +140,15 @@ def _row(
         )
     if level == Level.CITY:
         city_names[code] = name
+    gaps = gaps_of(code)
+    countyless = gaps == [Level.COUNTY] and code[:4].ljust(CODE_LENGTH, "0") in countyless_cities
+    if gaps and not countyless:
+        raise LoadError(
+            source,
+            line,
+            _("code %(code)s skips the %(levels)s level: its segment is all zeros")
+            % {"code": native, "levels": "/".join(str(g.label) for g in gaps)},
+        )
     parent = parent_code_of(code) if level != Level.PROVINCE else None
     for column in PARENT_COLUMNS:
         declared = (record.get(column) or "").strip()
@@ -147,7 +163,7 @@ def _row(
                 % {"col": column, "parent": declared, "code": native},
             )
         break
-    urban_rural = ""
+    urban_rural: str | None = None  # None: the source says nothing, keep what is stored
     for column in URBAN_RURAL_COLUMNS:
         value = (record.get(column) or "").strip()
         if value:
@@ -177,6 +193,7 @@ def rows_from_files(
     keep: Callable[[str], bool] = lambda native: True,
     on_line: Callable[[int], None] | None = None,
     city_names: Mapping[str, str] | None = None,
+    countyless_cities: Iterable[str] = (),
 ) -> list[DivisionRow]:
     """Parse and check every row; the first bad row raises `LoadError`. Duplicates are errors.
 
@@ -186,6 +203,7 @@ def rows_from_files(
     rows: list[DivisionRow] = []
     seen: dict[str, tuple[str, int]] = {}
     cities = dict(city_names or {})
+    countyless = set(countyless_cities)
     for path in paths:
         source = path.name
         for line, record in _open_rows(path):
@@ -193,7 +211,7 @@ def rows_from_files(
                 on_line(1)
             if not keep((record.get("code") or "").strip()):
                 continue
-            row = _row(source, line, record, cities)
+            row = _row(source, line, record, cities, countyless)
             if row is None:
                 continue
             if row.code in seen:

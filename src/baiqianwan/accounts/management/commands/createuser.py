@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import user_create
+from baiqianwan.units.management.commands.units import command_actor
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
                 role=options["role"],
                 unit_code=options["unit"],
                 password=password,
+                actor=command_actor("createuser"),
                 person_id=options["person_id"],
                 full_name=options["name"],
             )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import getpass
 import re
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,15 @@ from baiqianwan.units.sources import (
 )
 
 PROGRESS_THRESHOLD = 5000  # lines; smaller loads finish before a bar would help
+
+
+def command_actor(command: str) -> str:
+    """Who ran a command, for the audit trail: the operating-system account and the command."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"{who} (bqw {command})"
 
 
 class Command(BaseCommand):
@@ -114,7 +124,14 @@ class Command(BaseCommand):
                     cities = dict(
                         Unit.objects.current().filter(level=Level.CITY).values_list("code", "name")
                     )
-                    rows = rows_from_files(paths, on_line=advance, city_names=cities)
+                    countyless = set(
+                        Unit.objects.current()
+                        .filter(level=Level.TOWN, parent__level=Level.CITY)
+                        .values_list("parent__code", flat=True)
+                    )
+                    rows = rows_from_files(
+                        paths, on_line=advance, city_names=cities, countyless_cities=countyless
+                    )
                     source = ", ".join(p.name for p in paths)
                 writing = bar.add_task("writing", total=len(rows), visible=show)
                 report = units_load(
@@ -122,7 +139,7 @@ class Command(BaseCommand):
                     edition=edition,
                     valid_from=valid_from,
                     source=source,
-                    actor="bqw units load",
+                    actor=command_actor("units load"),
                     scope_prefix=prefix,
                     retire_missing=options["retire_missing"],
                     on_progress=lambda n: bar.advance(writing, n),
@@ -145,7 +162,7 @@ class Command(BaseCommand):
             successors=[current(code) for code in options["successors"]],
             kind=LineageKind(options["kind"]),
             edition=options["edition"],
-            actor="bqw units link",
+            actor=command_actor("units link"),
             note=options["note"],
         )
         self.stdout.write(_("Recorded %(n)d lineage link(s).") % {"n": len(links)})
