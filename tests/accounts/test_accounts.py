@@ -223,7 +223,9 @@ def test_the_security_administrator_unlocks_accounts_in_their_area(
     outsider = user_create(
         username="hz", role="hq_admin", unit_code=huizhou.code, password=PASSWORD
     )
-    assert client.post(f"/accounts/users/{outsider.username}/unlock/").status_code == 403
+    # Out of the area and unknown answer alike.
+    assert client.post(f"/accounts/users/{outsider.username}/unlock/").status_code == 404
+    assert client.post("/accounts/users/no-such-name/unlock/").status_code == 404
     assert client.post("/accounts/users/huaiji/unlock/").status_code == 302
     assert AuditEvent.objects.filter(action="unlock", object_id=str(huaiji_operator.pk)).exists()
     client.logout()

@@ -111,8 +111,8 @@ def test_the_auditor_reads_sign_ins_and_changes(page, live_server, zhaoqing):  #
     page.fill("#id_password", "wrong-password")
     page.click("[data-testid=sign-in]")
     sign_in(page, live_server, "zq-audit")
-    page.wait_for_selector("[data-testid=unit-name]")
-    page.click("nav >> text=审计")
+    page.wait_for_selector("[data-testid=audit-events]")  # the auditor starts on the trail
+    assert "行政区划" not in page.inner_text("nav")  # and reads no programme data
     table = page.inner_text("[data-testid=audit-events]")
     assert "登录失败" in table and "登录" in table and "创建" in table
     shot(page, "13-audit")

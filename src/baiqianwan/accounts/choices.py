@@ -28,5 +28,3 @@ ROLE_HOME_LEVELS: dict[str, tuple[str, ...] | None] = {
     Role.SECURITY_ADMIN: ("province", "city"),
     Role.AUDIT_ADMIN: ("province", "city"),
 }
-
-READ_ONLY_ROLES = frozenset({Role.LEADER, Role.AUDIT_ADMIN, Role.SECURITY_ADMIN})

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from baiqianwan.accounts.choices import Role
+from baiqianwan.accounts.choices import SEPARATED_ADMIN_ROLES, Role
 
 
 def user_scope_prefix(*, user: Any) -> str:
@@ -17,6 +17,11 @@ def user_scope_prefix(*, user: Any) -> str:
     if not getattr(user, "is_authenticated", False) or unit is None:
         raise PermissionDenied
     return str(unit.prefix)
+
+
+def user_in_scope(*, reader: Any, user: Any) -> bool:
+    """Whether `user`'s home unit lies in `reader`'s area."""
+    return bool(user.home_unit.code.startswith(user_scope_prefix(user=reader)))
 
 
 def user_has_role(*, user: Any, roles: set[Role] | frozenset[Role]) -> bool:
@@ -48,3 +53,16 @@ def users_visible(*, user: Any) -> list[tuple[Any, bool]]:
         )
     )
     return [(account, account.username in locked) for account in users]
+
+
+def user_reads_business_data(*, user: Any) -> bool:
+    """The system, security and audit administrators run the platform; under MLPS 2.0 they do
+    not read the programme's own data (units, documents, later indicators)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role not in SEPARATED_ADMIN_ROLES
+
+
+def business_scope_prefix(*, user: Any) -> str:
+    """`user_scope_prefix` for reads of programme data: the separated administrators get 403."""
+    if not user_reads_business_data(user=user):
+        raise PermissionDenied
+    return user_scope_prefix(user=user)

@@ -7,15 +7,15 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.models import User
-from baiqianwan.accounts.selectors import users_visible
+from baiqianwan.accounts.selectors import user_in_scope, users_visible
 from baiqianwan.accounts.services import user_set_password, user_unlock
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.responses import xlsx_response
@@ -54,7 +54,10 @@ def users(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def user_unlock_view(request: HttpRequest, username: str) -> HttpResponse:
-    account = get_object_or_404(User, username=username)
+    account = User.objects.filter(username=username).select_related("home_unit").first()
+    # Unknown and out-of-area names answer alike, so no one learns which names exist elsewhere.
+    if account is None or not user_in_scope(reader=request.user, user=account):
+        raise Http404
     user_unlock(user=account, actor=request.user)
     messages.success(request, _("%(user)s can sign in again.") % {"user": account.username})
     return redirect("accounts:users")

@@ -5,9 +5,16 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+# Where each separated administrator starts; everyone else starts at their unit.
+ROLE_HOME = {
+    "audit_admin": "audit:events",
+    "security_admin": "accounts:users",
+    "system_admin": "accounts:users",
+}
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("units:browse")
+    return redirect(ROLE_HOME.get(getattr(request.user, "role", ""), "units:browse"))
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

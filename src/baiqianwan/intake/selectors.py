@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.selectors import user_scope_prefix
+from baiqianwan.accounts.selectors import business_scope_prefix
 from baiqianwan.intake.models import IntakeDocument
 
 # Above this many characters a text is shown plain: highlighting every change would make a
@@ -18,7 +18,7 @@ HIGHLIGHT_LIMIT = 200_000
 
 
 def intake_documents(*, user: Any) -> QuerySet[IntakeDocument]:
-    prefix = user_scope_prefix(user=user)
+    prefix = business_scope_prefix(user=user)
     return IntakeDocument.objects.filter(unit__code__startswith=prefix).select_related(
         "unit", "created_by"
     )
