@@ -257,3 +257,63 @@ def test_the_upload_help_speaks_the_readers_language(client, hq_admin):
     client.force_login(hq_admin)
     assert "up to 4 MB" in client.get("/intake/new/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "不超过 4 MB" in client.get("/intake/new/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "carried",
+    [
+        '{"source": {"start": Infinity, "end": 0}}',
+        '{"source": {"start": -5, "end": 99999999999999999999999}}',
+        "[" * 200_000,
+        '{"targets": [1, 2]}',
+        '{"evil": "x"}',
+    ],
+)
+def test_tampered_drafted_columns_are_refused(client, taken_in, carried):
+    document = taken_in
+    data = edit_post(document, [dict(r) for r in document.ledger["rows"][:1]], 1)
+    data["rows-0-carried"] = carried
+    response = client.post(f"/intake/{document.pk}/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "Row 1: the drafted columns were damaged." in response.content.decode()
+    assert IntakeDocument.objects.get().version == 1
+
+
+@pytest.mark.django_db
+def test_an_edit_keeps_the_drafted_targets_places_and_source(client, taken_in):
+    document = taken_in
+    with_places = next(i for i, r in enumerate(document.ledger["rows"]) if r["places"])
+    rows = [dict(r) for r in document.ledger["rows"]]
+    data = edit_post(document, rows, 1)
+    for index, row in enumerate(rows):
+        data[f"rows-{index}-carried"] = json.dumps(
+            {key: row[key] for key in ("targets", "places", "source")}, ensure_ascii=False
+        )
+    assert client.post(f"/intake/{document.pk}/", data).status_code == 302
+    saved = IntakeDocument.objects.get().ledger["rows"]
+    before = document.ledger["rows"]
+    for key in ("targets", "places", "source"):
+        assert [r[key] for r in saved] == [r[key] for r in before]
+    assert saved[with_places]["places"] == before[with_places]["places"] != []
+
+
+@pytest.mark.django_db
+def test_the_separated_administrators_read_no_programme_data(client, taken_in, make_user):
+    expected_home = {
+        "audit_admin": "/audit/",
+        "security_admin": "/accounts/users/",
+        "system_admin": "/accounts/users/",
+    }
+    for role, home in expected_home.items():
+        client.force_login(make_user(role, role, ZHAOQING))
+        assert client.get("/")["Location"] == home
+        for path in (
+            f"/units/{ZHAOQING}/",
+            "/units/search/?q=怀集",
+            "/intake/",
+            f"/intake/{taken_in.pk}/",
+            f"/intake/{taken_in.pk}/ledger.json",
+        ):
+            assert client.get(path).status_code == 403, (role, path)
+        assert client.get("/api/units").status_code == 403

@@ -73,6 +73,37 @@ def names_split(value: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+# The drafted columns the editor carries through hidden fields, at most this long.
+MAX_CARRIED_CHARS = 20_000
+MAX_OFFSET = 10_000_000
+
+
+def _carried(raw: str) -> dict[str, Any] | None:
+    """The drafted columns of a row as posted, or None when they are not what the page sent:
+    lists of short texts and a span of two small non-negative whole numbers."""
+    if len(raw) > MAX_CARRIED_CHARS:
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or set(data) - set(CARRIED):
+        return None
+    for key in ("targets", "places"):
+        values = data.get(key, [])
+        if not isinstance(values, list) or not all(
+            isinstance(v, str) and len(v) <= 200 for v in values
+        ):
+            return None
+    source = data.get("source", {"start": 0, "end": 0})
+    if not isinstance(source, dict):
+        return None
+    start, end = source.get("start"), source.get("end")
+    if type(start) is not int or type(end) is not int or not 0 <= start <= end <= MAX_OFFSET:
+        return None
+    return data
+
+
 def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
     """The ledger rows as the editor posted them, in order, deleted rows left out.
 
@@ -89,11 +120,8 @@ def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
         prefix = f"rows-{index}-"
         if post.get(f"{prefix}delete"):
             continue
-        try:
-            carried = json.loads(post.get(f"{prefix}carried") or "{}")
-        except json.JSONDecodeError:
-            carried = None
-        if not isinstance(carried, dict):
+        carried = _carried(post.get(f"{prefix}carried") or "{}")
+        if carried is None:
             raise LedgerDataError(
                 gettext_now("Row %(n)d: the drafted columns were damaged.") % {"n": len(rows) + 1}
             )
