@@ -16,6 +16,17 @@ def test_traditional_to_simplified_counts_characters() -> None:
     assert (change.before, change.after) == ("縣鎮", "县镇")
 
 
+@pytest.mark.parametrize("text", ["據(jù)發展", "據(jù)(jù)發展", "縣（xiàn）鎮發(fā)展"])
+def test_conversion_spans_hold_only_converted_characters(text: str) -> None:
+    result = clean_text(text)
+    conversions = [c for c in result.changes if c.kind is ChangeKind.CONVERSION]
+    assert conversions
+    for change in conversions:
+        assert change.before == text[change.original.start : change.original.end]
+        assert "(" not in change.before and "（" not in change.before
+    assert "".join(c.before for c in conversions) == "".join(ch for ch in text if ch in "據發縣鎮")
+
+
 @pytest.mark.parametrize(
     ("line", "rule"),
     [

@@ -133,7 +133,7 @@ def _clean(text: str) -> CleanResult:
         chained = annotations_chained(doc.text, edits)
         doc.apply(edits)
         edits = annotation_edits(doc.text)[0] if chained else []
-    doc.apply(conversion_edits(doc.text))
+    doc.apply(conversion_edits(doc.text, doc.origin))
     doc.apply(furniture_edits(doc.text))
     # A converted mark changes its neighbours' context (据,, -> 据，,), so repeat to a fixpoint;
     # no rule matches what a rule puts in, so each round leaves fewer marks and it ends.
