@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -177,6 +180,30 @@ def test_register_as_plain_names() -> None:
     draft = draft_plan("要加快推进四会市典型镇村建设。", unit_names=["四会市"])
     [measure] = draft.walk()
     assert [(p.unit, p.codes) for p in measure.places] == [("四会市", ())]
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in the main thread after `seconds` (a loop that never ends)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("register", [["", "四会市"], {" ": "1", "四会市": "441284000000"}])
+def test_blank_unit_names_are_dropped(register: list[str] | dict[str, str]) -> None:
+    with _time_limit(5):
+        draft = draft_plan("要加快推进 四会市典型镇村建设。", unit_names=register)
+    [measure] = draft.walk()
+    assert [p.unit for p in measure.places] == ["四会市"]
 
 
 @pytest.mark.parametrize(

@@ -250,6 +250,9 @@ def _register_build(unit_names: Mapping[str, str] | Iterable[str] | None) -> _Re
     codes: dict[str, list[str]] = {}
     full: dict[str, str] = {}
     for name, code in pairs:
+        name = name.strip()
+        if not name:
+            continue  # an empty name matches nowhere and would stall the search
         names = [name]
         # 四会市 is often written 四会; shorter aliases (城中村 -> 城中) would be noise.
         if name.endswith(_UNIT_SUFFIXES) and len(name) >= 3:
