@@ -182,6 +182,22 @@ def test_register_as_plain_names() -> None:
     assert [(p.unit, p.codes) for p in measure.places] == [("四会市", ())]
 
 
+def test_register_as_pairs_keeps_every_code_of_a_shared_name() -> None:
+    register = [
+        ("回龙镇", "441204112000"),
+        ("回龙镇", "441226102000"),
+        ("四会市", "441284000000"),
+        ("回龙镇", "441204112000"),
+    ]
+    draft = draft_plan("要加快推进回龙镇和四会典型镇村建设。", unit_names=register)
+    [measure] = draft.walk()
+    assert [(p.name, p.unit, p.codes) for p in measure.places] == [
+        ("回龙镇", "回龙镇", ("441204112000", "441226102000")),
+        ("四会", "四会市", ("441284000000",)),
+    ]
+    assert all(p.span.slice(draft.text) == p.name for p in measure.places)
+
+
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """Raise TimeoutError in the main thread after `seconds` (a loop that never ends)."""

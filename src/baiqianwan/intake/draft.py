@@ -239,13 +239,21 @@ class _Register:
     lengths: tuple[int, ...]
 
 
-def _register_build(unit_names: Mapping[str, str] | Iterable[str] | None) -> _Register | None:
+UnitNames = Mapping[str, str] | Iterable[str] | Iterable[tuple[str, str]]
+
+
+def _register_build(unit_names: UnitNames | None) -> _Register | None:
+    """The register from names with codes, names alone, or (name, code) pairs.
+
+    Pairs keep every code of a name that several units share (回龙镇 is both
+    441204112000 and 441226102000); a mapping can hold only one.
+    """
     if unit_names is None:
         return None
     pairs = (
         list(unit_names.items())
         if isinstance(unit_names, Mapping)
-        else [(name, "") for name in unit_names]
+        else [(entry, "") if isinstance(entry, str) else entry for entry in unit_names]
     )
     codes: dict[str, list[str]] = {}
     full: dict[str, str] = {}
@@ -626,18 +634,17 @@ def _numeral_value(numeral: str) -> int:
     return digits.get(numeral, 0)
 
 
-def draft_plan(
-    text: str, /, *, unit_names: Mapping[str, str] | Iterable[str] | None = None
-) -> PlanDraft:
+def draft_plan(text: str, /, *, unit_names: UnitNames | None = None) -> PlanDraft:
     """Draft a plan's structure from clean text.
 
     Parameters
     ----------
     text : str
         Clean text (see `baiqianwan.textclean.clean_text`); spans refer to it.
-    unit_names : mapping of name to code, or iterable of names, optional
+    unit_names : mapping of name to code, iterable of names or of (name, code), optional
         The unit register. Places are matched only when it is given; short names of
-        cities, counties and districts (四会 for 四会市) match too.
+        cities, counties and districts (四会 for 四会市) match too. Pairs keep every
+        code of a name shared by several units, and `PlaceMatch.codes` lists them all.
 
     Returns
     -------
