@@ -25,7 +25,6 @@ from baiqianwan.textclean.errors import (
 
 # Four MiB of file: a long plan as .docx is well under one.
 MAX_INPUT_BYTES = 4 * 1024 * 1024
-ENCODINGS = ("utf-8", "gb18030", "big5")
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ""})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 DOCX_SUFFIXES = frozenset({".docx"})
