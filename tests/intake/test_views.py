@@ -317,3 +317,34 @@ def test_the_separated_administrators_read_no_programme_data(client, taken_in, m
         ):
             assert client.get(path).status_code == 403, (role, path)
         assert client.get("/api/units").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_place_name_two_units_share_keeps_both_codes(client, hq_admin):
+    from django.db.models import Count
+
+    from baiqianwan.units.models import Unit
+
+    client.force_login(hq_admin)
+    shared = (
+        Unit.objects.current()
+        .filter(level="town", code__startswith="4412")
+        .values("name")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("name")
+        .first()
+    )
+    assert shared is not None, "Zhaoqing has town names used twice (e.g. 回龙镇)"
+    name = shared["name"]
+    response = client.post("/intake/new/", {"text": f"某方案\n一、加快推进{name}建设。\n"})
+    assert response.status_code == 302
+    draft = IntakeDocument.objects.get().draft
+    places = [
+        p
+        for item in draft["items"]
+        for child in [item, *item["children"]]
+        for p in child.get("places", [])
+    ]
+    codes = set(Unit.objects.current().filter(name=name).values_list("code", flat=True))
+    assert any(set(p["codes"]) == codes for p in places), places

@@ -39,11 +39,12 @@ def _require_writer(user: Any) -> None:
         raise PermissionDenied(_("Your role may read intake documents but not change them."))
 
 
-def _register_names(*, user: Any) -> dict[str, str]:
-    """Names of the current units in the user's area, for matching place names."""
+def _register_names(*, user: Any) -> list[tuple[str, str]]:
+    """(name, code) of the current units in the user's area, for matching place names; a
+    name several units share (回龙镇 in 高要区 and in 德庆县) keeps all its codes."""
     prefix = user_scope_prefix(user=user)
-    units = Unit.objects.current().within(prefix).exclude(level="village")
-    return dict(units.values_list("name", "code"))
+    units = Unit.objects.current().within(prefix).exclude(level="village").order_by("code")
+    return list(units.values_list("name", "code"))
 
 
 @transaction.atomic
