@@ -29,3 +29,20 @@ def shared_path(*parts: str) -> Path:
 
 
 PASSWORD = "Test-Passw0rd-2025"
+
+
+def another_city():  # type: ignore[no-untyped-def]
+    """惠州市, a second city of the province, for tests of what lies outside 肇庆's area."""
+    from datetime import date
+
+    from baiqianwan.units.models import Unit
+
+    return Unit.objects.create(
+        code="441300000000",
+        name="惠州市",
+        level="city",
+        kind="city",
+        edition="2023",
+        valid_from=date(2023, 6, 30),
+        parent=Unit.objects.get(code="440000000000"),
+    )

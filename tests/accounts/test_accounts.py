@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from baiqianwan.accounts.services import demo_user_ensure, user_create
 from baiqianwan.audit.models import AuditEvent
-from tests.factories import HUAIJI, PASSWORD, ZHAOQING
+from tests.factories import HUAIJI, PASSWORD, ZHAOQING, another_city
 
 User = get_user_model()
 
@@ -200,9 +200,6 @@ def test_changing_the_password_checks_the_old_one_and_is_audited(client, huaiji_
 def test_the_security_administrator_unlocks_accounts_in_their_area(
     client, huaiji_operator, make_user
 ):
-    from datetime import date
-
-    from baiqianwan.units.models import Unit
 
     for _ in range(5):
         client.post("/accounts/login/", {"username": "huaiji", "password": "wrong"})
@@ -211,15 +208,7 @@ def test_the_security_administrator_unlocks_accounts_in_their_area(
     page = client.get("/accounts/users/").content.decode()
     assert "huaiji" in page and "unlock" in page
     # Another city's account is out of reach.
-    huizhou = Unit.objects.create(
-        code="441300000000",
-        name="惠州市",
-        level="city",
-        kind="city",
-        edition="2023",
-        valid_from=date(2023, 6, 30),
-        parent=Unit.objects.get(code="440000000000"),
-    )
+    huizhou = another_city()
     outsider = user_create(
         username="hz", role="hq_admin", unit_code=huizhou.code, password=PASSWORD
     )

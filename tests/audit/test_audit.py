@@ -2,6 +2,7 @@ import pytest
 
 from baiqianwan.audit.models import AuditEvent
 from baiqianwan.audit.services import audit_record
+from tests.factories import another_city
 
 
 @pytest.mark.django_db
@@ -36,21 +37,11 @@ def test_account_creation_records_who_what_and_values(hq_admin):
 
 @pytest.mark.django_db
 def test_an_auditor_reads_the_events_of_their_own_area(client, auditor, hq_admin):
-    from datetime import date
 
     from baiqianwan.accounts.services import user_create
-    from baiqianwan.units.models import Unit
     from tests.factories import PASSWORD
 
-    huizhou = Unit.objects.create(
-        code="441300000000",
-        name="惠州市",
-        level="city",
-        kind="city",
-        edition="2023",
-        valid_from=date(2023, 6, 30),
-        parent=Unit.objects.get(code="440000000000"),
-    )
+    huizhou = another_city()
     outsider = user_create(
         username="hz-admin", role="hq_admin", unit_code=huizhou.code, password=PASSWORD
     )
@@ -69,21 +60,11 @@ def test_an_auditor_reads_the_events_of_their_own_area(client, auditor, hq_admin
 def test_events_without_an_acting_account_stay_in_their_area(client, auditor):
     """An account created from the command line for another city, and failed sign-ins to it,
     are that city's business."""
-    from datetime import date
 
     from baiqianwan.accounts.services import user_create
-    from baiqianwan.units.models import Unit
     from tests.factories import PASSWORD
 
-    huizhou = Unit.objects.create(
-        code="441300000000",
-        name="惠州市",
-        level="city",
-        kind="city",
-        edition="2023",
-        valid_from=date(2023, 6, 30),
-        parent=Unit.objects.get(code="440000000000"),
-    )
+    huizhou = another_city()
     user_create(username="hz-op", role="hq_admin", unit_code=huizhou.code, password=PASSWORD)
     client.post("/accounts/login/", {"username": "hz-op", "password": "wrong"})
     client.post("/accounts/login/", {"username": "nobody-at-all", "password": "wrong"})
