@@ -9,21 +9,13 @@ import numpy as np
 import pytest
 
 from baiqianwan import analysis as an
+from tests.analysis.published import MATHMODELS_SYSTEM_EVALUATION
 
 # zhjx19/mathmodels (R package) docs/reference/system_evaluation.md
 # (commit 757a8748181c9f1596555deac6428d34c29b211b): the printed examples of
 # coupling_degree() on three subsystems, with the standard formula and equal weights, and with
 # type = "adjusted" (the revised C of Wang Shujia et al. 2021) and weights 0.4, 0.3, 0.3.
-MATHMODELS_U = np.array(
-    [
-        [0.0162, 0.2720, 0.2655],
-        [0.1782, 0.6824, 0.3721],
-        [0.5490, 0.0593, 0.5729],
-        [0.6730, 0.4812, 0.9082],
-        [0.0207, 0.8891, 0.2017],
-        [0.9875, 0.5573, 0.8984],
-    ]
-)
+MATHMODELS_U = MATHMODELS_SYSTEM_EVALUATION
 # columns: coupling C, coordination index T, coupling coordination D (tibble, 3 digits)
 MATHMODELS_STANDARD = [
     [0.571, 0.185, 0.325],

@@ -9,22 +9,14 @@ import numpy as np
 import pytest
 
 from baiqianwan import analysis as an
+from tests.analysis.published import MATHMODELS_SYSTEM_EVALUATION
 
 # zhjx19/mathmodels (R package) docs/reference/system_evaluation.md
 # (commit 757a8748181c9f1596555deac6428d34c29b211b): the printed examples of
 # obstacle_degree(df) on three indicators already normalised to [0, 1], with equal weights and
 # with weights 0.4, 0.3, 0.3. The package prints the unscaled products F_j·I_ij = w_j(1 - x_ij)
 # (scaled = FALSE), 3 significant digits; the obstacle degree O_ij is each row divided by its sum.
-X = np.array(
-    [
-        [0.0162, 0.2720, 0.2655],
-        [0.1782, 0.6824, 0.3721],
-        [0.5490, 0.0593, 0.5729],
-        [0.6730, 0.4812, 0.9082],
-        [0.0207, 0.8891, 0.2017],
-        [0.9875, 0.5573, 0.8984],
-    ]
-)
+X = MATHMODELS_SYSTEM_EVALUATION
 EQUAL = [
     [0.328, 0.243, 0.245],
     [0.274, 0.106, 0.209],
