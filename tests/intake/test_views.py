@@ -65,7 +65,10 @@ def test_the_ledger_downloads_as_excel_and_json(client, taken_in):
         "落实进展",
     ]
     assert len(rows) - 3 == len(document.ledger["rows"]) > 0
-    data = json.loads(client.get(f"/intake/{document.pk}/ledger.json").content)
+    download = client.get(f"/intake/{document.pk}/ledger.json")
+    assert download["Content-Disposition"].startswith('attachment; filename="export.json"; ')
+    assert "filename*=UTF-8''%E8%82%87%E5%BA%86" in download["Content-Disposition"]  # 肇庆…
+    data = json.loads(download.content)
     assert data["schema"] == "baiqianwan.ledger/1"
     assert data["rows"] == document.ledger["rows"]
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.selectors import user_has_role
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
-from baiqianwan.core.responses import xlsx_response
+from baiqianwan.core.responses import JSON, attachment_response, xlsx_response
 from baiqianwan.intake.forms import CARRIED, IntakeForm, ledger_rows_from_post
 from baiqianwan.intake.ledger import (
     COLUMNS,
@@ -142,11 +141,7 @@ def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_json(request: HttpRequest, pk: int) -> HttpResponse:
     document = intake_get(user=request.user, pk=pk)
     body = json.dumps(document.ledger, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"ledger.json\"; filename*=UTF-8''{quote(document.title[:60])}.json"
-    )
-    return response
+    return attachment_response(body, filename=f"{document.title[:60]}.json", content_type=JSON)
 
 
 def documents_export(request: HttpRequest) -> HttpResponse:
