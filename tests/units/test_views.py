@@ -35,3 +35,13 @@ def test_lineage_names_no_unit_outside_the_readers_area(client, huaiji_operator)
     body = client.get("/units/441224102000/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "From a unit outside your area: Merged into (edition 2024)" in body
     assert "441226001000" not in body and "德城" not in body
+
+
+@pytest.mark.django_db
+def test_kind_and_level_read_differently(client, hq_admin):
+    """Level 县级 / 乡镇级, kind 县 / 镇: the same English words, two Chinese labels."""
+    client.force_login(hq_admin)
+    body = client.get(f"/units/{HUAIJI}/").content.decode()
+    assert '<span class="badge text-bg-secondary">县级</span>' in body
+    assert '<span class="badge text-bg-light border">县</span>' in body
+    assert "<td>镇</td>" in body and "<td>街道</td>" in body

@@ -141,7 +141,7 @@ def user_set_password(*, user: User, password: str, actor: Any = None) -> None:
 
 @transaction.atomic
 def demo_user_ensure(
-    *, username: str, role: str, unit_code: str, person_id: str = ""
+    *, username: str, role: str, unit_code: str, person_id: str = "", actor: Any = None
 ) -> tuple[User, str]:
     """Create the demo account, or give it a new random password; returns the password once.
 
@@ -156,9 +156,10 @@ def demo_user_ensure(
             unit_code=unit_code,
             password=password,
             person_id=person_id,
+            actor=actor,
         )
     else:
-        user_set_password(user=user, password=password)
+        user_set_password(user=user, password=password, actor=actor)
     return user, password
 
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -13,14 +14,14 @@ class Level(models.TextChoices):
 class Kind(models.TextChoices):
     """What a unit is, from the NBS code-segment rules (统计用区划代码编制规则)."""
 
-    PROVINCE = "province", _("Province")
+    PROVINCE = "province", pgettext_lazy("unit kind", "Province")
     CITY = "city", _("Prefecture-level city")
     DISTRICT = "district", _("City district")
-    COUNTY = "county", _("County")
+    COUNTY = "county", pgettext_lazy("unit kind", "County")
     COUNTY_CITY = "county_city", _("County-level city")
     COUNTY_OTHER = "county_other", _("Other county-level unit")
     SUBDISTRICT = "subdistrict", _("Sub-district")
-    TOWN = "town", _("Town")
+    TOWN = "town", pgettext_lazy("unit kind", "Town")
     TOWNSHIP = "township", _("Township")
     TOWN_LIKE = "town_like", _("Town-like unit")
     RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")

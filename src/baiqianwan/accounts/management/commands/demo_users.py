@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import demo_user_ensure
+from baiqianwan.units.management.commands.units import command_actor
 from baiqianwan.units.models import Unit
 
 DEMO_ACCOUNTS = (("demo-admin", Role.HQ_ADMIN), ("demo-auditor", Role.AUDIT_ADMIN))
@@ -26,7 +27,11 @@ class Command(BaseCommand):
             )
         for username, role in DEMO_ACCOUNTS:
             _user, password = demo_user_ensure(
-                username=username, role=role, unit_code=options["unit"], person_id=username
+                username=username,
+                role=role,
+                unit_code=options["unit"],
+                person_id=username,
+                actor=command_actor("demo_users"),
             )
             self.stdout.write(
                 "  "
