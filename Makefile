@@ -13,7 +13,7 @@ MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/
 .PHONY: demo test setup assets messages messages-update migrate lint types pytest bench browser clean
 
 demo: export BQW_MODE := demo
-demo: setup
+demo: .env setup
 	$(BQW) units load --city 4412
 	@echo ""
 	@echo "Baiqianwan is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
@@ -23,6 +23,11 @@ demo: setup
 	$(BQW) runserver --insecure $(HOST):$(PORT)
 
 test: setup browser lint types pytest
+
+# `bqw` reads .env from the working directory: after `make demo` a fresh shell runs the demo
+# settings too. Written only when there is none; an existing .env is never overwritten.
+.env:
+	printf '# Written by make demo; see .env.example for every variable.\nBQW_MODE=demo\n' > $@
 
 setup: $(VENV)/.installed assets messages migrate
 
