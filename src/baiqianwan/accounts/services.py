@@ -24,6 +24,7 @@ from baiqianwan.accounts.policy import in_scope, require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.context import current_ip
 from baiqianwan.audit.services import audit_record
+from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 
 
@@ -37,12 +38,15 @@ def _home_unit(code: str, role: Role) -> Unit:
     if allowed is not None and unit.level not in allowed:
         raise ValidationError(
             {
-                "unit": _("A %(role)s's home unit must be a %(levels)s; %(unit)s is a %(level)s.")
+                "unit": _(
+                    "A %(role)s's home unit must be of level %(levels)s; %(unit)s is of "
+                    "level %(level)s."
+                )
                 % {
                     "role": role.label,
-                    "levels": " / ".join(allowed),
+                    "levels": " / ".join(str(Level(level).label) for level in allowed),
                     "unit": unit,
-                    "level": unit.level,
+                    "level": Level(unit.level).label,
                 }
             }
         )
@@ -58,8 +62,8 @@ def _check_separation(person_id: str, role: Role) -> None:
         raise ValidationError(
             {
                 "person_id": _(
-                    "A %(role)s account must name its person (--person-id), so that no one "
-                    "holds two of the system, security and audit administrator roles."
+                    "A %(role)s account must name its person ID, so that no one holds two "
+                    "of the system, security and audit administrator roles."
                 )
                 % {"role": role.label}
             }
