@@ -134,7 +134,11 @@ def test_creating_an_account_shows_a_one_time_password_that_must_be_changed(clie
         ({"role": "county_operator", "unit": "441300000000"}, "unit", "outside your area"),
         ({"role": "audit_admin", "unit": ZHAOQING}, "person_id", "must name its person"),
         ({"role": "county_operator", "unit": HUAIJI, "username": "sys"}, "username", "taken"),
-        ({"role": "county_operator", "unit": HUAIJI, "username": "a b"}, "username", "valid username"),
+        (
+            {"role": "county_operator", "unit": HUAIJI, "username": "a b"},
+            "username",
+            "valid username",
+        ),
     ],
 )
 def test_a_wrong_account_is_refused_naming_the_field(client, sysadmin, data, field, message):

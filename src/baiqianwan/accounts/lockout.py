@@ -69,7 +69,9 @@ class LockoutHandler(AxesDatabaseHandler):
     def user_login_failed(
         self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
     ) -> None:
-        was_locked = bool(getattr(request, "axes_locked_out", False))
+        # axes records the failures made during a lock-out too (they extend it); only the
+        # failure that starts a lock-out is a lock-out event.
+        was_locked = request is not None and self.is_locked(request, credentials)
         super().user_login_failed(sender, credentials, request=request, **kwargs)
         if request is None or was_locked or not getattr(request, "axes_locked_out", False):
             return

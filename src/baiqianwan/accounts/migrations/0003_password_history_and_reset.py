@@ -6,42 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_user_user_separated_admin_has_person_and_more'),
+        ("accounts", "0002_user_user_separated_admin_has_person_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(default=False, verbose_name='must change password'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(default=False, verbose_name="must change password"),
         ),
         migrations.CreateModel(
-            name='PasswordCheckFailure',
+            name="PasswordCheckFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wrong old password',
-                'verbose_name_plural': 'wrong old passwords',
+                "verbose_name": "wrong old password",
+                "verbose_name_plural": "wrong old passwords",
             },
         ),
         migrations.CreateModel(
-            name='PasswordHistory',
+            name="PasswordHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'password history',
-                'verbose_name_plural': 'password history',
-                'indexes': [models.Index(fields=['user', '-at'], name='accounts_pa_user_id_72ac52_idx')],
+                "verbose_name": "password history",
+                "verbose_name_plural": "password history",
+                "indexes": [
+                    models.Index(fields=["user", "-at"], name="accounts_pa_user_id_72ac52_idx")
+                ],
             },
         ),
     ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import demo_user_ensure
+from baiqianwan.units.choices import Level
 from baiqianwan.units.management.commands.units import command_actor
 from baiqianwan.units.models import Unit
 
@@ -40,7 +41,7 @@ def _first_child(parent: Unit, level: str) -> Unit:
     if child is None:
         raise CommandError(
             _("%(unit)s has no current %(level)s; load the units again.")
-            % {"unit": parent.name, "level": level}
+            % {"unit": parent.name, "level": Level(level).label}
         )
     return child
 
