@@ -5,40 +5,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
 from django.http import Http404
 
-from baiqianwan.accounts.choices import SEPARATED_ADMIN_ROLES, Role
-
-
-def user_scope_prefix(*, user: Any) -> str:
-    """The code prefix of the user's home unit: everything they may see starts with it.
-
-    A user without a home unit sees nothing; so does an anonymous user.
-    """
-    unit = getattr(user, "home_unit", None)
-    if not getattr(user, "is_authenticated", False) or unit is None:
-        raise PermissionDenied
-    return str(unit.prefix)
-
-
-def user_has_role(*, user: Any, roles: set[Role] | frozenset[Role]) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in roles
-
-
-def user_reads_business_data(*, user: Any) -> bool:
-    """The system, security and audit administrators run the platform; under MLPS 2.0 they do
-    not read the programme's own data (units, documents, later indicators)."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role not in SEPARATED_ADMIN_ROLES
-
-
-def business_scope_prefix(*, user: Any) -> str:
-    """`user_scope_prefix` for reads of programme data: the separated administrators get 403."""
-    if not user_reads_business_data(user=user):
-        raise PermissionDenied
-    return user_scope_prefix(user=user)
-
+from baiqianwan.accounts.policy import in_scope, require, scope_prefix
 
 # --- Account management (the system, security and audit administrators) --------------------
 
@@ -87,14 +57,11 @@ def account_locks(*, usernames: Iterable[str] | None = None) -> dict[str, Accoun
 def accounts_list(*, user: Any, filters: AccountFilters) -> list[tuple[Any, AccountLock | None]]:
     """Accounts whose home unit lies in the reader's area, filtered, each with its lock."""
     from baiqianwan.accounts.models import User
-    from baiqianwan.accounts.policy import in_scope, require, scope_prefix
     from baiqianwan.units.codes import prefix_of
     from baiqianwan.units.models import Unit
 
-    require(user, "accounts.read")
-    qs = User.objects.filter(home_unit__code__startswith=scope_prefix(user)).select_related(
-        "home_unit"
-    )
+    prefix = scope_prefix(user, "accounts.read")
+    qs = User.objects.filter(home_unit__code__startswith=prefix).select_related("home_unit")
     if filters.role:
         qs = qs.filter(role=filters.role)
     if filters.unit:
@@ -121,12 +88,13 @@ def accounts_list(*, user: Any, filters: AccountFilters) -> list[tuple[Any, Acco
 
 
 def account_get(*, user: Any, username: str) -> Any:
-    """One account of the reader's area; an unknown name and one outside answer alike (404)."""
+    """One account of the reader's area; an unknown name and one outside answer alike (404,
+    the latter as `OutOfScope`, a security event)."""
     from baiqianwan.accounts.models import User
-    from baiqianwan.accounts.policy import in_scope, require
 
     require(user, "accounts.read")
     account = User.objects.filter(username=username).select_related("home_unit").first()
-    if account is None or not in_scope(user, account.home_unit.code):
+    if account is None:
         raise Http404
+    require(user, "accounts.read", account)
     return account

@@ -11,9 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,9 +183,7 @@ def user_unlock(*, user: User, actor: Any) -> None:
 
     from baiqianwan.accounts.selectors import account_locks
 
-    require(actor, "accounts.unlock")
-    if not in_scope(actor, user.home_unit.code):
-        raise PermissionDenied
+    require(actor, "accounts.unlock", user)
     lock = account_locks(usernames=[user.username]).get(user.username)
     reset(username=user.username)
     audit_record(
@@ -225,9 +222,7 @@ def account_fingerprint(*, user: User) -> str:
 
 def _managed(*, actor: Any, user: User, fingerprint: str) -> User:
     """The account locked for update, after the policy and the stale-form check."""
-    require(actor, "accounts.manage")
-    if not in_scope(actor, user.home_unit.code):
-        raise Http404
+    require(actor, "accounts.manage", user)
     locked = User.objects.select_for_update().select_related("home_unit").get(pk=user.pk)
     if account_fingerprint(user=locked) != fingerprint:
         raise AccountChanged(

@@ -154,7 +154,8 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
 @never_cache
 def user_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "accounts.manage")
-    units = Unit.objects.current().filter(code__startswith=scope_prefix(request.user))
+    prefix = scope_prefix(request.user, "accounts.manage")
+    units = Unit.objects.current().filter(code__startswith=prefix)
     form = AccountCreateForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
