@@ -62,7 +62,7 @@ class AccountFilterForm(forms.Form):
 
 class AccountCreateForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
-    full_name = forms.CharField(label=gettext_lazy("Name"), max_length=150, required=False)
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     unit = forms.CharField(
         label=gettext_lazy("Home unit"),

@@ -117,7 +117,7 @@ def users_export(request: HttpRequest) -> HttpResponse:
     ]
     headers = [
         _("User name"),
-        _("Name"),
+        _("Full name"),
         _("Role"),
         _("Unit code"),
         _("Home unit"),
