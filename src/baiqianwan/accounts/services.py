@@ -223,7 +223,9 @@ def account_fingerprint(*, user: User) -> str:
 def _managed(*, actor: Any, user: User, fingerprint: str) -> User:
     """The account locked for update, after the policy and the stale-form check."""
     require(actor, "accounts.manage", user)
-    locked = User.objects.select_for_update().select_related("home_unit").get(pk=user.pk)
+    locked = (
+        User.objects.select_for_update(of=("self",)).select_related("home_unit").get(pk=user.pk)
+    )
     if account_fingerprint(user=locked) != fingerprint:
         raise AccountChanged(
             _(
