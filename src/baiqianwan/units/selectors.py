@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.selectors import business_scope_prefix, user_scope_prefix
+from baiqianwan.core.problems import InputError
 from baiqianwan.units.choices import Level
 from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END
 from baiqianwan.units.models import Unit, UnitLineage, UnitQuerySet
@@ -45,9 +46,10 @@ def units_search(
         qs = qs.filter(parent=parent_unit)
     if level:
         if level not in Level.values:
-            raise ValueError(
+            raise InputError(
                 _("level %(level)r is not one of %(allowed)s")
-                % {"level": level, "allowed": ", ".join(Level.values)}
+                % {"level": level, "allowed": ", ".join(Level.values)},
+                field="level",
             )
         qs = qs.filter(level=level)
     q = q.strip()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
+from baiqianwan.core.problems import InputError
 from baiqianwan.units.choices import Level, LineageKind
 from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END, kind_of, level_of
 from baiqianwan.units.models import Unit, UnitLineage
@@ -601,9 +602,9 @@ def unit_lineage_link(
     """Record that a unit merged into, or split into, other units (an edition's notice says so;
     a division list alone cannot tell a merge from a retirement)."""
     if not successors:
-        raise ValueError(_("name at least one successor"))
+        raise InputError(_("name at least one successor"), field="successors")
     if any(s.pk == predecessor.pk for s in successors):
-        raise ValueError(_("a unit cannot succeed itself"))
+        raise InputError(_("a unit cannot succeed itself"), field="successors")
     links = []
     for successor in successors:
         link, created = UnitLineage.objects.get_or_create(
