@@ -25,15 +25,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for the fields whose values differ."""
-    return {
-        key: [_plain(old.get(key)), _plain(new.get(key))]
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key)
-    }
-
-
 def command_actor(command: str) -> str:
     """Who ran a command, for the audit trail: the operating-system account and the command.
 
