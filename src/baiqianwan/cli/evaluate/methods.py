@@ -62,7 +62,8 @@ class Method:
     run : callable
         ``run(data, options, sheets)`` computes the outcome.
     options : tuple of str
-        The `Options` fields it reads, for the command line's help.
+        The options it reads (`Options` fields and the columns it uses, as the command line
+        names them without ``--``), for the command line's help.
     ranked : bool
         Whether its table ranks units (printed from the top), rather than listing indicators.
     """
@@ -457,8 +458,8 @@ METHODS: dict[str, Method] = {
     "coupling": Method(
         coupling, ("subsystems", "coupling_variant", "floor", "missing"), ranked=True
     ),
-    "theil": Method(theil, ("missing",), ranked=False),
-    "gini": Method(gini, ("missing",), ranked=False),
-    "cv": Method(cv, ("ddof", "missing"), ranked=False),
+    "theil": Method(theil, ("group_col", "weight_col", "missing"), ranked=False),
+    "gini": Method(gini, ("weight_col", "missing"), ranked=False),
+    "cv": Method(cv, ("ddof", "weight_col", "missing"), ranked=False),
     "obstacle": Method(obstacle, ("top_k", *_WEIGHTING), ranked=True),
 }
