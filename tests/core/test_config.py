@@ -57,10 +57,26 @@ def test_settings_refuse_to_start_without_a_key(tmp_path: Path):
     assert "Baiqianwan cannot start: SECRET_KEY is not set" in result.stderr
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(settings):
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(
+    settings, tmp_path: Path, django_db_blocker
+):
+    """A connection made with the configured options reports what they promise (asked of
+    SQLite itself, on a file: the test database may live in memory, which has no WAL)."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.sqlite3":
         pytest.skip("SQLite only")
-    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
-    assert "foreign_keys=ON" in db["OPTIONS"]["init_command"]
-    assert db["OPTIONS"]["timeout"] >= 5
+    wrapper = DatabaseWrapper({**db, "NAME": str(tmp_path / "probe.sqlite3")}, alias="probe")
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            pragmas = {}
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous"):
+                cursor.execute(f"PRAGMA {name}")
+                pragmas[name] = cursor.fetchone()[0]
+    finally:
+        wrapper.close()
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["foreign_keys"] == 1
+    assert pragmas["busy_timeout"] >= 5000  # ms: a writer waits for a lock, it does not fail
+    assert pragmas["synchronous"] == 1  # NORMAL, safe with WAL

@@ -43,4 +43,3 @@ def test_the_lock_parser_reads_the_pins():
     assert len(pins) > 30
     assert pins[canonicalize_name("Django")].major == 5
     assert {"ruff", "mypy", "django-stubs", "django-axes", "pymcdm", "ahpy"} <= pins.keys()
-
