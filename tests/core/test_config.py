@@ -31,10 +31,16 @@ def test_wrong_values_name_the_variable(tmp_path: Path, env, message):
 
 
 def test_dev_mode_generates_and_keeps_a_key(tmp_path: Path):
+    """Generated once per installation into var/secret_key (0600) and read back from there:
+    another installation gets another key, and the kept file, not a constant, decides."""
     first = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path)
-    second = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path)
-    assert first.secret_key == second.secret_key and len(first.secret_key) > 40
-    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+    kept = tmp_path / "var" / "secret_key"
+    assert kept.read_text(encoding="utf-8") == first.secret_key and len(first.secret_key) > 40
+    assert kept.stat().st_mode & 0o077 == 0
+    other = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path / "elsewhere")
+    assert other.secret_key != first.secret_key
+    kept.write_text("k" * 50 + "\n", encoding="utf-8")
+    assert config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path).secret_key == "k" * 50
     assert first.database_url.startswith("sqlite:///") and first.debug is False
     assert "127.0.0.1" in first.allowed_hosts
 
