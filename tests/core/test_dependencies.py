@@ -17,7 +17,10 @@ PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.MULTILINE)
 def declared() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     lines = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
-    return [Requirement(line) for line in lines]
+    requirements = [Requirement(line) for line in lines]
+    # The lock is for Python 3.11 on Linux: a dependency marked for another platform is not in it.
+    linux = {"sys_platform": "linux", "platform_system": "Linux", "python_version": "3.11"}
+    return [r for r in requirements if r.marker is None or r.marker.evaluate(linux)]
 
 
 def locked() -> dict[str, Version]:
