@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import demo_user_ensure
+from baiqianwan.audit.services import command_actor
 from baiqianwan.units.choices import Level
-from baiqianwan.units.management.commands.units import command_actor
 from baiqianwan.units.models import Unit
 
 CITY = "441200000000"  # 肇庆市
