@@ -97,6 +97,17 @@ def test_wrong_old_passwords_are_throttled_and_audited(huaiji_operator):
 
 
 @pytest.mark.django_db
+def test_a_changed_password_clears_the_wrong_old_passwords(huaiji_operator):
+    from baiqianwan.accounts.models import PasswordCheckFailure
+    from baiqianwan.accounts.services import password_check_failed
+
+    password_check_failed(user=huaiji_operator)
+    assert PasswordCheckFailure.objects.filter(user=huaiji_operator).count() == 1
+    user_set_password(user=huaiji_operator, password="Neu-Passw0rt-9x")
+    assert not PasswordCheckFailure.objects.filter(user=huaiji_operator).exists()
+
+
+@pytest.mark.django_db
 def test_the_password_page_opens_again_after_the_lockout_time(huaiji_operator):
     from datetime import timedelta
 

@@ -149,6 +149,7 @@ def user_set_password(*, user: User, password: str, actor: Any = None) -> None:
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    PasswordCheckFailure.objects.filter(user=user).delete()
     audit_record(actor=actor or "system", action=Action.PASSWORD, obj=user)
 
 
