@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from baiqianwan.accounts.policy import OutOfScope
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.context import current_ip, current_request
 from baiqianwan.audit.models import AuditEvent
@@ -120,10 +121,6 @@ def download_record(*, filename: str) -> AuditEvent:
 
 def scope_refusal_seen(exception: BaseException) -> bool:
     """Whether a request was refused because it asked for something outside the user's area."""
-    try:  # TEMPORARY until the policy is merged
-        from baiqianwan.accounts.policy import OutOfScope
-    except ImportError:
-        return False
     return isinstance(exception, OutOfScope)
 
 
