@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +24,11 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, actions: list[tuple[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choices = actions if actions is not None else list(Action.choices)
-        self.fields["action"].choices = [("", _("All actions")), *choices]
+        action = cast(forms.ChoiceField, self.fields["action"])
+        action.choices = [("", _("All actions")), *choices]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error(
@@ -41,6 +42,9 @@ class AuditFilterForm(forms.Form):
         """The cleaned filters, as the selectors take them."""
         data = self.cleaned_data
         return {
-            key: data.get(key) or ("" if key in ("action", "actor", "q") else None)
-            for key in ("action", "actor", "q", "date_from", "date_to")
+            "action": data.get("action") or "",
+            "actor": data.get("actor", "").strip(),
+            "q": data.get("q", "").strip(),
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
         }
