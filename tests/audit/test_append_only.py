@@ -11,9 +11,11 @@ from baiqianwan.audit.services import audit_record
 
 
 def refused(action) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(IntegrityError, match="audit events are append-only"):
-        with transaction.atomic():
-            action()
+    with (
+        pytest.raises(IntegrityError, match="audit events are append-only"),
+        transaction.atomic(),
+    ):
+        action()
 
 
 @pytest.mark.django_db
