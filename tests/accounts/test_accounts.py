@@ -152,9 +152,27 @@ def test_sign_in_and_out_are_audited(client, huaiji_operator):
     assert AuditEvent.objects.filter(action="logout", actor=huaiji_operator).exists()
 
 
-def test_sessions_expire_after_idle_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+@pytest.mark.django_db
+def test_a_session_ends_after_the_idle_minutes_and_each_request_renews_it(
+    client, huaiji_operator, monkeypatch, settings
+):
+    """The clock moves, not the stored row: a request just inside the idle window renews the
+    session (twice in a row would outlast a fixed lifetime); one just past it signs out."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert idle == timedelta(minutes=30)  # the default of SESSION_IDLE_MINUTES
+    start = timezone.now()
+    client.force_login(huaiji_operator)
+    page = f"/units/{HUAIJI}/"
+    for at in (idle - timedelta(minutes=1), 2 * idle - timedelta(minutes=2)):
+        monkeypatch.setattr(timezone, "now", lambda at=at: start + at)
+        assert client.get(page).status_code == 200, f"signed out after {at} of use"
+    monkeypatch.setattr(timezone, "now", lambda: start + 3 * idle)
+    response = client.get(page)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.django_db
