@@ -215,3 +215,22 @@ def test_other_roles_do_not_read_security_events(client, hq_admin, huaiji_operat
         client.force_login(user)
         assert client.get("/audit/security/").status_code == 403
         assert client.get("/audit/security/export.xlsx").status_code == 403
+
+
+def test_a_ledger_row_edit_reads_part_by_part(hq_admin):
+    row = {"number": "1", "task": "推进绿美肇庆", "lead": ["市林业局"], "source": {"start": 0}}
+    event = audit_record(
+        actor=hq_admin,
+        action="update",
+        object_type="intake.intakedocument",
+        object_repr="方案",
+        changes={
+            "row 1": [row, {**row, "task": "推进绿美肇庆建设", "lead": ["市林业局", "各县"]}],
+            "row 2": [None, {"number": "2", "task": "新任务", "lead": []}],
+        },
+    )
+    assert [str(line) for line in change_lines(event)] == [
+        "Row 1 · Task: 推进绿美肇庆 → 推进绿美肇庆建设",
+        "Row 1 · Lead units: 市林业局 → 市林业局、各县",
+        "Row 2: — → No.: 2; Task: 新任务",
+    ]

@@ -42,7 +42,19 @@ LABELS = {
     "renamed": gettext_lazy("Renamed"),
     "retired": gettext_lazy("Retired"),
     "unchanged": gettext_lazy("Unchanged"),
+    # The columns of an intake ledger's rows (a ledger save records rows as {column: value}).
+    "category": gettext_lazy("Category"),
+    "number": gettext_lazy("No."),
+    "task": gettext_lazy("Task"),
+    "lead": gettext_lazy("Lead units"),
+    "partners": gettext_lazy("Partner units"),
+    "deadline": gettext_lazy("Deadline"),
+    "progress": gettext_lazy("Progress"),
+    "targets": gettext_lazy("Targets"),
+    "places": gettext_lazy("Places"),
 }
+# Parts of a record that say where, not what: left out of the reading.
+HIDDEN = frozenset({"source"})
 # Keys whose values are unit codes (`441224000000`, or `441224000000#17` for one version).
 UNIT_KEYS = frozenset({"parent", "home_unit", "unit", "predecessor", "successor"})
 ROW = re.compile(r"^row (\d+)$")
@@ -101,9 +113,9 @@ def _value(value: Any, *, key: str, field: Any, unit_names: Mapping[str, str]) -
         return _("yes") if value else _("no")
     if isinstance(value, dict):
         parts = [
-            f"{k}: {_value(v, key=k, field=None, unit_names=unit_names)}"
+            f"{_label(None, k)}: {_value(v, key=k, field=None, unit_names=unit_names)}"
             for k, v in value.items()
-            if v not in (None, "", [], {}) and k != "source"
+            if v not in (None, "", [], {}) and k not in HIDDEN
         ]
         return "; ".join(parts) or EMPTY
     if isinstance(value, list):
@@ -143,7 +155,19 @@ def change_lines(
     for key, value in (event.changes or {}).items():
         field = _field(model, key)
         label = _label(field, key)
-        if _is_change(event, value):
+        if _is_change(event, value) and all(isinstance(v, dict) for v in value):
+            # A record changed in place (a ledger row): one line per part that changed.
+            old, new = value
+            for part in [k for k in {**old, **new} if k not in HIDDEN]:
+                if old.get(part) != new.get(part):
+                    lines.append(
+                        ChangeLine(
+                            label=f"{label} · {_label(None, part)}",
+                            old=_value(old.get(part), key=part, field=None, unit_names=names),
+                            new=_value(new.get(part), key=part, field=None, unit_names=names),
+                        )
+                    )
+        elif _is_change(event, value):
             old, new = value
             lines.append(
                 ChangeLine(
