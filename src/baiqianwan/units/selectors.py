@@ -10,6 +10,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import in_scope, refuse_out_of_scope, scope_prefix
+from baiqianwan.core.problems import InputError
 from baiqianwan.units.choices import Level
 from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END
 from baiqianwan.units.models import Unit, UnitLineage, UnitQuerySet
@@ -47,9 +48,10 @@ def units_search(
         qs = qs.filter(parent=parent_unit)
     if level:
         if level not in Level.values:
-            raise ValueError(
+            raise InputError(
                 _("level %(level)r is not one of %(allowed)s")
-                % {"level": level, "allowed": ", ".join(Level.values)}
+                % {"level": level, "allowed": ", ".join(Level.values)},
+                field="level",
             )
         qs = qs.filter(level=level)
     q = q.strip()
