@@ -8,13 +8,15 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
 class ListParamError(ValueError):
-    """A list parameter is wrong; `field` names it for the error response."""
+    """A list parameter is wrong; `field` names it for the error response, the message
+    (in the request's language) names the parameter as it is written in the URL."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -44,9 +46,14 @@ def parse_positive_int(raw: Any, *, field: str, default: int) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise ListParamError(field, f"{field}={raw!r} is not a whole number") from None
+        raise ListParamError(
+            field,
+            _("%(field)s=%(value)s is not a whole number") % {"field": field, "value": raw},
+        ) from None
     if value < 1:
-        raise ListParamError(field, f"{field}={value} must be 1 or more")
+        raise ListParamError(
+            field, _("%(field)s=%(value)d must be 1 or more") % {"field": field, "value": value}
+        )
     return value
 
 
@@ -68,8 +75,12 @@ def list_paginate(
     )
     if sort:
         if sort.lstrip("-") not in sortable:
-            allowed = ", ".join(sortable) or "none"
-            raise ListParamError("sort", f"sort={sort!r} is not allowed (allowed: {allowed})")
+            allowed = ", ".join(sortable) or _("none")
+            raise ListParamError(
+                "sort",
+                _("sort=%(value)s is not allowed (allowed: %(allowed)s)")
+                % {"value": sort, "allowed": allowed},
+            )
         queryset = queryset.order_by(sort)
     paginator = Paginator(queryset, size)
     try:
@@ -78,7 +89,9 @@ def list_paginate(
         if number == 1:
             return Page(items=[], count=0, number=1, num_pages=1, page_size=size)
         raise ListParamError(
-            "page", f"page={number} is past the last page ({paginator.num_pages})"
+            "page",
+            _("page=%(number)d is past the last page (%(last)d)")
+            % {"number": number, "last": paginator.num_pages},
         ) from None
     return Page(
         items=list(current.object_list),
