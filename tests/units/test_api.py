@@ -43,7 +43,7 @@ def test_detail_and_children(client, hq_admin):
 @pytest.mark.parametrize(
     ("query", "status", "detail"),
     [
-        ({"level": "hamlet"}, 400, "level 'hamlet'"),
+        ({"level": "hamlet"}, 400, "no level “hamlet”"),
         ({"page": "0"}, 422, "page"),
         ({"page": "99"}, 400, "past the last page"),
         ({"page": "x"}, 422, "page"),

@@ -26,9 +26,11 @@ _SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
 # East Asian input also takes as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
-# Cell formats: Text (``@``) for every string; quotePrefix on the formula-like ones.
-TEXT = {"num_format": "@"}
-GUARDED_TEXT = {"num_format": "@", "quote_prefix": True}
+# Cell formats: Excel's built-in Text format (number format 49, ``@``) for every string,
+# and quotePrefix on the formula-like ones.
+TEXT_FORMAT = 49
+TEXT = {"num_format": TEXT_FORMAT}
+GUARDED_TEXT = {"num_format": TEXT_FORMAT, "quote_prefix": True}
 
 
 def formula_like(text: str) -> bool:

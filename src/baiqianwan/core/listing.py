@@ -40,6 +40,12 @@ class Page:
         return self.number < self.num_pages
 
 
+def _field_label(field: str) -> str:
+    """The parameter as a reader calls it (页码 for ``page``); the API also gets `field`."""
+    labels = {"page": _("The page number"), "page_size": _("The page size")}
+    return labels.get(field, field)
+
+
 def parse_positive_int(raw: Any, *, field: str, default: int) -> int:
     if raw in (None, ""):
         return default
@@ -48,11 +54,14 @@ def parse_positive_int(raw: Any, *, field: str, default: int) -> int:
     except (TypeError, ValueError):
         raise ListParamError(
             field,
-            _("%(field)s=%(value)s is not a whole number") % {"field": field, "value": raw},
+            _("%(field)s “%(value)s” is not a whole number")
+            % {"field": _field_label(field), "value": raw},
         ) from None
     if value < 1:
         raise ListParamError(
-            field, _("%(field)s=%(value)d must be 1 or more") % {"field": field, "value": value}
+            field,
+            _("%(field)s must be 1 or more, not %(value)d")
+            % {"field": _field_label(field), "value": value},
         )
     return value
 
@@ -78,7 +87,7 @@ def list_paginate(
             allowed = ", ".join(sortable) or _("none")
             raise ListParamError(
                 "sort",
-                _("sort=%(value)s is not allowed (allowed: %(allowed)s)")
+                _("A list cannot be sorted by “%(value)s” (allowed: %(allowed)s)")
                 % {"value": sort, "allowed": allowed},
             )
         queryset = queryset.order_by(sort)
@@ -90,7 +99,7 @@ def list_paginate(
             return Page(items=[], count=0, number=1, num_pages=1, page_size=size)
         raise ListParamError(
             "page",
-            _("page=%(number)d is past the last page (%(last)d)")
+            _("Page %(number)d is past the last page (%(last)d)")
             % {"number": number, "last": paginator.num_pages},
         ) from None
     return Page(

@@ -58,8 +58,11 @@ def units_search(
     if level:
         if level not in Level.values:
             raise ValueError(
-                _("level %(level)r is not one of %(allowed)s")
-                % {"level": level, "allowed": ", ".join(Level.values)}
+                _("There is no level “%(level)s”: choose one of %(allowed)s")
+                % {
+                    "level": level,
+                    "allowed": ", ".join(f"{lv.value} ({lv.label})" for lv in Level),
+                }
             )
         qs = qs.filter(level=level)
     q = search_text(q)

@@ -87,12 +87,19 @@ def _places_shown(units: Sequence[Unit]) -> dict[str, bool]:
     }
 
 
+def _level_error(level: str) -> str:
+    """The page's word for a level that is not in the list (the API names the values)."""
+    if not level or level in Level.values:
+        return ""
+    return _("There is no level “%(level)s”: choose one from the list.") % {"level": level}
+
+
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    error = ""
+    error = _level_error(level)
     page = None
-    if q or level:
+    if (q or level) and not error:
         try:
             page = list_paginate(
                 units_search(user=request.user, q=q, level=level), page=request.GET.get("page")
@@ -156,15 +163,15 @@ def children_export(request: HttpRequest, code: str) -> HttpResponse:
 def search_export(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    try:
-        units = list(units_search(user=request.user, q=q, level=level))
-    except ValueError as exc:
+    error = _level_error(level)
+    if error:
         return render(
             request,
             "units/search.html",
-            {"q": q, "level": level, "error": str(exc), "levels": Level.choices},
+            {"q": q, "level": level, "error": error, "levels": Level.choices},
             status=400,
         )
+    units = list(units_search(user=request.user, q=q, level=level))
     headers, rows = _export(units)
     body = xlsx_from_rows(sheet=_("Units"), headers=headers, rows=rows)
     what = _("Units")
