@@ -72,4 +72,4 @@ def test_the_openapi_document_lists_the_unit_routes(client, hq_admin):
 def test_error_details_speak_chinese_by_default(client, hq_admin):
     client.force_login(hq_admin)
     body = client.get("/api/units", {"level": "hamlet"}).json()
-    assert "层级 'hamlet' 无效" in body["detail"]
+    assert "没有“hamlet”这一层级，可选：province (省级)" in body["detail"]
