@@ -128,8 +128,9 @@ MAP_LABELS = """() => {
     const rect = text.getBoundingRect().clone();
     rect.applyTransform(text.getComputedTransform());
     const line = el.getTextGuideLine && el.getTextGuideLine();
+    const shown = line && !line.ignore && !line.invisible;
     labels.push({ name: text.style.text, x: rect.x, y: rect.y, width: rect.width,
-                  height: rect.height, line: !!(line && !line.ignore && !line.invisible) });
+                  height: rect.height, line: shown ? line.shape.points : null });
   }));
   return { labels: labels, width: chart.getWidth(), height: chart.getHeight() };
 }"""
@@ -170,9 +171,12 @@ def test_the_city_map_shows_every_county_label_apart(page, live_server, zhaoqing
         assert label["x"] >= 0 and label["x"] + label["width"] <= drawn["width"], label
         assert label["y"] >= 0 and label["y"] + label["height"] <= drawn["height"], label
     # The two small districts are named beside the map, each joined to its shape by a line.
-    assert labels["端州区"]["line"] and labels["鼎湖区"]["line"]
-    assert not labels["怀集县"]["line"]
-    shot(page, "10-city-map")
+    for name in ("端州区", "鼎湖区"):
+        start, *_, end = labels[name]["line"]
+        assert abs(end[0] - labels[name]["x"]) <= 8 and end[0] - start[0] >= 20, labels[name]
+    assert labels["怀集县"]["line"] is None
+    path = shot(page, "10-city-map")
+    page.locator("[data-testid=unit-map]").screenshot(path=str(path.with_name("10-map-only.png")))
 
 
 def test_a_conflict_is_shown_as_a_red_alert(browser, live_server, zhaoqing):  # type: ignore[no-untyped-def]
@@ -211,3 +215,30 @@ def test_a_conflict_is_shown_as_a_red_alert(browser, live_server, zhaoqing):  # 
     assert alert.is_visible()
     shot(page, "11-ledger-conflict")
     context.close()
+
+
+def test_search_names_county_and_town_and_reads_full_width(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
+    user_create(username="zq-find", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
+    sign_in(page, live_server, "zq-find")
+    page.wait_for_selector("[data-testid=unit-name]")
+    page.goto(live_server.url + "/units/search/")
+    page.fill("#q", "三联")
+    page.wait_for_selector("[data-testid=results] tbody tr")
+    headers = page.locator("[data-testid=results] thead th").all_inner_texts()
+    assert headers == ["名称", "代码", "层级", "县（市、区）", "乡镇（街道）"]
+    rows = {
+        tuple(r.split("\t")[3:5])
+        for r in page.locator("[data-testid=results] tbody tr").all_inner_texts()
+    }
+    assert rows == {
+        ("高要区", "河台镇"),
+        ("怀集县", "中洲镇"),
+        ("封开县", "杏花镇"),
+        ("德庆县", "莫村镇"),
+    }
+    shot(page, "12-search-county-town")
+    page.fill("#q", "４４１２２４")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=results]')?.innerText.includes('441224000000')"
+    )
+    assert "怀集县" in page.inner_text("[data-testid=results]")

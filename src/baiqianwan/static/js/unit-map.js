@@ -87,6 +87,7 @@
                  labelLinePoints: [spot.from, [spot.x - 4, spot.y], [spot.x - 2, spot.y]] };
       }
       chart.setOption({
+        animation: false, // labels and leader lines are placed in a second pass: no tweening
         tooltip: { trigger: "item", formatter: function (p) {
           return p.name + "<br>" + spec.label + ": " + (p.value || 0);
         } },
