@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import rich.progress
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
@@ -343,8 +344,32 @@ def test_given_weights_combined(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert [row["weight"] for row in weights] == pytest.approx(combined.tolist())
 
 
+@pytest.fixture
+def progress_bars(monkeypatch: pytest.MonkeyPatch) -> list[rich.progress.Progress]:
+    """Every rich progress bar the command makes, kept so a test can read its tasks after."""
+    made: list[rich.progress.Progress] = []
+
+    class Recorded(rich.progress.Progress):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(rich.progress, "Progress", Recorded)
+    return made
+
+
+def shown(bars: list[rich.progress.Progress]) -> dict[str, tuple[float | None, float]]:
+    """Each task of a bar that is shown: its first word -> (total, completed)."""
+    return {
+        task.description.split()[0]: (task.total, task.completed)
+        for bar in bars
+        if not bar.disable
+        for task in bar.tasks
+    }
+
+
 def test_large_file_goes_through_the_progress_path(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], progress_bars: list[rich.progress.Progress]
 ) -> None:
     rng = np.random.default_rng(3)
     values = rng.lognormal(size=(20_500, 3))
@@ -356,7 +381,25 @@ def test_large_file_goes_through_the_progress_path(
     code, stdout, err = run([str(path), "--out", str(out), "--top", "3"], capsys)
     assert code == 0, err
     assert "20497 more rows" in stdout
-    assert out.exists()
+    tasks = shown(progress_bars)
+    assert set(tasks) == {"reading", "writing"}
+    total, completed = tasks["reading"]
+    assert total == 20_502 and 20_000 <= completed <= total  # advanced by 1000 rows
+    total, completed = tasks["writing"]
+    assert total is not None and 0 < completed <= total
+    assert len(sheet_rows(out, "scores")) == 1 + 20_500
+
+
+def test_a_small_file_shows_no_progress(
+    data: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    progress_bars: list[rich.progress.Progress],
+) -> None:
+    code, _, err = run([str(data), "--out", str(tmp_path / "small.xlsx"), "--quiet", *POP], capsys)
+    assert code == 0, err
+    assert progress_bars, "the writer makes its (disabled) bar"
+    assert shown(progress_bars) == {}
 
 
 @pytest.mark.parametrize("first", [["端州区", 1, -1], ["端州区", 1.5, 1.2], ["端州区", 1, 1]])

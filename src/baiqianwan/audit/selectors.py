@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from baiqianwan.accounts.choices import Role
-from baiqianwan.accounts.selectors import user_has_role, user_scope_prefix
+from baiqianwan.accounts.policy import scope_prefix
 from baiqianwan.audit.models import AuditEvent
 
 
@@ -14,11 +12,9 @@ def audit_events(
     *, user: Any, action: str = "", actor: str = "", q: str = ""
 ) -> QuerySet[AuditEvent]:
     """The audit trail, for the audit administrator only (MLPS 2.0 separation of duties)."""
-    if not user_has_role(user=user, roles={Role.AUDIT_ADMIN}):
-        raise PermissionDenied
     # Events that concern units of the auditor's area, and those that concern no unit
     # (a failed sign-in under an unknown name, a load's summary).
-    prefix = user_scope_prefix(user=user)
+    prefix = scope_prefix(user, "audit.read")
     qs = AuditEvent.objects.filter(Q(unit_code__startswith=prefix) | Q(unit_code=""))
     if action:
         qs = qs.filter(action=action)

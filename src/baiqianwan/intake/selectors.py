@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.selectors import business_scope_prefix
+from baiqianwan.accounts.policy import OutOfScope, scope_prefix
 from baiqianwan.intake.models import IntakeDocument
 
 # Above this many characters a text is shown plain: highlighting every change would make a
@@ -18,7 +18,7 @@ HIGHLIGHT_LIMIT = 200_000
 
 
 def intake_documents(*, user: Any) -> QuerySet[IntakeDocument]:
-    prefix = business_scope_prefix(user=user)
+    prefix = scope_prefix(user, "intake.read")
     return IntakeDocument.objects.filter(unit__code__startswith=prefix).select_related(
         "unit", "created_by"
     )
@@ -27,7 +27,11 @@ def intake_documents(*, user: Any) -> QuerySet[IntakeDocument]:
 def intake_get(*, user: Any, pk: int) -> IntakeDocument:
     document = intake_documents(user=user).filter(pk=pk).first()
     if document is None:
-        raise Http404(_("No such document in your area."))
+        message = _("No such document in your area.")
+        elsewhere = IntakeDocument.objects.filter(pk=pk).values_list("unit__code", flat=True)
+        for code in elsewhere:
+            raise OutOfScope(user=user, action="intake.read", code=code, message=message)
+        raise Http404(message)
     return document
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.choices import Role
-from baiqianwan.accounts.selectors import user_has_role, user_scope_prefix
+from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.intake.draft import draft_data, draft_plan
@@ -25,8 +23,6 @@ from baiqianwan.textclean import clean_data, clean_text
 from baiqianwan.textclean.decode import DecodedText
 from baiqianwan.units.models import Unit
 
-# Who takes plans in and edits ledgers; leaders and the separated administrators only read.
-INTAKE_WRITERS = frozenset({Role.HQ_ADMIN, Role.COUNTY_OPERATOR, Role.TOWN_OPERATOR})
 TITLE_MAX = 300
 
 
@@ -34,15 +30,10 @@ class LedgerConflict(Exception):
     """Someone saved the ledger after the editor opened it."""
 
 
-def _require_writer(user: Any) -> None:
-    if not user_has_role(user=user, roles=INTAKE_WRITERS):
-        raise PermissionDenied(_("Your role may read intake documents but not change them."))
-
-
 def _register_names(*, user: Any) -> list[tuple[str, str]]:
     """(name, code) of the current units in the user's area, for matching place names; a
     name several units share (回龙镇 in 高要区 and in 德庆县) keeps all its codes."""
-    prefix = user_scope_prefix(user=user)
+    prefix = scope_prefix(user, "intake.write")
     units = Unit.objects.current().within(prefix).exclude(level="village").order_by("code")
     return list(units.values_list("name", "code"))
 
@@ -55,7 +46,7 @@ def intake_create(
 
     Raises `IntakeInputError` (from cleaning) when the text cannot be taken in.
     """
-    _require_writer(user)
+    require(user, "intake.write")
     result = clean_text(decoded.text)
     draft = draft_plan(result.text, unit_names=_register_names(user=user))
     report = clean_data(result=result)
@@ -112,7 +103,7 @@ def intake_ledger_save(
     LedgerConflict
         `version` is not the stored one; nothing is saved.
     """
-    _require_writer(user)
+    require(user, "intake.write", document)
     plan, rows = ledger_from_document(ledger)
     renumbered = [replace(row, number=str(i)) for i, row in enumerate(rows, start=1)]
     data = ledger_document(plan=plan, rows=renumbered)
@@ -138,7 +129,6 @@ def intake_ledger_save(
 
 
 __all__ = [
-    "INTAKE_WRITERS",
     "LedgerConflict",
     "LedgerDataError",
     "intake_create",

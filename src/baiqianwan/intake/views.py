@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.selectors import user_has_role
+from baiqianwan.accounts.policy import can, require
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
 from baiqianwan.core.responses import JSON, attachment_response, xlsx_response
@@ -21,7 +21,6 @@ from baiqianwan.intake.ledger import (
 )
 from baiqianwan.intake.selectors import intake_documents, intake_get, text_segments
 from baiqianwan.intake.services import (
-    INTAKE_WRITERS,
     LedgerConflict,
     intake_create,
     intake_ledger_save,
@@ -51,11 +50,12 @@ def documents(request: HttpRequest) -> HttpResponse:
         page = list_paginate(intake_documents(user=request.user), page=request.GET.get("page"))
     except ListParamError as exc:
         return render(request, "intake/documents.html", {"error": str(exc)}, status=400)
-    can_write = user_has_role(user=request.user, roles=INTAKE_WRITERS)
+    can_write = can(request.user, "intake.write")
     return render(request, "intake/documents.html", {"page": page, "can_write": can_write})
 
 
 def new(request: HttpRequest) -> HttpResponse:
+    require(request.user, "intake.write")
     if request.method != "POST":
         return render(request, "intake/new.html", {"form": IntakeForm()})
     form = IntakeForm(request.POST, request.FILES)
@@ -125,7 +125,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "clean_segments": text_segments(
                 text=document.clean_text, changes=changes, side="clean"
             ),
-            "can_write": user_has_role(user=request.user, roles=INTAKE_WRITERS),
+            "can_write": can(request.user, "intake.write", document),
         },
         status=status,
     )
