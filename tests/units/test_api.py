@@ -20,6 +20,8 @@ def test_list_shape_and_filters(client, hq_admin):
         "edition",
         "valid_from",
         "valid_to",
+        "county",
+        "town",
     }
     assert item["parent_code"] == HUAIJI and item["level"] == "town"
     villages = client.get(

@@ -159,3 +159,12 @@ def test_the_english_badges_read_level_and_kind_apart(client, hq_admin):
     assert badges[:2] == ["County level", "County"]
     chinese = client.get(f"/units/{HUAIJI}/").content.decode()
     assert re.findall(r'<span class="badge [^"]*">([^<]*)</span>', chinese)[:2] == ["县级", "县"]
+
+
+@pytest.mark.django_db
+def test_the_api_search_names_county_and_town(client, hq_admin):
+    client.force_login(hq_admin)
+    items = client.get("/api/units", {"q": "三联"}).json()["items"]
+    assert {(i["name"], i["county"], i["town"]) for i in items} == SANLIAN
+    county = client.get("/api/units", {"q": "441224", "level": "county"}).json()["items"]
+    assert [(i["name"], i["county"], i["town"]) for i in county] == [("怀集县", None, None)]
