@@ -145,11 +145,8 @@ def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
-def test_the_city_map_shows_every_county_label_apart(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
-    user_create(username="zq-map", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
-    sign_in(page, live_server, "zq-map")
-    page.wait_for_selector("[data-testid=unit-map][data-ready=true]")
-    page.wait_for_timeout(500)  # the second layout pass, once the map is drawn
+def labels_apart(page) -> dict[str, dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The map's labels, each checked to be shown whole inside the chart and apart."""
     drawn = page.evaluate(MAP_LABELS)
     labels = {label["name"]: label for label in drawn["labels"]}
     assert set(labels) == {
@@ -170,6 +167,15 @@ def test_the_city_map_shows_every_county_label_apart(page, live_server, zhaoqing
     for label in labels.values():
         assert label["x"] >= 0 and label["x"] + label["width"] <= drawn["width"], label
         assert label["y"] >= 0 and label["y"] + label["height"] <= drawn["height"], label
+    return labels
+
+
+def test_the_city_map_shows_every_county_label_apart(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
+    user_create(username="zq-map", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
+    sign_in(page, live_server, "zq-map")
+    page.wait_for_selector("[data-testid=unit-map][data-ready=true]")
+    page.wait_for_timeout(300)  # the second layout pass, once the map is drawn
+    labels = labels_apart(page)
     # The two small districts are named beside the map, each joined to its shape by a line.
     for name in ("端州区", "鼎湖区"):
         start, *_, end = labels[name]["line"]
@@ -177,6 +183,11 @@ def test_the_city_map_shows_every_county_label_apart(page, live_server, zhaoqing
     assert labels["怀集县"]["line"] is None
     path = shot(page, "10-city-map")
     page.locator("[data-testid=unit-map]").screenshot(path=str(path.with_name("10-map-only.png")))
+    # On a phone the map is laid out again, and its labels still stand apart.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    labels_apart(page)
+    page.locator("[data-testid=unit-map]").screenshot(path=str(path.with_name("10-map-phone.png")))
 
 
 def test_a_conflict_is_shown_as_a_red_alert(browser, live_server, zhaoqing):  # type: ignore[no-untyped-def]

@@ -91,10 +91,14 @@
         tooltip: { trigger: "item", formatter: function (p) {
           return p.name + "<br>" + spec.label + ": " + (p.value || 0);
         } },
+        // The scale lies under the map, and the map sits left of centre to leave room at its
+        // east side for the column of small districts' labels, also on a phone.
         visualMap: { min: Math.min.apply(null, values), max: Math.max.apply(null, values),
-                     left: "left", bottom: 10, text: [spec.label, ""], calculable: true,
+                     orient: "horizontal", left: "center", bottom: 0, itemHeight: 120,
+                     text: ["", spec.label], calculable: true,
                      inRange: { color: ["#fde9e7", "#e57373", "#b71c1c"] } },
         series: [{ type: "map", map: spec.map, roam: false,
+                   layoutCenter: ["42%", "44%"], layoutSize: "80%",
                    label: { show: true, fontSize: FONT_SIZE },
                    labelLine: { show: false, showAbove: true, lineStyle: { color: "#333", width: 1 } },
                    labelLayout: placeLabel,
