@@ -203,7 +203,13 @@ def test_every_chinese_page_and_error_is_chinese(client, hq_admin, auditor, make
         {"version": document.version - 1, "rows-0-task": "推进产业", "rows-0-carried": "{}"},
     )
     assert conflict.status_code == 409 and 'class="alert alert-danger"' in conflict.content.decode()
-    for where, response in (("upload", refused), ("conflict", conflict)):
+    empty = client.post(
+        f"/intake/{document.pk}/",
+        {"version": document.version, "rows-0-task": " ", "rows-0-carried": "{}"},
+    )
+    assert empty.status_code == 400
+    assert "第 1 行：工作任务为空。请填写，或删除该行。" in empty.content.decode()
+    for where, response in (("upload", refused), ("conflict", conflict), ("empty", empty)):
         for word in visible_words(response.content.decode(), allowed):
             english.setdefault(word, set()).add(where)
     client.logout()
