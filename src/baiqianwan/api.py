@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from baiqianwan.core.listing import ListParamError
-from baiqianwan.core.problems import problem_response
+from baiqianwan.core.problems import InputError, problem_response
 from baiqianwan.units.api import router as units_router
 
 api = NinjaAPI(
@@ -49,9 +49,11 @@ def _bad_list_param(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem_response(status=400, detail=str(exc), field=field)
 
 
-@api.exception_handler(ValueError)
-def _bad_value(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem_response(status=400, detail=str(exc))
+@api.exception_handler(InputError)
+def _bad_input(request: HttpRequest, exc: Exception) -> HttpResponse:
+    assert isinstance(exc, InputError)
+    extra = {"field": exc.field} if exc.field else {}
+    return problem_response(status=400, detail=exc.message, **extra)
 
 
 @api.exception_handler(ValidationError)

@@ -517,3 +517,33 @@ def test_units_listed_twice_are_found_in_large_files(
     path.write_text("\n".join([*lines, "u7,1,2"]), encoding="utf-8")
     code, _, err = run([str(path), "--quiet"], capsys)
     assert code == 2 and "units listed more than once: 'u7' (rows 10, 50003)" in err
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16"])
+def test_csv_saved_by_a_chinese_excel_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    rows = [HEADER[:4], DIRECTIONS[:4], *[row[:4] for row in ROWS]]
+    text = "".join(",".join(str(cell) for cell in row) + "\r\n" for row in rows)
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(text.encode("utf-8"))
+    path = tmp_path / "data.csv"
+    path.write_bytes(text.encode(encoding))
+    code, stdout, err = run([str(path), "--json"], capsys)
+    assert code == 0, err
+    document = json.loads(stdout)
+    assert document["indicators"] == ["人均收入", "集体收入", "污染"]
+    assert {row["unit"] for row in document["sheets"]["scores"]} == {row[0] for row in ROWS}
+    code, stdout, err = run([str(utf8), "--json"], capsys)
+    assert json.loads(stdout)["sheets"] == document["sheets"]
+
+
+def test_csv_in_no_known_encoding_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes("县,GDP\n".encode("gbk") + b"a,\x80b\n")
+    code, stdout, err = run([str(path)], capsys)
+    assert code == 2 and stdout == ""
+    assert err.startswith("bqw evaluate: data.csv: the text is in no known encoding")
+    assert "Traceback" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,13 +25,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for the fields whose values differ."""
-    return {
-        key: [_plain(old.get(key)), _plain(new.get(key))]
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key)
-    }
+def command_actor(command: str) -> str:
+    """Who ran a command, for the audit trail: the operating-system account and the command.
+
+    Commands have no signed-in user; `audit_event` records this string as the actor's name.
+    """
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"{who} (bqw {command})"
 
 
 def unit_code_of(obj: Any) -> str:

@@ -1,4 +1,4 @@
-"""One filter / sort / paginate helper for every list, in the pages and in the API."""
+"""One paginate helper for every list, in the pages and in the API."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ MAX_PAGE_SIZE = 500
 
 
 class ListParamError(ValueError):
-    """A list parameter is wrong; `field` names it for the error response, the message
-    (in the request's language) names the parameter as it is written in the URL."""
+    """A list parameter is wrong; `field` names it for the error response, and the message,
+    in the request's language, names it as a reader would (页码 for ``page``)."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -71,10 +71,8 @@ def list_paginate(
     *,
     page: Any = None,
     page_size: Any = None,
-    sort: str | None = None,
-    sortable: Sequence[str] = (),
 ) -> Page:
-    """Sort by an allowed field (prefix '-' for descending), then cut one page.
+    """Cut one page of the queryset, in its own order.
 
     A page past the end is an error, not a silent empty page, so clients notice.
     """
@@ -82,15 +80,6 @@ def list_paginate(
     size = min(
         parse_positive_int(page_size, field="page_size", default=DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE
     )
-    if sort:
-        if sort.lstrip("-") not in sortable:
-            allowed = ", ".join(sortable) or _("none")
-            raise ListParamError(
-                "sort",
-                _("A list cannot be sorted by “%(value)s” (allowed: %(allowed)s)")
-                % {"value": sort, "allowed": allowed},
-            )
-        queryset = queryset.order_by(sort)
     paginator = Paginator(queryset, size)
     try:
         current = paginator.page(number)

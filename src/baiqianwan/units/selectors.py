@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import in_scope, refuse_out_of_scope, scope_prefix
+from baiqianwan.core.problems import InputError
 from baiqianwan.units.choices import Level
 from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END
 from baiqianwan.units.models import Unit, UnitLineage, UnitQuerySet
@@ -59,12 +60,13 @@ def units_search(
         qs = qs.filter(parent=parent_unit)
     if level:
         if level not in Level.values:
-            raise ValueError(
+            raise InputError(
                 _("There is no level “%(level)s”: choose one of %(allowed)s")
                 % {
                     "level": level,
                     "allowed": ", ".join(f"{lv.value} ({lv.label})" for lv in Level),
-                }
+                },
+                field="level",
             )
         qs = qs.filter(level=level)
     q = search_text(q)

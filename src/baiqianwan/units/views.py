@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 
 from baiqianwan.core.excel import columns_filled, xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
+from baiqianwan.core.problems import InputError
 from baiqianwan.core.responses import xlsx_response
 from baiqianwan.units.choices import Kind, Level
 from baiqianwan.units.models import Unit
@@ -104,7 +105,7 @@ def search(request: HttpRequest) -> HttpResponse:
             page = list_paginate(
                 units_search(user=request.user, q=q, level=level), page=request.GET.get("page")
             )
-        except (ListParamError, ValueError) as exc:
+        except (ListParamError, InputError) as exc:
             error = str(exc)
     template = "units/_results.html" if request.headers.get("HX-Request") else "units/search.html"
     return render(
