@@ -22,12 +22,9 @@ def _ascii_fallback(filename: str) -> str:
 
 
 def attachment_response(body: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
-    """A download; RFC 6266 with RFC 5987 encoding, so Chinese file names survive every browser.
-
-    Path separators and control characters in a name (a document title with a slash) become
-    "_", so the name is one file name in every browser.
-    """
+    """A download; RFC 6266 with RFC 5987 encoding, so Chinese file names survive every browser."""
     response = HttpResponse(body, content_type=content_type)
+    # A slash or a control character (in a document's title) would not give one file name.
     filename = _UNSAFE_IN_NAME.sub("_", filename)
     response["Content-Disposition"] = (
         f'attachment; filename="{_ascii_fallback(filename)}"; '
