@@ -120,6 +120,8 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
         return client.get(reverse("intake:new")).status_code
     if action == "audit.read":
         return client.get(reverse("audit:events")).status_code
+    if action == "security.read":
+        return client.get(reverse("audit:security")).status_code
     if action == "accounts.read":
         return client.get(reverse("accounts:users")).status_code
     if action == "accounts.unlock":
@@ -129,7 +131,7 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
 
 
 # Actions whose pages do not exist yet answer by the policy in services only.
-WITHOUT_PROBE = {"security.read", "accounts.manage"}
+WITHOUT_PROBE = {"accounts.manage"}
 
 
 @pytest.mark.django_db
@@ -178,6 +180,7 @@ def test_the_menu_shows_what_the_role_may_open(client, users_by_role):
         "units.read": reverse("units:browse"),
         "intake.read": reverse("intake:documents"),
         "audit.read": reverse("audit:events"),
+        "security.read": reverse("audit:security"),
         "accounts.read": reverse("accounts:users"),
     }
     for role in COLUMNS:

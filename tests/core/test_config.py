@@ -23,6 +23,8 @@ def test_production_needs_allowed_hosts(tmp_path: Path):
         ({"BQW_MODE": "dev", "DATABASE_URL": "mysql://x/y"}, "scheme 'mysql'"),
         ({"BQW_MODE": "dev", "SESSION_IDLE_MINUTES": "0"}, "SESSION_IDLE_MINUTES=0"),
         ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "a"}, "shorter than 32"),
+        ({"BQW_MODE": "dev", "BQW_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "'nginx' is not an IP"),
+        ({"BQW_MODE": "dev", "BQW_TRUSTED_PROXIES": "10.0.0.0/33"}, "BQW_TRUSTED_PROXIES"),
     ],
 )
 def test_wrong_values_name_the_variable(tmp_path: Path, env, message):
@@ -86,3 +88,10 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(
     assert pragmas["foreign_keys"] == 1
     assert pragmas["busy_timeout"] >= 5000  # ms: a writer waits for a lock, it does not fail
     assert pragmas["synchronous"] == 1  # NORMAL, safe with WAL
+
+
+def test_trusted_proxies_are_addresses_and_networks(tmp_path: Path):
+    env = {"BQW_MODE": "dev", "BQW_TRUSTED_PROXIES": " 127.0.0.1 , 10.0.0.0/24,::1,10.1.2.3/16"}
+    config = config_from_env(env, base_dir=tmp_path)
+    assert config.trusted_proxies == ("127.0.0.1/32", "10.0.0.0/24", "::1/128", "10.1.0.0/16")
+    assert config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path).trusted_proxies == ()
