@@ -210,3 +210,34 @@ def test_a_bad_version_is_named(client, hq_admin, sample):
     assert response.status_code == 400
     assert "版本" in response.content.decode()
     assert IntakeDocument.objects.get().version == 1
+
+
+@pytest.mark.django_db
+def test_the_migration_moves_changes_out_of_the_report(hq_admin):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("baiqianwan.intake.migrations.0002_document_status_and_lean_columns")
+    document = document_make(hq_admin, "正文", rows=4)
+    change = {"kind": "annotation", "before": "(jù)", "after": ""}
+    IntakeDocument.objects.filter(pk=document.pk).update(
+        report={"counts": {"lost_characters": 6}, "lost": [], "changes": [change]},
+        draft={
+            "issuer": None,
+            "title": {"text": "方案"},
+            "levers": [{"text": "风貌", "role": "基础", "children": [1, 2]}],
+        },
+        changes=[],
+        task_count=0,
+        outline={},
+    )
+    migration.lean_columns_fill(apps, None)
+    document.refresh_from_db()
+    assert document.changes == [change] and "changes" not in document.report
+    assert document.task_count == 4 and document.lost_characters == 6
+    assert document.outline["title"] == "方案" and document.outline["issuer"] == ""
+    assert document.outline["levers"] == [{"text": "风貌", "role": "基础", "children": 2}]
+    migration.lean_columns_unfill(apps, None)
+    document.refresh_from_db()
+    assert document.report["changes"] == [change]

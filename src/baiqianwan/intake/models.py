@@ -39,6 +39,7 @@ class IntakeDocument(TimestampedModel):
     report = models.JSONField(_("cleaning report"))
     changes = models.JSONField(_("changes made by cleaning"), default=list)
     draft = models.JSONField(_("draft"))
+    outline = models.JSONField(_("outline of the draft"), default=dict)
     ledger = models.JSONField(_("ledger"))
     version = models.PositiveIntegerField(_("version"), default=1)
     status = models.CharField(

@@ -32,8 +32,9 @@ LIST_COLUMNS = (
     "status",
     "progress",
 )
-# The large columns a detail page reads only a part of, through `intake_text_part`.
-TEXT_COLUMNS = ("original", "clean_text", "changes")
+# The large columns a detail page does not read: the texts (a part at a time, through
+# `intake_text_part`) and the draft (its outline instead).
+TEXT_COLUMNS = ("original", "clean_text", "changes", "draft")
 TEXT_SIDES = {"original": "original", "clean": "clean_text"}
 # A text is shown this many characters at a time, so a page never holds millions of them.
 PART_CHARS = 20_000
@@ -50,7 +51,7 @@ def intake_documents(*, user: Any) -> QuerySet[IntakeDocument]:
 
 
 def intake_get(*, user: Any, pk: int) -> IntakeDocument:
-    """One document in the reader's area, without its texts and their changes."""
+    """One document in the reader's area, without its texts, their changes and the draft."""
     document = (
         _scoped(user=user)
         .select_related("unit", "created_by")

@@ -44,6 +44,7 @@ BACKGROUND_CHARS = 200_000
 # The progress the page shows: the worker has begun; the text is clean, drafting follows.
 PROGRESS_STARTED = 5
 PROGRESS_CLEANED = 70
+OUTLINE_ITEMS = 100
 
 
 class LedgerConflict(Exception):
@@ -92,6 +93,7 @@ def _worked(*, document: IntakeDocument, user: Any, text: str) -> None:
     document.original = result.original
     document.clean_text = result.text
     document.draft = draft_data(draft=draft)
+    document.outline = draft_outline(document.draft)
     document.ledger = ledger_data(draft=draft)
     document.task_count = len(document.ledger["rows"])
     document.lost_characters = report.get("counts", {}).get("lost_characters", 0)
@@ -101,6 +103,27 @@ def _worked(*, document: IntakeDocument, user: Any, text: str) -> None:
     if not document.title:
         drafted_title = draft.title.text if draft.title else ""
         document.title = (drafted_title or document.source_name or _("Untitled text"))[:TITLE_MAX]
+
+
+def draft_outline(data: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of a draft: issuer, title, goals, groups and levers, at most
+    `OUTLINE_ITEMS` of each (a 2,000,000-character text drafts thousands of levers)."""
+    issuer, title = data.get("issuer") or {}, data.get("title") or {}
+    levers = data.get("levers", [])
+    return {
+        "issuer": issuer.get("text", ""),
+        "title": title.get("text", ""),
+        "goals": [
+            {"year": g.get("year"), "text": g.get("text", "")}
+            for g in data.get("goals", [])[:OUTLINE_ITEMS]
+        ],
+        "groups": [g.get("name", "") for g in data.get("groups", [])[:OUTLINE_ITEMS]],
+        "levers": [
+            {"text": v.get("text", ""), "role": v.get("role", ""), "children": len(v["children"])}
+            for v in levers[:OUTLINE_ITEMS]
+        ],
+        "levers_total": len(levers),
+    }
 
 
 def _progress(*, document: IntakeDocument, progress: int) -> None:
@@ -133,6 +156,7 @@ def intake_create(
         report={},
         changes=[],
         draft={},
+        outline={},
         ledger={},
     )
     background = len(decoded.text) >= BACKGROUND_CHARS

@@ -3,16 +3,40 @@
 from django.db import migrations, models
 
 
+def _outline(data):
+    """As `intake.services.draft_outline` at this migration (kept here, as migrations are)."""
+    issuer, title = data.get("issuer") or {}, data.get("title") or {}
+    levers = data.get("levers", [])
+    return {
+        "issuer": issuer.get("text", ""),
+        "title": title.get("text", ""),
+        "goals": [
+            {"year": g.get("year"), "text": g.get("text", "")} for g in data.get("goals", [])[:100]
+        ],
+        "groups": [g.get("name", "") for g in data.get("groups", [])[:100]],
+        "levers": [
+            {"text": v.get("text", ""), "role": v.get("role", ""), "children": len(v["children"])}
+            for v in levers[:100]
+        ],
+        "levers_total": len(levers),
+    }
+
+
 def lean_columns_fill(apps, schema_editor):
-    """Move each report's list of changes to its own column; count tasks and lost characters."""
+    """Move each report's list of changes to its own column, outline each draft, count tasks
+    and lost characters."""
     document_model = apps.get_model("intake", "IntakeDocument")
-    for document in document_model.objects.only("report", "ledger").iterator(chunk_size=20):
+    documents = document_model.objects.only("report", "draft", "ledger")
+    for document in documents.iterator(chunk_size=20):
+        document.outline = _outline(document.draft)
         report = dict(document.report)
         document.changes = report.pop("changes", [])
         document.report = report
         document.task_count = len(document.ledger.get("rows", []))
         document.lost_characters = report.get("counts", {}).get("lost_characters", 0)
-        document.save(update_fields=["report", "changes", "task_count", "lost_characters"])
+        document.save(
+            update_fields=["report", "changes", "outline", "task_count", "lost_characters"]
+        )
 
 
 def lean_columns_unfill(apps, schema_editor):
@@ -67,6 +91,11 @@ class Migration(migrations.Migration):
             model_name="intakedocument",
             name="task_count",
             field=models.PositiveIntegerField(default=0, verbose_name="tasks"),
+        ),
+        migrations.AddField(
+            model_name="intakedocument",
+            name="outline",
+            field=models.JSONField(default=dict, verbose_name="outline of the draft"),
         ),
         migrations.RunPython(lean_columns_fill, lean_columns_unfill, elidable=True),
     ]
