@@ -136,3 +136,31 @@ def test_the_ledger_editor_fits_a_phone(page, live_server, zhaoqing):  # type: i
     page.click("[data-testid=save-ledger]")
     page.wait_for_selector(".alert-success")
     assert IntakeDocument.objects.get().ledger["rows"][0]["lead"] == ["市农业农村局"]
+
+
+def test_a_ledger_grown_past_the_limit_is_not_sent(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
+    from tests.intake.test_at_size import document_make
+
+    user = user_create(username="zq-long", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
+    document = document_make(user, "正文", rows=1999)
+    sign_in(page, live_server, "zq-long")
+    page.wait_for_selector("[data-testid=unit-name]")
+    page.goto(f"{live_server.url}/intake/{document.pk}/")
+    page.click("[data-add-row]")
+    page.locator("[data-testid=ledger] tbody tr").last.locator("textarea").fill("新增任务甲")
+    page.click("[data-add-row]")
+    page.locator("[data-testid=ledger] tbody tr").last.locator("textarea").fill("新增任务乙")
+    page.click("[data-testid=save-ledger]")
+    notice = page.locator("[data-testid=ledger-too-many]")
+    notice.wait_for(state="visible")
+    assert "台账最多 2000 项任务，这份有 2001 项" in notice.inner_text()
+    assert page.locator("[data-testid=ledger] tbody tr").last.locator("textarea").input_value() == (
+        "新增任务乙"
+    )
+    assert IntakeDocument.objects.get().version == 1  # nothing was sent
+    page.locator("[data-testid=ledger] tbody tr").first.locator("input[name$='-delete']").check()
+    page.click("[data-testid=save-ledger]")
+    page.wait_for_selector(".alert-success", timeout=30_000)
+    saved = IntakeDocument.objects.get()
+    assert saved.version == 2 and saved.task_count == 2000
+    assert saved.ledger["rows"][-1]["task"] == "新增任务乙"
