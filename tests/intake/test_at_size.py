@@ -250,3 +250,15 @@ def test_the_migration_moves_changes_out_of_the_report(hq_admin):
     migration.lean_columns_unfill(apps, None)
     document.refresh_from_db()
     assert document.report["changes"] == [change]
+
+
+@pytest.mark.django_db
+def test_a_ledger_still_being_drafted_cannot_be_saved(client, hq_admin):
+    client.force_login(hq_admin)
+    document = document_make(hq_admin, "正文")
+    IntakeDocument.objects.filter(pk=document.pk).update(status=IntakeStatus.RUNNING)
+    response = client.post(
+        f"/intake/{document.pk}/", {"version": "1", "rows-0-task": "任务", "rows-0-carried": "{}"}
+    )
+    assert response.status_code == 400 and "台账尚未起草完成。" in response.content.decode()
+    assert IntakeDocument.objects.get().version == 1

@@ -38,6 +38,8 @@ TEXT_COLUMNS = ("original", "clean_text", "changes", "draft")
 TEXT_SIDES = {"original": "original", "clean": "clean_text"}
 # A text is shown this many characters at a time, so a page never holds millions of them.
 PART_CHARS = 20_000
+# A read-only ledger is shown this many tasks at a time.
+LEDGER_PAGE_ROWS = 100
 
 
 def _scoped(*, user: Any) -> QuerySet[IntakeDocument]:
@@ -117,6 +119,33 @@ def intake_text_part(*, user: Any, pk: int, side: str, number: int) -> TextPart:
         segments = [Segment(part, "", "")]
     return TextPart(
         side=side, number=number, count=count, start=start, length=length, segments=segments
+    )
+
+
+@dataclass(frozen=True)
+class LedgerRowsPage:
+    rows: list[dict[str, Any]]
+    number: int  # 1-based
+    count: int
+    total: int  # tasks in the whole ledger
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+
+def ledger_rows_page(*, ledger: dict[str, Any], number: int) -> LedgerRowsPage:
+    """Page `number` (1-based, clamped to the pages there are) of a ledger's tasks."""
+    rows = ledger.get("rows", [])
+    count = max(1, -(-len(rows) // LEDGER_PAGE_ROWS))
+    number = min(max(number, 1), count)
+    start = (number - 1) * LEDGER_PAGE_ROWS
+    return LedgerRowsPage(
+        rows=rows[start : start + LEDGER_PAGE_ROWS], number=number, count=count, total=len(rows)
     )
 
 

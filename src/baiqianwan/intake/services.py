@@ -254,6 +254,8 @@ def intake_ledger_save(
         `version` is not the stored one; nothing is saved.
     """
     _require_writer(user)
+    if document.status != IntakeStatus.DONE:
+        raise LedgerDataError(_("The ledger is not drafted yet."))
     plan, rows = ledger_from_document(ledger)
     renumbered = [replace(row, number=str(i)) for i, row in enumerate(rows, start=1)]
     data = ledger_document(plan=plan, rows=renumbered)

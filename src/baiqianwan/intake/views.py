@@ -26,6 +26,7 @@ from baiqianwan.intake.selectors import (
     intake_get,
     intake_status,
     intake_text_part,
+    ledger_rows_page,
 )
 from baiqianwan.intake.services import (
     INTAKE_WRITERS,
@@ -37,9 +38,7 @@ from baiqianwan.intake.services import (
 from baiqianwan.textclean import IntakeInputError
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
 
-# A read-only ledger is shown this many tasks at a time.
-LEDGER_PAGE_ROWS = 100
-# The lost characters and suspects listed on the page; the Excel and JSON hold them all.
+# The lost characters and suspects listed on the page; the rest are only counted there.
 LISTED_FINDINGS = 200
 
 
@@ -178,30 +177,16 @@ def _detail_render(
             {"targets": [], "places": [], "source": {"start": 0, "end": 0}}
         )
     elif done:
-        context["ledger_page"] = _ledger_page(ledger, _part_number(request, "tasks"))
+        context["ledger_page"] = ledger_rows_page(
+            ledger=ledger, number=_part_number(request, "tasks")
+        )
     return render(request, "intake/detail.html", context, status=status)
-
-
-def _ledger_page(ledger: dict[str, object], number: int) -> dict[str, object]:
-    rows = ledger.get("rows", [])
-    assert isinstance(rows, list)
-    count = max(1, -(-len(rows) // LEDGER_PAGE_ROWS))
-    number = min(max(number, 1), count)
-    start = (number - 1) * LEDGER_PAGE_ROWS
-    return {
-        "rows": rows[start : start + LEDGER_PAGE_ROWS],
-        "number": number,
-        "count": count,
-        "total": len(rows),
-        "previous": number - 1 if number > 1 else None,
-        "next": number + 1 if number < count else None,
-    }
 
 
 def ledger_part(request: HttpRequest, pk: int) -> HttpResponse:
     """One page of a read-only ledger, for htmx to swap in."""
     document = _drafted(request, pk)
-    page = _ledger_page(document.ledger, _part_number(request, "tasks"))
+    page = ledger_rows_page(ledger=document.ledger, number=_part_number(request, "tasks"))
     return render(
         request, "intake/_ledger_readonly.html", {"document": document, "ledger_page": page}
     )
