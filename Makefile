@@ -8,9 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Development defaults for every target; `make demo` says demo. Production sets its own env.
 export BQW_MODE ?= dev
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
 MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: demo test setup assets messages messages-update migrate lint types pytest bench browser clean
+.PHONY: demo test setup lock assets messages messages-update migrate lint types pytest bench browser clean
 
 demo: export BQW_MODE := demo
 demo: setup
@@ -28,12 +30,25 @@ test: setup browser lint types pytest
 
 setup: $(VENV)/.installed assets messages migrate
 
-$(VENV)/.installed: pyproject.toml
+# The exact versions and hashes of requirements.lock, then the project itself without deps.
+$(VENV)/.installed: $(LOCK) pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# After changing a dependency in pyproject.toml: re-resolve requirements.lock (runtime + dev, for
+# Python 3.11 on Linux, with hashes) from PyPI, then commit it. `make lock UPGRADE=1` also moves
+# every pin to the newest version the bounds allow; without it the current pins are kept.
+lock:
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu \
+	  --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade) --quiet --output-file $(LOCK)
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed (Node.js 20)"; exit 1; }

@@ -17,8 +17,10 @@ DEQING = "441226000000"  # 德庆县
 
 
 def shared_path(*parts: str) -> Path:
-    """A file of ../shared/data. Outside CI a checkout may lack it (the test skips); in CI it
-    is always there, so its absence fails rather than hides the test."""
+    """A file under ../shared (data, samples), the one way tests reach it.
+
+    Outside CI a checkout may lack it and the test skips; with ``CI`` set (``.ci/run`` exports
+    CI=1) it is always there, so its absence fails rather than hides the test."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
         message = f"{path} is not here (the shared data sits beside the repository)"

@@ -13,8 +13,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from baiqianwan.audit.services import scope_refusal_record, scope_refusal_seen
 from baiqianwan.core.listing import ListParamError
-from baiqianwan.core.problems import problem_response
+from baiqianwan.core.problems import InputError, problem_response
 from baiqianwan.units.api import router as units_router
 
 api = NinjaAPI(
@@ -40,6 +41,8 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if scope_refusal_seen(exc):
+        scope_refusal_record(request=request, exception=exc)
     return problem_response(status=404, detail=str(exc) or _("Not found."))
 
 
@@ -49,9 +52,11 @@ def _bad_list_param(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem_response(status=400, detail=str(exc), field=field)
 
 
-@api.exception_handler(ValueError)
-def _bad_value(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return problem_response(status=400, detail=str(exc))
+@api.exception_handler(InputError)
+def _bad_input(request: HttpRequest, exc: Exception) -> HttpResponse:
+    assert isinstance(exc, InputError)
+    extra = {"field": exc.field} if exc.field else {}
+    return problem_response(status=400, detail=exc.message, **extra)
 
 
 @api.exception_handler(ValidationError)

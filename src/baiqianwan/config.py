@@ -5,6 +5,7 @@ Every variable is documented in `.env.example`. Nothing else in the code reads `
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ class Config:
     lockout_failures: int
     lockout_minutes: int
     https: bool
+    trusted_proxies: tuple[str, ...]
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -67,12 +69,45 @@ def _list(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[
     return tuple(item.strip() for item in raw.split(",") if item.strip())
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Addresses or CIDR networks, e.g. `127.0.0.1, 10.0.0.0/24, ::1`; a wrong one is named."""
+    networks = []
+    for item in _list(env, name, ()):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: {item!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/24)."
+            ) from None
+    return tuple(networks)
+
+
+def private_dir(path: Path) -> None:
+    """Create a directory only its owner can enter (0700); one that exists is left as it is."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+        path.chmod(0o700)
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Make the SQLite file, and its -wal and -shm files, readable by the owner only (0600).
+
+    SQLite creates -wal and -shm with the mode of the database file, so creating the file
+    0600 before SQLite first opens it keeps all three private.
+    """
+    private_dir(path.parent)
+    path.touch(mode=0o600, exist_ok=True)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
+
+
 def _generated_secret(var_dir: Path) -> str:
     """A per-installation key for dev/demo mode, generated once into var/ and kept there."""
     path = var_dir / "secret_key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(var_dir)
     key = secrets.token_urlsafe(50)
     path.write_text(key, encoding="utf-8")
     path.chmod(0o600)
@@ -126,4 +161,5 @@ def config_from_env(env: Mapping[str, str] | None = None, *, base_dir: Path) -> 
         lockout_failures=_int(env, "LOGIN_LOCKOUT_FAILURES", 5),
         lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", 30),
         https=_bool(env, "BQW_HTTPS", default=False),
+        trusted_proxies=_networks(env, "BQW_TRUSTED_PROXIES"),
     )

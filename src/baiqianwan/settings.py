@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from baiqianwan.config import ConfigError, config_from_env
+from baiqianwan.config import ConfigError, config_from_env, private_sqlite_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "baiqianwan.core.middleware.ContentSecurityPolicyMiddleware",
+    "baiqianwan.core.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "baiqianwan.core.middleware.RequestSizeLimitMiddleware",
@@ -82,7 +83,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 _db = dj_database_url.parse(CONFIG.database_url, conn_max_age=60)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if _db["NAME"] != ":memory:":
+        private_sqlite_file(Path(_db["NAME"]))
     _db["CONN_MAX_AGE"] = 0
     # WAL lets readers work during a write; the busy timeout makes a writer wait, not fail.
     # foreign_keys is on in Django's SQLite backend already; the pragma states it.
@@ -131,7 +133,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CONFIG.https
 CSRF_COOKIE_SECURE = CONFIG.https
 SECURE_SSL_REDIRECT = False
+# Behind the documented nginx, which sets X-Forwarded-Proto on every request it passes on, so a
+# client cannot choose it; without it Django would take every request for plain HTTP and send
+# no HSTS header.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.https else None
 SECURE_HSTS_SECONDS = 31536000 if CONFIG.https else 0
+# The proxies whose X-Forwarded-For is believed (`audit.context.client_address`).
+BQW_TRUSTED_PROXIES = list(CONFIG.trusted_proxies)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -142,6 +150,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "baiqianwan.audit.context.client_address"
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import rich.progress
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
@@ -343,8 +344,32 @@ def test_given_weights_combined(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert [row["weight"] for row in weights] == pytest.approx(combined.tolist())
 
 
+@pytest.fixture
+def progress_bars(monkeypatch: pytest.MonkeyPatch) -> list[rich.progress.Progress]:
+    """Every rich progress bar the command makes, kept so a test can read its tasks after."""
+    made: list[rich.progress.Progress] = []
+
+    class Recorded(rich.progress.Progress):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(rich.progress, "Progress", Recorded)
+    return made
+
+
+def shown(bars: list[rich.progress.Progress]) -> dict[str, tuple[float | None, float]]:
+    """Each task of a bar that is shown: its first word -> (total, completed)."""
+    return {
+        task.description.split()[0]: (task.total, task.completed)
+        for bar in bars
+        if not bar.disable
+        for task in bar.tasks
+    }
+
+
 def test_large_file_goes_through_the_progress_path(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], progress_bars: list[rich.progress.Progress]
 ) -> None:
     rng = np.random.default_rng(3)
     values = rng.lognormal(size=(20_500, 3))
@@ -356,7 +381,25 @@ def test_large_file_goes_through_the_progress_path(
     code, stdout, err = run([str(path), "--out", str(out), "--top", "3"], capsys)
     assert code == 0, err
     assert "20497 more rows" in stdout
-    assert out.exists()
+    tasks = shown(progress_bars)
+    assert set(tasks) == {"reading", "writing"}
+    total, completed = tasks["reading"]
+    assert total == 20_502 and 20_000 <= completed <= total  # advanced by 1000 rows
+    total, completed = tasks["writing"]
+    assert total is not None and 0 < completed <= total
+    assert len(sheet_rows(out, "scores")) == 1 + 20_500
+
+
+def test_a_small_file_shows_no_progress(
+    data: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    progress_bars: list[rich.progress.Progress],
+) -> None:
+    code, _, err = run([str(data), "--out", str(tmp_path / "small.xlsx"), "--quiet", *POP], capsys)
+    assert code == 0, err
+    assert progress_bars, "the writer makes its (disabled) bar"
+    assert shown(progress_bars) == {}
 
 
 @pytest.mark.parametrize("first", [["端州区", 1, -1], ["端州区", 1.5, 1.2], ["端州区", 1, 1]])
@@ -474,3 +517,33 @@ def test_units_listed_twice_are_found_in_large_files(
     path.write_text("\n".join([*lines, "u7,1,2"]), encoding="utf-8")
     code, _, err = run([str(path), "--quiet"], capsys)
     assert code == 2 and "units listed more than once: 'u7' (rows 10, 50003)" in err
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16"])
+def test_csv_saved_by_a_chinese_excel_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+) -> None:
+    rows = [HEADER[:4], DIRECTIONS[:4], *[row[:4] for row in ROWS]]
+    text = "".join(",".join(str(cell) for cell in row) + "\r\n" for row in rows)
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(text.encode("utf-8"))
+    path = tmp_path / "data.csv"
+    path.write_bytes(text.encode(encoding))
+    code, stdout, err = run([str(path), "--json"], capsys)
+    assert code == 0, err
+    document = json.loads(stdout)
+    assert document["indicators"] == ["人均收入", "集体收入", "污染"]
+    assert {row["unit"] for row in document["sheets"]["scores"]} == {row[0] for row in ROWS}
+    code, stdout, err = run([str(utf8), "--json"], capsys)
+    assert json.loads(stdout)["sheets"] == document["sheets"]
+
+
+def test_csv_in_no_known_encoding_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes("县,GDP\n".encode("gbk") + b"a,\x80b\n")
+    code, stdout, err = run([str(path)], capsys)
+    assert code == 2 and stdout == ""
+    assert err.startswith("bqw evaluate: data.csv: the text is in no known encoding")
+    assert "Traceback" not in err

@@ -85,6 +85,23 @@ def test_units_register_matches_places(tmp_path: Path, capsys: pytest.CaptureFix
     assert measure["places"][0]["codes"] == ["441284000000"]
 
 
+def test_units_register_keeps_every_code_of_a_shared_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "plan.txt"
+    source.write_text("要加快推进回龙镇典型镇村建设。", encoding="utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "441204112000,回龙镇\n441226102000,回龙镇\n441284000000,四会市\n", encoding="utf-8"
+    )
+    assert main([str(source), "--format", "json", "--units", str(units)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    [measure] = document["draft"]["items"]
+    [place] = measure["places"]
+    assert place["unit"] == "回龙镇"
+    assert place["codes"] == ["441204112000", "441226102000"]
+
+
 def test_docx_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import docx
 

@@ -23,6 +23,8 @@ def test_production_needs_allowed_hosts(tmp_path: Path):
         ({"BQW_MODE": "dev", "DATABASE_URL": "mysql://x/y"}, "scheme 'mysql'"),
         ({"BQW_MODE": "dev", "SESSION_IDLE_MINUTES": "0"}, "SESSION_IDLE_MINUTES=0"),
         ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "a"}, "shorter than 32"),
+        ({"BQW_MODE": "dev", "BQW_TRUSTED_PROXIES": "10.0.0.1, nginx"}, "'nginx' is not an IP"),
+        ({"BQW_MODE": "dev", "BQW_TRUSTED_PROXIES": "10.0.0.0/33"}, "BQW_TRUSTED_PROXIES"),
     ],
 )
 def test_wrong_values_name_the_variable(tmp_path: Path, env, message):
@@ -31,10 +33,16 @@ def test_wrong_values_name_the_variable(tmp_path: Path, env, message):
 
 
 def test_dev_mode_generates_and_keeps_a_key(tmp_path: Path):
+    """Generated once per installation into var/secret_key (0600) and read back from there:
+    another installation gets another key, and the kept file, not a constant, decides."""
     first = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path)
-    second = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path)
-    assert first.secret_key == second.secret_key and len(first.secret_key) > 40
-    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+    kept = tmp_path / "var" / "secret_key"
+    assert kept.read_text(encoding="utf-8") == first.secret_key and len(first.secret_key) > 40
+    assert kept.stat().st_mode & 0o077 == 0
+    other = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path / "elsewhere")
+    assert other.secret_key != first.secret_key
+    kept.write_text("k" * 50 + "\n", encoding="utf-8")
+    assert config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path).secret_key == "k" * 50
     assert first.database_url.startswith("sqlite:///") and first.debug is False
     assert "127.0.0.1" in first.allowed_hosts
 
@@ -57,10 +65,33 @@ def test_settings_refuse_to_start_without_a_key(tmp_path: Path):
     assert "Baiqianwan cannot start: SECRET_KEY is not set" in result.stderr
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(settings):
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(
+    settings, tmp_path: Path, django_db_blocker
+):
+    """A connection made with the configured options reports what they promise (asked of
+    SQLite itself, on a file: the test database may live in memory, which has no WAL)."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.sqlite3":
         pytest.skip("SQLite only")
-    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
-    assert "foreign_keys=ON" in db["OPTIONS"]["init_command"]
-    assert db["OPTIONS"]["timeout"] >= 5
+    wrapper = DatabaseWrapper({**db, "NAME": str(tmp_path / "probe.sqlite3")}, alias="probe")
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            pragmas = {}
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous"):
+                cursor.execute(f"PRAGMA {name}")
+                pragmas[name] = cursor.fetchone()[0]
+    finally:
+        wrapper.close()
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["foreign_keys"] == 1
+    assert pragmas["busy_timeout"] >= 5000  # ms: a writer waits for a lock, it does not fail
+    assert pragmas["synchronous"] == 1  # NORMAL, safe with WAL
+
+
+def test_trusted_proxies_are_addresses_and_networks(tmp_path: Path):
+    env = {"BQW_MODE": "dev", "BQW_TRUSTED_PROXIES": " 127.0.0.1 , 10.0.0.0/24,::1,10.1.2.3/16"}
+    config = config_from_env(env, base_dir=tmp_path)
+    assert config.trusted_proxies == ("127.0.0.1/32", "10.0.0.0/24", "::1/128", "10.1.0.0/16")
+    assert config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path).trusted_proxies == ()

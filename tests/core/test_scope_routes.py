@@ -26,6 +26,8 @@ UNIT_FREE = {
     "units:search_export",
     "audit:events",
     "audit:export",
+    "audit:security",
+    "audit:security_export",
     "api:openapi-json",
     "api:openapi-view",
     "api:units_list",

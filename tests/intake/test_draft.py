@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,10 +19,7 @@ from baiqianwan.intake.draft import (
     duty_parse,
 )
 from baiqianwan.textclean import clean_text
-
-SAMPLE = (
-    Path(__file__).resolve().parents[3] / "shared" / "samples" / "xijiang-daily-commentary-2025.txt"
-)
+from tests.factories import shared_path
 
 PLAN = """肇庆市实施“百县千镇万村高质量发展工程”示范突破年行动工作方案
 为推动“百千万工程”在2025年实现“三年初见成效”，以“八个突出”为抓手，制定本方案。
@@ -46,9 +42,8 @@ REGISTER = {
 
 @pytest.fixture(scope="module")
 def sample_draft() -> PlanDraft:
-    if not SAMPLE.exists():
-        pytest.skip(f"sample document not found at {SAMPLE}")
-    text = clean_text(SAMPLE.read_text(encoding="utf-8")).text
+    sample = shared_path("samples", "xijiang-daily-commentary-2025.txt")
+    text = clean_text(sample.read_text(encoding="utf-8")).text
     return draft_plan(text, unit_names=REGISTER)
 
 

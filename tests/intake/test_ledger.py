@@ -77,7 +77,11 @@ def test_root_measures_are_unsorted() -> None:
 def test_json_schema(draft: PlanDraft) -> None:
     data = json.loads(ledger_json(draft=draft))
     assert data["schema"] == LEDGER_SCHEMA
-    assert data["plan"] == {"title": "某市工作方案", "issuer": None, "goals": data["plan"]["goals"]}
+    assert data["plan"] == {
+        "title": "某市工作方案",
+        "issuer": None,
+        "goals": [{"year": 2025, "text": "培育典型镇10个", "inferred": False}],  # 到2025年底，…
+    }
     assert [c["header"] for c in data["columns"]][:7] == OFFICE_HEADERS
     row = data["rows"][0]
     assert set(row) == {c["key"] for c in data["columns"]}

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-SAMPLE = (
-    Path(__file__).resolve().parents[3] / "shared" / "samples" / "xijiang-daily-commentary-2025.txt"
-)
+from tests.factories import shared_path
 
 
 @pytest.fixture(scope="session")
 def sample_text() -> str:
-    if not SAMPLE.exists():
-        pytest.skip(f"sample document not found at {SAMPLE}")
-    return SAMPLE.read_text(encoding="utf-8")
+    path = shared_path("samples", "xijiang-daily-commentary-2025.txt")
+    return path.read_text(encoding="utf-8")

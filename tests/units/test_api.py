@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 
 from tests.factories import HUAIJI
@@ -73,3 +75,30 @@ def test_error_details_speak_chinese_by_default(client, hq_admin):
     client.force_login(hq_admin)
     body = client.get("/api/units", {"level": "hamlet"}).json()
     assert "层级 'hamlet' 无效" in body["detail"]
+
+
+@pytest.mark.django_db
+def test_input_a_selector_refuses_is_a_400_naming_the_field(client, hq_admin):
+    client.force_login(hq_admin)
+    response = client.get("/api/units", {"level": "hamlet"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["field"] == "level"
+
+
+@pytest.mark.django_db
+def test_a_programming_error_is_a_500_in_the_log_not_a_400(client, hq_admin, monkeypatch, caplog):
+    """A ValueError that no one raised on purpose is a bug: it must not pass for bad input."""
+    from baiqianwan.units import api as units_api
+
+    def broken(**kwargs):
+        return int("x")  # ValueError: invalid literal for int()
+
+    monkeypatch.setattr(units_api, "units_search", broken)
+    client.force_login(hq_admin)
+    client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/api/units")
+    assert response.status_code == 500
+    assert "invalid literal" not in response.content.decode()
+    logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is ValueError]
+    assert logged and "invalid literal" in str(logged[0].exc_info[1])

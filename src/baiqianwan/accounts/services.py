@@ -7,13 +7,13 @@ import string
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import ROLE_HOME_LEVELS, SEPARATED_ADMIN_ROLES, Role
 from baiqianwan.accounts.models import User
-from baiqianwan.accounts.selectors import user_has_role, user_scope_prefix
+from baiqianwan.accounts.policy import require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.units.models import Unit
@@ -168,9 +168,6 @@ def user_unlock(*, user: User, actor: Any) -> None:
     """Clear the failed sign-ins that lock `user` out (security administrator's duty)."""
     from axes.utils import reset
 
-    if not user_has_role(user=actor, roles={Role.SECURITY_ADMIN}):
-        raise PermissionDenied
-    if not user.home_unit.code.startswith(user_scope_prefix(user=actor)):
-        raise PermissionDenied
+    require(actor, "accounts.unlock", user)
     reset(username=user.username)
     audit_record(actor=actor, action=Action.UNLOCK, obj=user)

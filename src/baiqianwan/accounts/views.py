@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.models import User
-from baiqianwan.accounts.selectors import user_in_scope, users_visible
+from baiqianwan.accounts.policy import require
+from baiqianwan.accounts.selectors import users_visible
 from baiqianwan.accounts.services import user_set_password, user_unlock
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.responses import xlsx_response
@@ -55,9 +56,11 @@ def users(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_unlock_view(request: HttpRequest, username: str) -> HttpResponse:
     account = User.objects.filter(username=username).select_related("home_unit").first()
-    # Unknown and out-of-area names answer alike, so no one learns which names exist elsewhere.
-    if account is None or not user_in_scope(reader=request.user, user=account):
+    # Unknown and out-of-area names answer alike (404), so no one learns which names exist
+    # elsewhere.
+    if account is None:
         raise Http404
+    require(request.user, "accounts.unlock", account)
     user_unlock(user=account, actor=request.user)
     messages.success(request, _("%(user)s can sign in again.") % {"user": account.username})
     return redirect("accounts:users")

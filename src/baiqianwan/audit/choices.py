@@ -12,3 +12,9 @@ class Action(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     PASSWORD = "password", _("Password changed")
     UNLOCK = "unlock", _("Account unlocked")
+    DOWNLOAD = "download", _("Downloaded")
+    OUT_OF_SCOPE = "out_of_scope", _("Refused: outside the area")
+
+
+# What the security administrator reads (`security.read`): refusals and sign-in trouble.
+SECURITY_ACTIONS = (Action.OUT_OF_SCOPE, Action.LOGIN_FAILED, Action.UNLOCK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,8 +10,9 @@ from typing import Any
 
 from django.db import models
 
+from baiqianwan.accounts.policy import OutOfScope
 from baiqianwan.audit.choices import Action
-from baiqianwan.audit.context import current_ip
+from baiqianwan.audit.context import current_ip, current_request
 from baiqianwan.audit.models import AuditEvent
 
 
@@ -24,13 +26,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def changes_between(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for the fields whose values differ."""
-    return {
-        key: [_plain(old.get(key)), _plain(new.get(key))]
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key)
-    }
+def command_actor(command: str) -> str:
+    """Who ran a command, for the audit trail: the operating-system account and the command.
+
+    Commands have no signed-in user; `audit_event` records this string as the actor's name.
+    """
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"{who} (bqw {command})"
 
 
 def unit_code_of(obj: Any) -> str:
@@ -88,3 +93,57 @@ def audit_record(**kwargs: Any) -> AuditEvent:
 def audit_record_many(events: Iterable[AuditEvent]) -> int:
     created = AuditEvent.objects.bulk_create(list(events), batch_size=1000)
     return len(created)
+
+
+def _query(request: Any) -> dict[str, str]:
+    """The request's query string as {name: value}, without the page number."""
+    return {
+        key: ", ".join(values)
+        for key, values in request.GET.lists()
+        if key != "page" and any(values)
+    }
+
+
+def download_record(*, filename: str) -> AuditEvent:
+    """A download or export: who took which file, from which address, with which filters."""
+    request = current_request.get()
+    changes: dict[str, Any] = {"file": filename}
+    actor: Any = "system"
+    if request is not None:
+        actor = request.user if request.user.is_authenticated else "anonymous"
+        changes["path"] = request.path
+        if filters := _query(request):
+            changes["filters"] = filters
+    return audit_record(
+        actor=actor,
+        action=Action.DOWNLOAD,
+        object_type="download",
+        object_repr=filename,
+        changes=changes,
+    )
+
+
+def scope_refusal_seen(exception: BaseException) -> bool:
+    """Whether a request was refused because it asked for something outside the user's area."""
+    return isinstance(exception, OutOfScope)
+
+
+def scope_refusal_record(*, request: Any, exception: BaseException) -> AuditEvent:
+    """A security event: who asked for what outside their area, from which address."""
+    user = getattr(request, "user", None)
+    actor = user if user is not None and user.is_authenticated else "anonymous"
+    path = request.get_full_path()
+    # What was asked: the action and the code of the unit the object belongs to.
+    changes: dict[str, Any] = {
+        "method": request.method,
+        "path": path,
+        "permission": getattr(exception, "action", ""),
+        "unit": getattr(exception, "code", ""),
+    }
+    return audit_record(
+        actor=actor,
+        action=Action.OUT_OF_SCOPE,
+        object_type="request",
+        object_repr=path[:200],
+        changes=changes,
+    )

@@ -8,12 +8,12 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from baiqianwan.audit.choices import Action
-from baiqianwan.audit.context import current_ip
+from baiqianwan.audit.context import client_address, current_ip
 from baiqianwan.audit.services import audit_record, unit_code_of
 
 
 def _ip(request: Any) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else current_ip.get()
+    return client_address(request) if request is not None else current_ip.get()
 
 
 @receiver(user_logged_in)

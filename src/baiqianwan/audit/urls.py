@@ -6,4 +6,6 @@ app_name = "audit"
 urlpatterns = [
     path("", views.events, name="events"),
     path("export.xlsx", views.events_export, name="export"),
+    path("security/", views.security, name="security"),
+    path("security/export.xlsx", views.security_export, name="security_export"),
 ]

@@ -46,14 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _units_read(path: Path) -> dict[str, str]:
-    units: dict[str, str] = {}
+def _units_read(path: Path) -> list[tuple[str, str]]:
+    """(name, code) pairs, code empty for a name alone: a name that several units share
+    (回龙镇 in two counties) keeps every code."""
+    units: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = [part.strip() for part in line.replace("\t", ",").split(",") if part.strip()]
         if len(parts) >= 2 and parts[0].isdigit():
-            units[parts[1]] = parts[0]
+            units.append((parts[1], parts[0]))
         elif parts:
-            units[parts[-1]] = ""
+            units.append((parts[-1], ""))
     return units
 
 

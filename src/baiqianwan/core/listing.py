@@ -1,4 +1,4 @@
-"""One filter / sort / paginate helper for every list, in the pages and in the API."""
+"""One paginate helper for every list, in the pages and in the API."""
 
 from __future__ import annotations
 
@@ -55,10 +55,8 @@ def list_paginate(
     *,
     page: Any = None,
     page_size: Any = None,
-    sort: str | None = None,
-    sortable: Sequence[str] = (),
 ) -> Page:
-    """Sort by an allowed field (prefix '-' for descending), then cut one page.
+    """Cut one page of the queryset, in its own order.
 
     A page past the end is an error, not a silent empty page, so clients notice.
     """
@@ -66,11 +64,6 @@ def list_paginate(
     size = min(
         parse_positive_int(page_size, field="page_size", default=DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE
     )
-    if sort:
-        if sort.lstrip("-") not in sortable:
-            allowed = ", ".join(sortable) or "none"
-            raise ListParamError("sort", f"sort={sort!r} is not allowed (allowed: {allowed})")
-        queryset = queryset.order_by(sort)
     paginator = Paginator(queryset, size)
     try:
         current = paginator.page(number)

@@ -85,3 +85,23 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in user: pages, the
+    API and downloads all show programme data, which no browser or proxy cache may keep.
+    Static files (the same for everyone) are left to their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -31,7 +31,8 @@ class CodedModel(TimestampedModel):
 
 
 class TreeNodeModel(CodedModel):
-    """A coded thing with a parent of its own kind; a node may never be its own ancestor."""
+    """A coded thing with a parent of its own kind; `ancestors` refuses a parent chain with a
+    cycle."""
 
     parent: Any = models.ForeignKey(
         "self",
@@ -59,11 +60,3 @@ class TreeNodeModel(CodedModel):
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
-
-    def clean(self) -> None:
-        super().clean()
-        node = self.parent
-        while node is not None:
-            if node.pk is not None and node.pk == self.pk:
-                raise ValidationError({"parent": _("A node cannot be its own ancestor.")})
-            node = node.parent

@@ -11,6 +11,27 @@ from django.http import HttpResponse
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
+class InputError(ValueError):
+    """Input a service or selector refuses: the API answers 400 with its message.
+
+    Only this (and the list helper's `ListParamError`) is a client's fault; any other
+    ValueError is a programming error, logged and answered 500. A ValueError, so that pages
+    catching one keep working.
+
+    Parameters
+    ----------
+    message : str
+        A sentence for the person who sent the input.
+    field : str
+        The parameter or field at fault, if one is.
+    """
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 def problem_body(*, status: int, detail: str = "", **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "about:blank",

@@ -5,16 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-# Where each separated administrator starts; everyone else starts at their unit.
-ROLE_HOME = {
-    "audit_admin": "audit:events",
-    "security_admin": "accounts:users",
-    "system_admin": "accounts:users",
-}
+from baiqianwan.accounts.policy import home_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(ROLE_HOME.get(getattr(request.user, "role", ""), "units:browse"))
+    return redirect(home_page(request.user))
 
 
 def _error(request: HttpRequest, status: int) -> HttpResponse:

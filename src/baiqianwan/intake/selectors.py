@@ -10,7 +10,7 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.selectors import business_scope_prefix
+from baiqianwan.accounts.policy import OutOfScope, scope_prefix
 from baiqianwan.intake.models import IntakeDocument
 
 # Above this many characters a text is shown plain: highlighting every change would make a
@@ -43,8 +43,17 @@ LEDGER_PAGE_ROWS = 100
 
 
 def _scoped(*, user: Any) -> QuerySet[IntakeDocument]:
-    prefix = business_scope_prefix(user=user)
+    prefix = scope_prefix(user, "intake.read")
     return IntakeDocument.objects.filter(unit__code__startswith=prefix)
+
+
+def _missing(*, user: Any, pk: int) -> Http404:
+    """Not found in the reader's area: out of scope (recorded) when it exists elsewhere."""
+    message = _("No such document in your area.")
+    elsewhere = IntakeDocument.objects.filter(pk=pk).values_list("unit__code", flat=True)
+    for code in elsewhere:
+        return OutOfScope(user=user, action="intake.read", code=code, message=message)
+    return Http404(message)
 
 
 def intake_documents(*, user: Any) -> QuerySet[IntakeDocument]:
@@ -62,7 +71,7 @@ def intake_get(*, user: Any, pk: int) -> IntakeDocument:
         .first()
     )
     if document is None:
-        raise Http404(_("No such document in your area."))
+        raise _missing(user=user, pk=pk)
     return document
 
 
@@ -70,7 +79,7 @@ def intake_status(*, user: Any, pk: int) -> IntakeDocument:
     """How far the cleaning and drafting of a document is."""
     document = _scoped(user=user).only("id", "status", "progress", "error").filter(pk=pk).first()
     if document is None:
-        raise Http404(_("No such document in your area."))
+        raise _missing(user=user, pk=pk)
     return document
 
 
@@ -102,7 +111,7 @@ def intake_text_part(*, user: Any, pk: int, side: str, number: int) -> TextPart:
     documents = _scoped(user=user).filter(pk=pk)
     length = documents.annotate(length=Length(column)).values_list("length", flat=True).first()
     if length is None:
-        raise Http404(_("No such document in your area."))
+        raise _missing(user=user, pk=pk)
     count = max(1, -(-length // PART_CHARS))
     number = min(max(number, 1), count)
     start = (number - 1) * PART_CHARS

@@ -6,13 +6,11 @@ from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.choices import Role
-from baiqianwan.accounts.selectors import user_has_role, user_scope_prefix
+from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.intake.choices import IntakeStatus
@@ -35,8 +33,6 @@ from baiqianwan.textclean.decode import DecodedText
 from baiqianwan.textclean.errors import empty_error, too_large_error
 from baiqianwan.units.models import Unit
 
-# Who takes plans in and edits ledgers; leaders and the separated administrators only read.
-INTAKE_WRITERS = frozenset({Role.HQ_ADMIN, Role.COUNTY_OPERATOR, Role.TOWN_OPERATOR})
 TITLE_MAX = 300
 # From this many characters a text is cleaned and drafted by the background worker; a
 # smaller one (a few seconds' work at most) is done before the page answers.
@@ -51,15 +47,10 @@ class LedgerConflict(Exception):
     """Someone saved the ledger after the editor opened it."""
 
 
-def _require_writer(user: Any) -> None:
-    if not user_has_role(user=user, roles=INTAKE_WRITERS):
-        raise PermissionDenied(_("Your role may read intake documents but not change them."))
-
-
 def _register_names(*, user: Any) -> list[tuple[str, str]]:
     """(name, code) of the current units in the user's area, for matching place names; a
     name several units share (回龙镇 in 高要区 and in 德庆县) keeps all its codes."""
-    prefix = user_scope_prefix(user=user)
+    prefix = scope_prefix(user, "intake.write")
     units = Unit.objects.current().within(prefix).exclude(level="village").order_by("code")
     return list(units.values_list("name", "code"))
 
@@ -143,7 +134,7 @@ def intake_create(
 
     Raises `IntakeInputError` (from cleaning) when the text cannot be taken in.
     """
-    _require_writer(user)
+    require(user, "intake.write")
     document = IntakeDocument(
         title=title.strip()[:TITLE_MAX],
         unit=user.home_unit,
@@ -253,7 +244,7 @@ def intake_ledger_save(
     LedgerConflict
         `version` is not the stored one; nothing is saved.
     """
-    _require_writer(user)
+    require(user, "intake.write", document)
     if document.status != IntakeStatus.DONE:
         raise LedgerDataError(_("The ledger is not drafted yet."))
     plan, rows = ledger_from_document(ledger)
@@ -305,7 +296,6 @@ def intake_ledger_edit(
 
 
 __all__ = [
-    "INTAKE_WRITERS",
     "LedgerConflict",
     "LedgerDataError",
     "intake_create",

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.selectors import user_has_role
+from baiqianwan.accounts.policy import can, require
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
 from baiqianwan.core.responses import JSON, attachment_response, xlsx_response
@@ -29,7 +29,6 @@ from baiqianwan.intake.selectors import (
     ledger_rows_page,
 )
 from baiqianwan.intake.services import (
-    INTAKE_WRITERS,
     LedgerConflict,
     input_error_message,
     intake_create,
@@ -54,11 +53,12 @@ def documents(request: HttpRequest) -> HttpResponse:
         page = list_paginate(intake_documents(user=request.user), page=request.GET.get("page"))
     except ListParamError as exc:
         return render(request, "intake/documents.html", {"error": str(exc)}, status=400)
-    can_write = user_has_role(user=request.user, roles=INTAKE_WRITERS)
+    can_write = can(request.user, "intake.write")
     return render(request, "intake/documents.html", {"page": page, "can_write": can_write})
 
 
 def new(request: HttpRequest) -> HttpResponse:
+    require(request.user, "intake.write")
     if request.method != "POST":
         return render(request, "intake/new.html", {"form": IntakeForm()})
     form = IntakeForm(request.POST, request.FILES)
@@ -93,7 +93,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = intake_get(user=request.user, pk=pk)
-    can_write = user_has_role(user=request.user, roles=INTAKE_WRITERS)
+    can_write = can(request.user, "intake.write", document)
     if request.method != "POST":
         return _detail_render(request, document, can_write=can_write)
     form = LedgerEditForm(request.POST)

@@ -7,22 +7,23 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.selectors import business_scope_prefix, user_scope_prefix
+from baiqianwan.accounts.policy import in_scope, refuse_out_of_scope, scope_prefix
+from baiqianwan.core.problems import InputError
 from baiqianwan.units.choices import Level
 from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END
 from baiqianwan.units.models import Unit, UnitLineage, UnitQuerySet
 
 
 def units_visible(*, user: Any, include_retired: bool = False) -> UnitQuerySet:
-    qs = Unit.objects.within(business_scope_prefix(user=user))
+    qs = Unit.objects.within(scope_prefix(user, "units.read"))
     return qs if include_retired else qs.current()
 
 
 def unit_get(*, user: Any, code: str, include_retired: bool = True) -> Unit:
-    """The current version of `code` (or its latest closed one), or 404 if out of scope."""
+    """The current version of `code` (or its latest closed one), or 404 if out of scope
+    (`OutOfScope` when the code exists elsewhere)."""
     unit = (
         units_visible(user=user, include_retired=include_retired)
         .filter(code=code)
@@ -31,7 +32,9 @@ def unit_get(*, user: Any, code: str, include_retired: bool = True) -> Unit:
         .first()
     )
     if unit is None:
-        raise Http404(_("No unit %(code)s in your area.") % {"code": code})
+        refuse_out_of_scope(
+            user, "units.read", code, _("No unit %(code)s in your area.") % {"code": code}
+        )
     return unit
 
 
@@ -45,9 +48,10 @@ def units_search(
         qs = qs.filter(parent=parent_unit)
     if level:
         if level not in Level.values:
-            raise ValueError(
+            raise InputError(
                 _("level %(level)r is not one of %(allowed)s")
-                % {"level": level, "allowed": ", ".join(Level.values)}
+                % {"level": level, "allowed": ", ".join(Level.values)},
+                field="level",
             )
         qs = qs.filter(level=level)
     q = q.strip()
@@ -103,11 +107,10 @@ class LineageEntry:
 
 
 def unit_lineage(*, user: Any, unit: Unit) -> dict[str, list[LineageEntry]]:
-    prefix = user_scope_prefix(user=user)
     versions = Unit.objects.filter(code=unit.code).values_list("pk", flat=True)
 
     def entry(link: UnitLineage, other: Unit) -> LineageEntry:
-        return LineageEntry(link=link, other=other if other.code.startswith(prefix) else None)
+        return LineageEntry(link=link, other=other if in_scope(user, other) else None)
 
     return {
         "predecessors": [
@@ -131,8 +134,7 @@ def unit_versions(*, unit: Unit) -> list[Unit]:
 
 def unit_ancestors_visible(*, user: Any, unit: Unit) -> list[tuple[Unit, bool]]:
     """The parent chain, each with whether the user may open it (above the home unit: no)."""
-    prefix = user_scope_prefix(user=user)
-    return [(a, a.code.startswith(prefix)) for a in unit.ancestors()]
+    return [(a, in_scope(user, a)) for a in unit.ancestors()]
 
 
 def unit_children_village_counts(*, user: Any, unit: Unit) -> dict[str, int]:

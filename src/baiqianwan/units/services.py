@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
+from baiqianwan.core.problems import InputError
 from baiqianwan.units.choices import Level, LineageKind
 from baiqianwan.units.codes import CODE_LENGTH, LEVEL_ORDER, SEGMENT_END, kind_of, level_of
 from baiqianwan.units.models import Unit, UnitLineage
@@ -157,6 +158,152 @@ def _retire_scope(
     return lambda unit: unit.parent is not None and unit.parent.code in parents
 
 
+@dataclass
+class LoadPlan:
+    """What a load would change: the rows compared with the register, nothing written.
+
+    Attributes
+    ----------
+    create : list of DivisionRow
+        Rows of codes the register does not have.
+    update : list of (Unit, DivisionRow, changes)
+        Units whose attributes other than the name change in place; `changes` is
+        ``{field: [old, new]}``.
+    rename : list of (Unit, DivisionRow)
+        Units whose name changes: the old version closes, a new one opens.
+    move : list of (Unit, DivisionRow)
+        Listed units whose parent changes to the row's.
+    follow : list of Unit
+        Current units under a renamed unit: they move to its new version (listed or not).
+    retire : list of Unit
+        Current units the load speaks for but does not list, with their subtrees, deepest
+        first.
+    recode : dict
+        Code of a retired unit → code of its successor: the listed unit of this edition with
+        the same name, level and parent.
+    unchanged : int
+        Listed units the load leaves as they are.
+    by_level : dict
+        Rows per level.
+    """
+
+    create: list[DivisionRow] = field(default_factory=list)
+    update: list[tuple[Unit, DivisionRow, dict[str, list[Any]]]] = field(default_factory=list)
+    rename: list[tuple[Unit, DivisionRow]] = field(default_factory=list)
+    move: list[tuple[Unit, DivisionRow]] = field(default_factory=list)
+    follow: list[Unit] = field(default_factory=list)
+    retire: list[Unit] = field(default_factory=list)
+    recode: dict[str, str] = field(default_factory=dict)
+    unchanged: int = 0
+    by_level: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def updated(self) -> int:
+        """Units changed in place: attributes, parent, or both."""
+        codes = {unit.code for unit, _row, _changes in self.update}
+        codes |= {unit.code for unit, _row in self.move}
+        codes |= {unit.code for unit in self.follow}
+        return len(codes)
+
+
+def units_load_plan(
+    *,
+    rows: Sequence[DivisionRow],
+    register: Mapping[str, Unit],
+    edition: str,
+    scope_prefix: str | None = None,
+    retire_missing: bool = False,
+) -> LoadPlan:
+    """Compare one edition's rows with the register's current units (by code, each with its
+    parent) and say what loading them would change. Reads and writes nothing else."""
+    plan = LoadPlan()
+    for row in rows:
+        plan.by_level[row.level.value] = plan.by_level.get(row.level.value, 0) + 1
+        unit = register.get(row.code)
+        if unit is None:
+            plan.create.append(row)
+            continue
+        new = _fields(row, stored_class=unit.urban_rural_class)
+        old = {key: getattr(unit, key) for key in new}
+        if old == new:
+            plan.unchanged += 1
+        elif old["name"] != new["name"]:
+            plan.rename.append((unit, row))
+        else:
+            changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+            plan.update.append((unit, row, changes))
+    renamed = {unit.code for unit, _row in plan.rename}
+    # Children follow a renamed parent to its new version; the renamed units themselves
+    # are closed, and their new versions get the row's parent.
+    plan.follow = [
+        unit
+        for unit in register.values()
+        if unit.parent is not None and unit.parent.code in renamed and unit.code not in renamed
+    ]
+    following = {unit.code for unit in plan.follow}
+    parent_after: dict[str, str | None] = {}
+    for row in rows:
+        unit = register.get(row.code)
+        parent_after[row.code] = row.parent_code
+        if unit is None or unit.code in renamed:
+            continue
+        if unit.code in following:
+            parent_after[row.code] = _parent_code(unit)
+        elif _parent_code(unit) != row.parent_code:
+            plan.move.append((unit, row))
+    plan.retire, plan.recode = _retire_plan(
+        rows=rows,
+        register=register,
+        edition=edition,
+        scope=_retire_scope(rows, scope_prefix, retire_missing),
+        parent_after=parent_after,
+        renamed=renamed,
+    )
+    return plan
+
+
+def _parent_code(unit: Unit) -> str | None:
+    return unit.parent.code if unit.parent is not None else None
+
+
+def _retire_plan(
+    *,
+    rows: Sequence[DivisionRow],
+    register: Mapping[str, Unit],
+    edition: str,
+    scope: Callable[[Unit], bool],
+    parent_after: Mapping[str, str | None],
+    renamed: set[str],
+) -> tuple[list[Unit], dict[str, str]]:
+    """The units to retire, deepest first, and the successor codes of the recoded ones."""
+    listed = {row.code for row in rows}
+    gone = [unit for code, unit in register.items() if code not in listed and scope(unit)]
+    if not gone:
+        return [], {}
+    # A retired unit takes its whole subtree with it.
+    prefixes = tuple(unit.prefix for unit in gone)
+    gone_codes = {unit.code for unit in gone}
+    gone += [
+        unit
+        for code, unit in register.items()
+        if code not in listed and code not in gone_codes and code.startswith(prefixes)
+    ]
+    # Deepest first, so no open unit is left under a closed one.
+    gone.sort(key=lambda unit: LEVEL_ORDER.index(Level(unit.level)), reverse=True)
+    # Successors: listed units of this edition (new, renamed, or loaded before in it).
+    of_edition = {
+        (parent_after[row.code], row.name): row.code
+        for row in rows
+        if row.code not in register or row.code in renamed or register[row.code].edition == edition
+    }
+    recode = {}
+    for unit in gone:
+        successor = of_edition.get((_parent_code(unit), unit.name))
+        if successor is not None and level_of(successor) == level_of(unit.code):
+            recode[unit.code] = successor
+    return gone, recode
+
+
 @transaction.atomic
 def units_load(
     *,
@@ -177,161 +324,37 @@ def units_load(
     (closed, never deleted), and linked as recoded when a new unit under the same parent has
     the same name. Loading the same edition again changes nothing. Every created, changed and
     retired unit gets an audit record with its old and new values.
+
+    `units_load_plan` finds what changes; `_load_apply` writes it.
     """
-    report = LoadReport(edition=edition, source=source)
     _check_not_older(rows, valid_from, scope_prefix, retire_missing)
-    existing = {u.code: u for u in Unit.objects.current().select_related("parent")}
-    _check_parents(rows, existing)
-    events = []
-    renamed_pairs: list[tuple[Unit, DivisionRow]] = []
-    to_create: dict[Level, list[DivisionRow]] = defaultdict(list)
-    to_update: list[Unit] = []
-    for row in rows:
-        report.by_level[row.level.value] = report.by_level.get(row.level.value, 0) + 1
-        unit = existing.get(row.code)
-        new = _fields(row, stored_class=unit.urban_rural_class if unit else "")
-        if unit is None:
-            to_create[row.level].append(row)
-            continue
-        old = {key: getattr(unit, key) for key in new}
-        if old == new:
-            report.unchanged += 1
-        elif old["name"] != new["name"]:
-            renamed_pairs.append((unit, row))
-        else:
-            for key, value in new.items():
-                setattr(unit, key, value)
-            to_update.append(unit)
-            events.append(
-                audit_event(
-                    actor=actor,
-                    action=Action.UPDATE,
-                    obj=unit,
-                    changes={k: [old[k], new[k]] for k in new if old[k] != new[k]},
-                )
-            )
-        if on_progress:
-            on_progress(1)
-
-    # Renames: close the old version, open a new one, link them.
-    for unit, row in renamed_pairs:
-        unit.valid_to = valid_from
-        unit.retired_in = edition
-        unit.save(update_fields=["valid_to", "retired_in", "updated_at"])
-        to_create[row.level].append(row)
-        new = _fields(row, stored_class=unit.urban_rural_class)
-        changes = {k: [getattr(unit, k), v] for k, v in new.items() if getattr(unit, k) != v}
-        changes["valid_to"] = [None, valid_from.isoformat()]
-        events.append(audit_event(actor=actor, action=Action.UPDATE, obj=unit, changes=changes))
-    report.renamed = len(renamed_pairs)
-    renamed_class = {unit.code: unit.urban_rural_class for unit, _row in renamed_pairs}
-
-    current = {code: unit for code, unit in existing.items() if unit.valid_to is None}
-    created_codes: set[str] = set()
-    for level in LEVEL_ORDER:
-        batch = [
-            Unit(
-                code=row.code,
-                parent=current.get(row.parent_code) if row.parent_code else None,
-                edition=edition,
-                valid_from=valid_from,
-                **_fields(
-                    row,
-                    stored_class=renamed_class.get(row.code, ""),
-                ),
-            )
-            for row in to_create[level]
-        ]
-        for unit in Unit.objects.bulk_create(batch, batch_size=BATCH):
-            current[unit.code] = unit
-            created_codes.add(unit.code)
-            events.append(
-                audit_event(
-                    actor=actor,
-                    action=Action.CREATE,
-                    obj=unit,
-                    changes={
-                        "name": unit.name,
-                        "level": unit.level,
-                        "parent": unit.parent.code if unit.parent else None,
-                        "edition": edition,
-                    },
-                )
-            )
-        if on_progress:
-            on_progress(len(batch))
-    report.created = len(created_codes) - report.renamed
-    for unit, row in renamed_pairs:
-        UnitLineage.objects.create(
-            predecessor=unit, successor=current[row.code], kind=LineageKind.RENAME, edition=edition
-        )
-
-    # Children follow a renamed parent to its new version, listed in this load or not; the
-    # parent's code is the same, the row it points at is the new one.
-    reparented: dict[int, Unit] = {}
-    for previous, row in renamed_pairs:
-        new_version = current[row.code]
-        for unit in Unit.objects.current().filter(parent=previous):
-            unit.parent = new_version
-            if unit.code in current:  # keep the in-memory copy in step
-                current[unit.code].parent = new_version
-            reparented[unit.pk] = unit
-            events.append(
-                audit_event(
-                    actor=actor,
-                    action=Action.UPDATE,
-                    obj=unit,
-                    changes={
-                        "parent": [
-                            f"{previous.code}#{previous.pk}",
-                            f"{new_version.code}#{new_version.pk}",
-                        ]
-                    },
-                )
-            )
-    for row in rows:
-        unit = current[row.code]
-        parent = current.get(row.parent_code) if row.parent_code else None
-        if unit.code in created_codes or unit.pk in reparented:
-            continue
-        if unit.parent_id != (parent.pk if parent else None):
-            events.append(
-                audit_event(
-                    actor=actor,
-                    action=Action.UPDATE,
-                    obj=unit,
-                    changes={
-                        "parent": [
-                            unit.parent.code if unit.parent else None,
-                            parent.code if parent else None,
-                        ]
-                    },
-                )
-            )
-            unit.parent = parent
-            reparented[unit.pk] = unit
-    changed = {**reparented, **{u.pk: u for u in to_update}}
-    Unit.objects.bulk_update(
-        list(changed.values()),
-        ["parent", "name", "level", "kind", "urban_rural_class"],
-        batch_size=BATCH,
-    )
-    report.updated = len(changed)
-
-    report.retired, recoded = _retire_missing(
+    register = {u.code: u for u in Unit.objects.current().select_related("parent")}
+    _check_parents(rows, register)
+    plan = units_load_plan(
         rows=rows,
-        current=current,
+        register=register,
+        edition=edition,
+        scope_prefix=scope_prefix,
+        retire_missing=retire_missing,
+    )
+    report = LoadReport(
+        edition=edition,
+        source=source,
+        created=len(plan.create),
+        updated=plan.updated,
+        renamed=len(plan.rename),
+        unchanged=plan.unchanged,
+        retired=len(plan.retire),
+        by_level=plan.by_level,
+    )
+    report.accounts_moved, report.accounts_stranded = _load_apply(
+        plan,
+        register=register,
         edition=edition,
         valid_from=valid_from,
-        scope=_retire_scope(rows, scope_prefix, retire_missing),
         actor=actor,
-        events=events,
+        on_progress=on_progress,
     )
-    successors = [(unit, current[row.code]) for unit, row in renamed_pairs] + recoded
-    report.accounts_moved, report.accounts_stranded = _accounts_follow(
-        successors=successors, actor=actor, events=events
-    )
-    audit_record_many(events)
     if report.changed:
         audit_record(
             actor=actor,
@@ -351,6 +374,143 @@ def units_load(
     return report
 
 
+def _load_apply(
+    plan: LoadPlan,
+    *,
+    register: Mapping[str, Unit],
+    edition: str,
+    valid_from: date,
+    actor: Any,
+    on_progress: Callable[[int], None] | None,
+) -> tuple[int, int]:
+    """Write what the plan says, with an audit record for every unit written; returns the
+    accounts moved to a successor and those left on a retired unit."""
+    events = []
+    for unit, _row, changes in plan.update:
+        for key, (_old, value) in changes.items():
+            setattr(unit, key, value)
+        events.append(audit_event(actor=actor, action=Action.UPDATE, obj=unit, changes=changes))
+    if on_progress:
+        on_progress(plan.unchanged + len(plan.update) + len(plan.rename))
+
+    # Renames: close the old version, open a new one (created below), link them.
+    for unit, row in plan.rename:
+        unit.valid_to = valid_from
+        unit.retired_in = edition
+        unit.save(update_fields=["valid_to", "retired_in", "updated_at"])
+        new = _fields(row, stored_class=unit.urban_rural_class)
+        changes = {k: [getattr(unit, k), v] for k, v in new.items() if getattr(unit, k) != v}
+        changes["valid_to"] = [None, valid_from.isoformat()]
+        events.append(audit_event(actor=actor, action=Action.UPDATE, obj=unit, changes=changes))
+    current = _units_create(
+        plan,
+        register=register,
+        edition=edition,
+        valid_from=valid_from,
+        actor=actor,
+        events=events,
+        on_progress=on_progress,
+    )
+    for unit, row in plan.rename:
+        UnitLineage.objects.create(
+            predecessor=unit, successor=current[row.code], kind=LineageKind.RENAME, edition=edition
+        )
+
+    changed: dict[str, Unit] = {}
+    for unit in plan.follow:
+        previous, new_version = unit.parent, current[_parent_code(unit) or ""]
+        assert previous is not None
+        events.append(
+            audit_event(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=unit,
+                changes={
+                    "parent": [
+                        f"{previous.code}#{previous.pk}",
+                        f"{new_version.code}#{new_version.pk}",
+                    ]
+                },
+            )
+        )
+        unit.parent = new_version
+        changed[unit.code] = unit
+    for unit, row in plan.move:
+        parent = current.get(row.parent_code) if row.parent_code else None
+        events.append(
+            audit_event(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=unit,
+                changes={"parent": [_parent_code(unit), parent.code if parent else None]},
+            )
+        )
+        unit.parent = parent
+        changed[unit.code] = unit
+    changed.update((unit.code, unit) for unit, _row, _changes in plan.update)
+    Unit.objects.bulk_update(
+        list(changed.values()),
+        ["parent", "name", "level", "kind", "urban_rural_class"],
+        batch_size=BATCH,
+    )
+
+    recoded = _units_retire(
+        plan, current=current, edition=edition, valid_from=valid_from, actor=actor, events=events
+    )
+    successors = [(unit, current[row.code]) for unit, row in plan.rename] + recoded
+    moved, stranded = _accounts_follow(successors=successors, actor=actor, events=events)
+    audit_record_many(events)
+    return moved, stranded
+
+
+def _units_create(
+    plan: LoadPlan,
+    *,
+    register: Mapping[str, Unit],
+    edition: str,
+    valid_from: date,
+    actor: Any,
+    events: list[Any],
+    on_progress: Callable[[int], None] | None,
+) -> dict[str, Unit]:
+    """Create the new codes and the new versions of renamed units, level by level so that
+    each finds its parent; returns the current unit of every code."""
+    renamed_class = {unit.code: unit.urban_rural_class for unit, _row in plan.rename}
+    current = {code: unit for code, unit in register.items() if code not in renamed_class}
+    to_create: dict[Level, list[DivisionRow]] = defaultdict(list)
+    for row in [*plan.create, *(row for _unit, row in plan.rename)]:
+        to_create[row.level].append(row)
+    for level in LEVEL_ORDER:
+        batch = [
+            Unit(
+                code=row.code,
+                parent=current.get(row.parent_code) if row.parent_code else None,
+                edition=edition,
+                valid_from=valid_from,
+                **_fields(row, stored_class=renamed_class.get(row.code, "")),
+            )
+            for row in to_create[level]
+        ]
+        for unit in Unit.objects.bulk_create(batch, batch_size=BATCH):
+            current[unit.code] = unit
+            events.append(
+                audit_event(
+                    actor=actor,
+                    action=Action.CREATE,
+                    obj=unit,
+                    changes={
+                        "name": unit.name,
+                        "level": unit.level,
+                        "parent": unit.parent.code if unit.parent else None,
+                        "edition": edition,
+                    },
+                )
+            )
+        if on_progress:
+            on_progress(len(batch))
+    return current
+
+
 def _common_unit(rows: Sequence[DivisionRow], scope_prefix: str | None) -> str:
     """The unit a load concerns, for the audit trail: the package's scope, or the deepest
     unit whose code prefix every row of the file shares."""
@@ -365,48 +525,24 @@ def _common_unit(rows: Sequence[DivisionRow], scope_prefix: str | None) -> str:
     return ""
 
 
-def _retire_missing(
+def _units_retire(
+    plan: LoadPlan,
     *,
-    rows: Sequence[DivisionRow],
-    current: dict[str, Unit],
+    current: Mapping[str, Unit],
     edition: str,
     valid_from: date,
-    scope: Callable[[Unit], bool],
     actor: Any,
     events: list[Any],
-) -> tuple[int, list[tuple[Unit, Unit]]]:
-    """Retire what the load speaks for but does not list; returns the count and the
-    (retired, successor) pairs of recoded units."""
-    listed = {row.code for row in rows}
-    gone = [
-        u for code, u in current.items() if code not in listed and u.valid_to is None and scope(u)
-    ]
-    if not gone:
-        return 0, []
-    # A retired unit takes its whole subtree with it.
-    prefixes = tuple(u.prefix for u in gone)
-    gone_codes = {u.code for u in gone}
-    gone += [
-        u
-        for code, u in current.items()
-        if code not in listed
-        and code not in gone_codes
-        and u.valid_to is None
-        and code.startswith(prefixes)
-    ]
-    # Deepest first, so no open unit is left under a closed one.
-    gone.sort(key=lambda u: LEVEL_ORDER.index(Level(u.level)), reverse=True)
-    by_parent_and_name = {
-        (u.parent_id, u.name): u
-        for u in current.values()
-        if u.code in listed and u.edition == edition
-    }
+) -> list[tuple[Unit, Unit]]:
+    """Close the units the plan retires, linking the recoded ones to their successors;
+    returns the (retired, successor) pairs."""
     recoded: list[tuple[Unit, Unit]] = []
-    for unit in gone:
+    for unit in plan.retire:
         unit.valid_to = valid_from
         unit.retired_in = edition
-        successor = by_parent_and_name.get((unit.parent_id, unit.name))
-        if successor is not None and level_of(successor.code) == level_of(unit.code):
+        successor_code = plan.recode.get(unit.code)
+        if successor_code is not None:
+            successor = current[successor_code]
             UnitLineage.objects.create(
                 predecessor=unit, successor=successor, kind=LineageKind.RECODE, edition=edition
             )
@@ -419,8 +555,8 @@ def _retire_missing(
                 changes={"valid_to": [None, valid_from.isoformat()]},
             )
         )
-    Unit.objects.bulk_update(gone, ["valid_to", "retired_in"], batch_size=BATCH)
-    return len(gone), recoded
+    Unit.objects.bulk_update(plan.retire, ["valid_to", "retired_in"], batch_size=BATCH)
+    return recoded
 
 
 def _accounts_follow(
@@ -466,9 +602,9 @@ def unit_lineage_link(
     """Record that a unit merged into, or split into, other units (an edition's notice says so;
     a division list alone cannot tell a merge from a retirement)."""
     if not successors:
-        raise ValueError(_("name at least one successor"))
+        raise InputError(_("name at least one successor"), field="successors")
     if any(s.pk == predecessor.pk for s in successors):
-        raise ValueError(_("a unit cannot succeed itself"))
+        raise InputError(_("a unit cannot succeed itself"), field="successors")
     links = []
     for successor in successors:
         link, created = UnitLineage.objects.get_or_create(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import user_create
-from baiqianwan.units.management.commands.units import command_actor
+from baiqianwan.audit.services import command_actor
 
 
 class Command(BaseCommand):

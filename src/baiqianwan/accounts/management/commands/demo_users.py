@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import demo_user_ensure
-from baiqianwan.units.management.commands.units import command_actor
+from baiqianwan.audit.services import command_actor
 from baiqianwan.units.models import Unit
 
 DEMO_ACCOUNTS = (("demo-admin", Role.HQ_ADMIN), ("demo-auditor", Role.AUDIT_ADMIN))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import getpass
 import re
 from datetime import date
 from pathlib import Path
@@ -10,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from baiqianwan.audit.services import command_actor
+from baiqianwan.core.problems import InputError
 from baiqianwan.units.choices import Level, LineageKind
 from baiqianwan.units.models import Unit
 from baiqianwan.units.services import unit_lineage_link, units_load
@@ -25,15 +26,6 @@ from baiqianwan.units.sources import (
 )
 
 PROGRESS_THRESHOLD = 5000  # lines; smaller loads finish before a bar would help
-
-
-def command_actor(command: str) -> str:
-    """Who ran a command, for the audit trail: the operating-system account and the command."""
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return f"{who} (bqw {command})"
 
 
 class Command(BaseCommand):
@@ -157,14 +149,17 @@ class Command(BaseCommand):
                 raise CommandError(_("No unit has the code %(code)s.") % {"code": code})
             return unit
 
-        links = unit_lineage_link(
-            predecessor=current(options["predecessor"]),
-            successors=[current(code) for code in options["successors"]],
-            kind=LineageKind(options["kind"]),
-            edition=options["edition"],
-            actor=command_actor("units link"),
-            note=options["note"],
-        )
+        try:
+            links = unit_lineage_link(
+                predecessor=current(options["predecessor"]),
+                successors=[current(code) for code in options["successors"]],
+                kind=LineageKind(options["kind"]),
+                edition=options["edition"],
+                actor=command_actor("units link"),
+                note=options["note"],
+            )
+        except InputError as exc:
+            raise CommandError(_("%(error)s. Nothing was written.") % {"error": exc}) from None
         self.stdout.write(_("Recorded %(n)d lineage link(s).") % {"n": len(links)})
 
     @staticmethod

@@ -1,0 +1,170 @@
+"""The access policy: which role may do what, and where. Every layer asks here.
+
+Two questions, always in this order:
+
+1. **Role × action**: may this role do this kind of thing at all? `ACTIONS` is the whole
+   table; a role that may not gets 403 (`PermissionDenied`).
+2. **Scope**: does the object lie in the user's area, the subtree of their home unit (its
+   code prefix)? An object outside it gets 404 (`OutOfScope`), the same answer as an object
+   that does not exist, so no one learns what lies elsewhere; the audit app records it as a
+   security event.
+
+Selectors filter their querysets with `scope_prefix(user, action)`; services and views call
+`require(user, action, obj)`; templates ask `{% load policy %}{% if user|can:"intake.write" %}`.
+A new app adds its actions to `ACTIONS`, and `tests/accounts/test_policy.py` walks every role
+against every action.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from baiqianwan.accounts.choices import SEPARATED_ADMIN_ROLES, Role
+
+# The roles that work with the programme's own data. Under MLPS 2.0 (GB/T 22239-2019) the
+# system, security and audit administrators run the platform and do not read that data.
+BUSINESS_ROLES = frozenset(set(Role) - SEPARATED_ADMIN_ROLES)
+# Who takes texts in and edits their ledgers; leaders and village reporters only read.
+INTAKE_WRITERS = frozenset({Role.HQ_ADMIN, Role.COUNTY_OPERATOR, Role.TOWN_OPERATOR})
+
+ACTIONS: dict[str, frozenset[Role]] = {
+    # The unit register: pages, search, exports and the API.
+    "units.read": BUSINESS_ROLES,
+    # Policy texts taken in, their clean text, draft and ledger.
+    "intake.read": BUSINESS_ROLES,
+    "intake.write": INTAKE_WRITERS,
+    # The audit trail (the audit administrator's duty).
+    "audit.read": frozenset({Role.AUDIT_ADMIN}),
+    # Security events: lock-outs, requests refused by scope (the security administrator's).
+    "security.read": frozenset({Role.SECURITY_ADMIN}),
+    # Accounts: the system administrator manages them, the security administrator unlocks
+    # them, and all three separated administrators read the list.
+    "accounts.read": SEPARATED_ADMIN_ROLES,
+    "accounts.manage": frozenset({Role.SYSTEM_ADMIN}),
+    "accounts.unlock": frozenset({Role.SECURITY_ADMIN}),
+}
+
+# Where each role starts: the first of these actions it may take names its home page.
+HOME_PAGES = (
+    ("units.read", "units:browse"),
+    ("accounts.manage", "accounts:users"),
+    ("accounts.unlock", "accounts:users"),
+    ("audit.read", "audit:events"),
+)
+
+
+class OutOfScope(Http404):
+    """The object exists but lies outside the user's area.
+
+    Answered exactly like a missing object (404); `code` is kept for the security event.
+    """
+
+    def __init__(self, *, user: Any, action: str, code: str, message: str = "") -> None:
+        super().__init__(message or _("Not found in your area."))
+        self.user = user
+        self.action = action
+        self.code = code
+
+
+def _roles(action: str) -> frozenset[Role]:
+    try:
+        return ACTIONS[action]
+    except KeyError:
+        raise KeyError(f"{action!r} is not an action of the access policy") from None
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "is_active", False)
+
+
+def role_may(user: Any, action: str) -> bool:
+    """Whether the user's role may take `action` anywhere (scope aside)."""
+    roles = _roles(action)
+    return (
+        _signed_in(user)
+        and getattr(user, "home_unit_id", None) is not None
+        and getattr(user, "role", None) in roles
+    )
+
+
+def unit_code_of(obj: Any) -> str:
+    """The 12-digit code of the unit an object belongs to (a code, a unit, an account, a
+    document, an audit event)."""
+    if isinstance(obj, str):
+        return obj
+    for attribute in ("home_unit", "unit"):
+        related = getattr(obj, attribute, None)
+        if related is not None and hasattr(related, "code"):
+            return str(related.code)
+    for attribute in ("unit_code", "code"):
+        value = getattr(obj, attribute, None)
+        if isinstance(value, str):
+            return value
+    raise TypeError(f"the access policy cannot tell which unit {obj!r} belongs to")
+
+
+def in_scope(user: Any, obj: Any) -> bool:
+    """Whether `obj` (or the code given) lies in the subtree of the user's home unit."""
+    unit = getattr(user, "home_unit", None)
+    if not _signed_in(user) or unit is None:
+        return False
+    return unit_code_of(obj).startswith(str(unit.prefix))
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether `user` may take `action`, on `obj` if one is given."""
+    return role_may(user, action) and (obj is None or in_scope(user, obj))
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """`can`, or the refusal: 403 for the role, `OutOfScope` (404) for the area."""
+    if not role_may(user, action):
+        raise PermissionDenied(_("Your role may not do this."))
+    if obj is not None and not in_scope(user, obj):
+        raise OutOfScope(user=user, action=action, code=unit_code_of(obj))
+
+
+def scope_prefix(user: Any, action: str) -> str:
+    """The code prefix that everything `user` may take `action` on starts with, for
+    filtering a queryset; 403 for a role that may not take it at all."""
+    require(user, action)
+    return str(user.home_unit.prefix)
+
+
+def refuse_out_of_scope(user: Any, action: str, code: str, message: str = "") -> NoReturn:
+    """For a unit lookup that found nothing in the user's area: raise `OutOfScope` when
+    `code` does exist elsewhere (a security event), a plain 404 otherwise; both say the same."""
+    from baiqianwan.units.models import Unit
+
+    message = message or _("Not found in your area.")
+    if Unit.objects.filter(code=code).exists():
+        raise OutOfScope(user=user, action=action, code=code, message=message)
+    raise Http404(message)
+
+
+def home_page(user: Any) -> str:
+    """The URL name of the page `user` starts on."""
+    for action, url_name in HOME_PAGES:
+        if role_may(user, action):
+            return url_name
+    return "accounts:password_change"
+
+
+__all__ = [
+    "ACTIONS",
+    "BUSINESS_ROLES",
+    "INTAKE_WRITERS",
+    "OutOfScope",
+    "can",
+    "home_page",
+    "in_scope",
+    "refuse_out_of_scope",
+    "require",
+    "role_may",
+    "scope_prefix",
+    "unit_code_of",
+]

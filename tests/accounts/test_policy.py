@@ -1,0 +1,191 @@
+"""The access policy: every role against every action, then the pages and API that obey it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+
+from baiqianwan.accounts import policy
+from baiqianwan.accounts.choices import Role
+from tests.factories import DEQING, HUAIJI, ZHAOQING
+
+HUAIJI_TOWN = "441224001000"  # 怀城街道
+HUAIJI_VILLAGE = "441224001001"  # 上郭社区居委会
+
+# The home unit each role gets in these tests.
+HOMES = {
+    Role.HQ_ADMIN: ZHAOQING,
+    Role.COUNTY_OPERATOR: HUAIJI,
+    Role.TOWN_OPERATOR: HUAIJI_TOWN,
+    Role.VILLAGE_REPORTER: HUAIJI_VILLAGE,
+    Role.LEADER: ZHAOQING,
+    Role.SYSTEM_ADMIN: ZHAOQING,
+    Role.SECURITY_ADMIN: ZHAOQING,
+    Role.AUDIT_ADMIN: ZHAOQING,
+}
+
+# The policy as the programme's rules state it: one row per action, ✓ where the role may.
+# Columns: HQ admin, county operator, town operator, village reporter, leader,
+#          system admin, security admin, audit admin.
+COLUMNS = list(HOMES)
+EXPECTED = {
+    "units.read": "✓✓✓✓✓···",
+    "intake.read": "✓✓✓✓✓···",
+    "intake.write": "✓✓✓·····",
+    "audit.read": "·······✓",
+    "security.read": "······✓·",
+    "accounts.read": "·····✓✓✓",
+    "accounts.manage": "·····✓··",
+    "accounts.unlock": "······✓·",
+}
+
+
+def test_the_table_covers_every_action_and_every_role():
+    assert set(EXPECTED) == set(policy.ACTIONS)
+    assert set(COLUMNS) == set(Role)
+
+
+@pytest.fixture
+def users_by_role(make_user):  # type: ignore[no-untyped-def]
+    return {role: make_user(f"u-{role.value}", role.value, HOMES[role]) for role in Role}
+
+
+@pytest.mark.django_db
+def test_every_role_against_every_action(users_by_role):
+    for action, role, mark in (
+        (action, role, mark)
+        for action, marks in EXPECTED.items()
+        for role, mark in zip(COLUMNS, marks, strict=True)
+    ):
+        user = users_by_role[role]
+        allowed = mark == "✓"
+        assert policy.can(user, action) is allowed, (role, action)
+        if allowed:
+            policy.require(user, action)
+            assert policy.scope_prefix(user, action) == user.home_unit.prefix
+        else:
+            with pytest.raises(PermissionDenied):
+                policy.require(user, action)
+
+
+@pytest.mark.django_db
+def test_scope_is_the_home_units_subtree(users_by_role):
+    from baiqianwan.units.models import Unit
+
+    town_operator = users_by_role[Role.TOWN_OPERATOR]
+    village = Unit.objects.get(code=HUAIJI_VILLAGE)
+    assert policy.can(town_operator, "units.read", village)
+    assert policy.can(town_operator, "units.read", HUAIJI_TOWN)
+    # Above and beside the home unit lie outside the area.
+    assert not policy.can(town_operator, "units.read", HUAIJI)
+    assert not policy.can(town_operator, "units.read", "441224002000")
+    with pytest.raises(policy.OutOfScope) as refused:
+        policy.require(town_operator, "units.read", DEQING)
+    assert isinstance(refused.value, Http404)
+    assert refused.value.code == DEQING
+    # An account belongs to its home unit.
+    hq = users_by_role[Role.HQ_ADMIN]
+    assert policy.in_scope(users_by_role[Role.COUNTY_OPERATOR], town_operator)
+    assert not policy.in_scope(users_by_role[Role.COUNTY_OPERATOR], hq)
+
+
+@pytest.mark.django_db
+def test_nobody_without_a_sign_in_or_with_a_disabled_account(users_by_role):
+    from django.contrib.auth.models import AnonymousUser
+
+    for action in policy.ACTIONS:
+        assert not policy.can(AnonymousUser(), action)
+    hq = users_by_role[Role.HQ_ADMIN]
+    hq.is_active = False
+    assert not policy.can(hq, "units.read")
+
+
+def test_an_unknown_action_is_a_programming_error():
+    with pytest.raises(KeyError, match="not an action"):
+        policy.can(None, "units.delete")
+
+
+# --- The pages and the API obey the same table ---------------------------------------------
+
+
+def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untyped-def]
+    """The status of one representative request for `action`."""
+    if action == "units.read":
+        return client.get(reverse("units:detail", args=[HUAIJI_VILLAGE])).status_code
+    if action == "intake.read":
+        return client.get(reverse("intake:documents")).status_code
+    if action == "intake.write":
+        return client.get(reverse("intake:new")).status_code
+    if action == "audit.read":
+        return client.get(reverse("audit:events")).status_code
+    if action == "security.read":
+        return client.get(reverse("audit:security")).status_code
+    if action == "accounts.read":
+        return client.get(reverse("accounts:users")).status_code
+    if action == "accounts.unlock":
+        target = users_by_role[Role.VILLAGE_REPORTER].username
+        return client.post(reverse("accounts:user_unlock", args=[target])).status_code
+    raise LookupError(action)
+
+
+# Actions whose pages do not exist yet answer by the policy in services only.
+WITHOUT_PROBE = {"accounts.manage"}
+
+
+@pytest.mark.django_db
+def test_every_page_answers_as_the_policy_says(client, users_by_role):
+    for action, role in (
+        (action, role) for action in sorted(set(EXPECTED) - WITHOUT_PROBE) for role in COLUMNS
+    ):
+        user = users_by_role[role]
+        client.force_login(user)
+        status = _probe(client, action, users_by_role)
+        expected_ok = policy.can(user, action)
+        assert (status in (200, 302)) is expected_ok, (role, action, status)
+        if not expected_ok:
+            assert status == 403, (role, action, status)
+
+
+@pytest.mark.django_db
+def test_the_api_answers_as_the_policy_says(client, users_by_role):
+    for role in COLUMNS:
+        client.force_login(users_by_role[role])
+        status = client.get(f"/api/units/{HUAIJI_VILLAGE}").status_code
+        assert status == (200 if policy.can(users_by_role[role], "units.read") else 403), role
+
+
+@pytest.mark.django_db
+def test_out_of_area_is_404_as_if_missing(client, users_by_role):
+    client.force_login(users_by_role[Role.COUNTY_OPERATOR])
+    elsewhere = client.get(reverse("units:detail", args=[DEQING]))
+    missing = client.get(reverse("units:detail", args=["441299999999"]))
+    assert elsewhere.status_code == missing.status_code == 404
+    assert client.get(f"/api/units/{DEQING}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_each_role_starts_on_a_page_it_may_open(client, users_by_role):
+    for role in COLUMNS:
+        client.force_login(users_by_role[role])
+        start = client.get(reverse("home"), follow=True)
+        assert start.redirect_chain, role
+        assert start.status_code == 200, role
+
+
+@pytest.mark.django_db
+def test_the_menu_shows_what_the_role_may_open(client, users_by_role):
+    links = {
+        "units.read": reverse("units:browse"),
+        "intake.read": reverse("intake:documents"),
+        "audit.read": reverse("audit:events"),
+        "security.read": reverse("audit:security"),
+        "accounts.read": reverse("accounts:users"),
+    }
+    for role in COLUMNS:
+        user = users_by_role[role]
+        client.force_login(user)
+        page = client.get(reverse("accounts:password_change")).content.decode()
+        for action, href in links.items():
+            assert (f'href="{href}"' in page) is policy.can(user, action), (role, action)
