@@ -5,6 +5,13 @@ Times, as a user meets them: (a) the list of documents, (b) the documents' Excel
 background, the worker's run until the document is done), (d) the detail page of the
 2,000,000-character text opening in Chromium until its `load` event. Target for (d):
 under 3 s. Run: `make bench` or `.venv/bin/python benchmarks/bench_intake.py`.
+
+On the 2-core development container shared with other work (December 2026), before the
+intake-at-size changes (whole documents read everywhere, everything done in the request):
+(a) list 7.0–12.5 s, (b) export 9.4–20.1 s, (c) paste 16.8–32.3 s in the request, detail
+page 8.7–20.0 s on the server (28 MB of HTML), (d) 45.5 s in Chromium. After: (a) 0.15 s,
+(b) 0.15 s, (c) 0.07–0.9 s in the request, then 34–44 s in the worker, detail page 0.6 s on
+the server (0.19 MB), (d) 0.63 s in Chromium (0.21 of the target).
 """
 
 from __future__ import annotations
