@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.contrib.messages import constants as message_constants
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.config import ConfigError, config_from_env, private_sqlite_file
@@ -159,6 +160,9 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
+
+# --- Messages: Django's "error" and "debug" tags are Bootstrap's alert-danger / alert-secondary --
+MESSAGE_TAGS = {message_constants.ERROR: "danger", message_constants.DEBUG: "secondary"}
 
 # --- Static files: built from npm packages by `make assets`, served locally, never a CDN ------
 STATIC_URL = "/static/"

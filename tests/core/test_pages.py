@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import io
 import re
 
 import pytest
 
 from tests.core.test_scope_routes import all_patterns, fill
-from tests.factories import HUAIJI
+from tests.factories import HUAIJI, ZHAOQING
 
 EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.I)
 
@@ -119,23 +121,110 @@ def test_every_post_form_carries_a_csrf_token():
 
 
 @pytest.mark.django_db
-def test_an_idle_session_ends(client, huaiji_operator):
-    from datetime import timedelta
-
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    client.force_login(huaiji_operator)
-    assert client.get(f"/units/{HUAIJI}/").status_code == 200
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
-    response = client.get(f"/units/{HUAIJI}/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-
-
-@pytest.mark.django_db
 def test_a_malformed_request_gets_the_friendly_page(client, hq_admin):
     client.force_login(hq_admin)
     fields = {f"f{i}": "x" for i in range(26_000)}
     response = client.post("/intake/new/", fields, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "The request could not be read" in response.content.decode()
+
+
+# Words a Chinese page may show in Latin letters: names of formats, tools and languages.
+LATIN_ALLOWED = {"English", "Excel", "API", "IP", "JSON", "MB", "UTF", "txt", "docx", "html", "htm"}
+LATIN_ALLOWED |= {"bqw", "createuser"}  # the command that creates accounts on the server
+
+
+def visible_words(body: str, allowed: set[str]) -> set[str]:
+    """Latin words a reader sees on a page: its text and its placeholder, title, aria-label
+    and alt attributes, without scripts and without the data rows (<tbody>: user names,
+    encodings, what the register and the audit trail hold)."""
+    body = re.sub(r"(?is)<(script|style|tbody)\b.*?</\1>", " ", body)
+    attributes = re.findall(r'(?:placeholder|title|aria-label|alt)="([^"]*)"', body)
+    text = html.unescape(re.sub(r"(?s)<[^>]+>", " ", body) + " " + " ".join(attributes))
+    return set(re.findall(r"[A-Za-z]{2,}", text)) - allowed
+
+
+@pytest.mark.django_db
+def test_every_chinese_page_and_error_is_chinese(client, hq_admin, auditor, make_user):
+    from baiqianwan.intake.services import intake_create
+    from baiqianwan.textclean.decode import DecodedText
+
+    document = intake_create(
+        user=hq_admin,
+        decoded=DecodedText(
+            text="一、推进产业。\n（一）市工信局牵头。", encoding="utf-8", kind="paste"
+        ),
+        source_name="",
+        title="测试方案",
+    )
+    readers = [
+        hq_admin,
+        auditor,
+        make_user("security", "security_admin", ZHAOQING),
+        make_user("system", "system_admin", ZHAOQING),
+    ]
+    # What the reader typed comes back in the error, and an encoding's name is data.
+    allowed = LATIN_ALLOWED | {reader.username for reader in readers} | {"abc", "hamlet", "utf"}
+    english: dict[str, set[str]] = {}
+    seen = 0
+    for reader in readers:
+        client.force_login(reader)
+        for name, route in all_patterns():
+            if route.startswith("api/") or name in ("accounts:logout", "set_language"):
+                continue
+            path = re.sub(r"<(?:\w+:)?code>", HUAIJI, route).replace("<int:pk>", str(document.pk))
+            path = "/" + path.replace("<str:username>", hq_admin.username)
+            for query in ("", "?page=abc", "?page=0", "?page=99", "?q=怀集&level=hamlet"):
+                response = client.get(path + query, follow=True)
+                if "html" not in response.get("Content-Type", ""):
+                    continue
+                seen += 1
+                for word in visible_words(response.content.decode(), allowed):
+                    english.setdefault(word, set()).add(f"{reader.username} {path}{query}")
+    client.force_login(hq_admin)
+    refused = client.post("/intake/new/", {"text": "", "upload": io.BytesIO(b"\x00\x01" * 100)})
+    assert refused.status_code == 400
+    conflict = client.post(
+        f"/intake/{document.pk}/",
+        {"version": document.version - 1, "rows-0-task": "推进产业", "rows-0-carried": "{}"},
+    )
+    assert conflict.status_code == 409 and 'class="alert alert-danger"' in conflict.content.decode()
+    empty = client.post(
+        f"/intake/{document.pk}/",
+        {"version": document.version, "rows-0-task": " ", "rows-0-carried": "{}"},
+    )
+    assert empty.status_code == 400
+    assert "第 1 行：工作任务为空。请填写，或删除该行。" in empty.content.decode()
+    for where, response in (("upload", refused), ("conflict", conflict), ("empty", empty)):
+        for word in visible_words(response.content.decode(), allowed):
+            english.setdefault(word, set()).add(where)
+    client.logout()
+    for path in ("/accounts/login/", "/accounts/login/?next=/units/"):
+        for word in visible_words(client.get(path).content.decode(), LATIN_ALLOWED):
+            english.setdefault(word, set()).add(path)
+    assert seen >= 60
+    assert not english, {word: sorted(where)[:3] for word, where in english.items()}
+
+
+@pytest.mark.django_db
+def test_an_error_message_is_a_bootstrap_danger_alert(rf, hq_admin):
+    """Django tags an error "error"; Bootstrap has no alert-error, so it must read danger."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = hq_admin
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    messages.error(request, "保存失败")
+    messages.success(request, "已保存")
+    body = render_to_string("base.html", request=request)
+    assert (
+        '<div class="alert alert-danger" role="alert" data-testid="message">保存失败</div>' in body
+    )
+    assert (
+        '<div class="alert alert-success" role="status" data-testid="message">已保存</div>' in body
+    )
+    assert "alert-error" not in body

@@ -136,7 +136,7 @@ def test_an_empty_task_names_its_row(client, taken_in):
     rows[1]["task"] = " "
     response = client.post(f"/intake/{document.pk}/", edit_post(document, rows, 1))
     assert response.status_code == 400
-    assert "row 2, task" in response.content.decode()
+    assert "第 2 行：工作任务为空。请填写，或删除该行。" in response.content.decode()
     assert IntakeDocument.objects.get().version == 1
 
 

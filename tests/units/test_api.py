@@ -22,6 +22,8 @@ def test_list_shape_and_filters(client, hq_admin):
         "edition",
         "valid_from",
         "valid_to",
+        "county",
+        "town",
     }
     assert item["parent_code"] == HUAIJI and item["level"] == "town"
     villages = client.get(
@@ -45,7 +47,7 @@ def test_detail_and_children(client, hq_admin):
 @pytest.mark.parametrize(
     ("query", "status", "detail"),
     [
-        ({"level": "hamlet"}, 400, "level 'hamlet'"),
+        ({"level": "hamlet"}, 400, "no level “hamlet”"),
         ({"page": "0"}, 422, "page"),
         ({"page": "99"}, 400, "past the last page"),
         ({"page": "x"}, 422, "page"),
@@ -74,7 +76,7 @@ def test_the_openapi_document_lists_the_unit_routes(client, hq_admin):
 def test_error_details_speak_chinese_by_default(client, hq_admin):
     client.force_login(hq_admin)
     body = client.get("/api/units", {"level": "hamlet"}).json()
-    assert "层级 'hamlet' 无效" in body["detail"]
+    assert "没有“hamlet”这一层级，可选：province (省级)" in body["detail"]
 
 
 @pytest.mark.django_db

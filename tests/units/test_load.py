@@ -101,14 +101,15 @@ BAD_FILES = [
         "code,name,parent_code",
         ["441500,某县,4415"],
         2,
-        "has the length of a County code but ends in zeros, so it names a City",
+        "has the length of a code at County level but ends in zeros, so it names a unit at City "
+        "level",
     ),
     (
         "a town code that names a county",
         "code,name,parent_code",
         ["441224000,某镇,441224"],
         2,
-        "names a County",
+        "names a unit at County level",
     ),
     ("malformed code", "code,name,parent_code", ["4412241,怀集县,4412"], 2, "malformed code"),
     ("letters", "code,name,parent_code", ["44122A,怀集县,4412"], 2, "digits only"),
@@ -332,13 +333,17 @@ def test_every_created_and_retired_unit_is_audited(tmp_path):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("code", "parent", "skipped"),
-    [("441224000201", "", "Town"), ("441200101", "4412", "County"), ("440024", "44", "City")],
+    [
+        ("441224000201", "", "Town level"),
+        ("441200101", "4412", "County level"),
+        ("440024", "44", "City level"),
+    ],
 )
 def test_a_code_that_skips_a_level_is_refused(tmp_path, code, parent, skipped):
     header = "code,name,parent_code" if parent else "code,name"
     line = f"{code},某单位,{parent}" if parent else f"{code},某单位"
     path = write_csv(tmp_path / "gap.csv", header, line)
-    with pytest.raises(LoadError, match=f"line 2: code {code} skips the {skipped} level"):
+    with pytest.raises(LoadError, match=f"line 2: code {code} skips {skipped}:"):
         rows_from_files([path])
 
 

@@ -8,13 +8,15 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
 class ListParamError(ValueError):
-    """A list parameter is wrong; `field` names it for the error response."""
+    """A list parameter is wrong; `field` names it for the error response, and the message,
+    in the request's language, names it as a reader would (页码 for ``page``)."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -38,15 +40,29 @@ class Page:
         return self.number < self.num_pages
 
 
+def _field_label(field: str) -> str:
+    """The parameter as a reader calls it (页码 for ``page``); the API also gets `field`."""
+    labels = {"page": _("The page number"), "page_size": _("The page size")}
+    return labels.get(field, field)
+
+
 def parse_positive_int(raw: Any, *, field: str, default: int) -> int:
     if raw in (None, ""):
         return default
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise ListParamError(field, f"{field}={raw!r} is not a whole number") from None
+        raise ListParamError(
+            field,
+            _("%(field)s “%(value)s” is not a whole number")
+            % {"field": _field_label(field), "value": raw},
+        ) from None
     if value < 1:
-        raise ListParamError(field, f"{field}={value} must be 1 or more")
+        raise ListParamError(
+            field,
+            _("%(field)s must be 1 or more, not %(value)d")
+            % {"field": _field_label(field), "value": value},
+        )
     return value
 
 
@@ -71,7 +87,9 @@ def list_paginate(
         if number == 1:
             return Page(items=[], count=0, number=1, num_pages=1, page_size=size)
         raise ListParamError(
-            "page", f"page={number} is past the last page ({paginator.num_pages})"
+            "page",
+            _("Page %(number)d is past the last page (%(last)d)")
+            % {"number": number, "last": paginator.num_pages},
         ) from None
     return Page(
         items=list(current.object_list),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -8,6 +9,18 @@ from baiqianwan.audit.services import download_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON = "application/json; charset=utf-8"
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\"]')
+
+
+def _ascii_fallback(filename: str) -> str:
+    """The name for clients that ignore ``filename*``: its ASCII letters, digits and -._,
+    or "export" with the same extension when nothing readable is left."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    kept = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")
+    suffix = re.sub(r"[^A-Za-z0-9]", "", extension)
+    return (kept or "export") + (f".{suffix}" if suffix else "")
 
 
 def attachment_response(body: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
@@ -16,9 +29,11 @@ def attachment_response(body: bytes | str, *, filename: str, content_type: str) 
     Every download is an audit event: who took which file, with which filters.
     """
     response = HttpResponse(body, content_type=content_type)
-    fallback = "export" + (filename[filename.rfind(".") :] if "." in filename else "")
+    # A slash or a control character (in a document's title) would not give one file name.
+    filename = _UNSAFE_IN_NAME.sub("_", filename)
     response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+        f'attachment; filename="{_ascii_fallback(filename)}"; '
+        f"filename*=UTF-8''{quote(filename, safe='')}"
     )
     download_record(filename=filename)
     return response

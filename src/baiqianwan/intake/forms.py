@@ -123,6 +123,9 @@ def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
         prefix = f"rows-{index}-"
         if post.get(f"{prefix}delete"):
             continue
+        if not post.get(f"{prefix}task", "").strip():
+            message = _("Row %(n)d: the task is empty. Write it, or delete the row.")
+            raise LedgerDataError(message % {"n": len(rows) + 1})
         carried = _carried(post.get(f"{prefix}carried") or "{}")
         if carried is None:
             raise LedgerDataError(

@@ -17,6 +17,7 @@ from typing import Any
 
 import xlsxwriter
 
+from baiqianwan.core.excel import GUARDED_TEXT, formula_like
 from baiqianwan.intake.draft import DraftItem, ItemKind, PlanDraft
 from baiqianwan.textclean.report import Span
 
@@ -363,10 +364,13 @@ def ledger_workbook(
     sheet.set_row(header_row, 24)
     for offset, row in enumerate(rows, start=header_row + 1):
         for index, column in enumerate(COLUMNS):
-            style = formats["centre"] if column.key in ("number", "deadline") else formats["cell"]
+            name = "centre" if column.key in ("number", "deadline") else "cell"
             if column.drafted:
-                style = formats["drafted"]
-            sheet.write_string(offset, index, _cell(row, column.key), style)
+                name = "drafted"
+            text = _cell(row, column.key)
+            if formula_like(text):  # stays text when a reviewer edits it (see core.excel)
+                name += "_guarded"
+            sheet.write_string(offset, index, text, formats[name])
     first_data = header_row + 1
     last_data = header_row + len(rows) + _SPARE_ROWS
     for key, title, message in (
@@ -442,6 +446,9 @@ def _formats(book: xlsxwriter.Workbook) -> dict[str, Any]:
         "cell": book.add_format(bordered),
         "centre": book.add_format({**bordered, "align": "center"}),
         "drafted": book.add_format({**bordered, "font_color": "#595959"}),
+        "cell_guarded": book.add_format({**bordered, **GUARDED_TEXT}),
+        "centre_guarded": book.add_format({**bordered, "align": "center", **GUARDED_TEXT}),
+        "drafted_guarded": book.add_format({**bordered, "font_color": "#595959", **GUARDED_TEXT}),
         "guide": book.add_format(base),
         "guide_head": book.add_format({**base, "bold": True, "font_name": _HEADER_FONT}),
     }

@@ -39,7 +39,8 @@ def units_list(
     include_retired: bool = False,
 ) -> dict[str, Any]:
     """Units in your area. `parent`: a 12-digit code; `level`: province, city, county, town or
-    village; `q`: part of a name or the start of a code (「怀集」, 「441224」)."""
+    village; `q`: part of a name or the start of a code (「怀集」, 「441224」; full-width
+    「４４１２２４」 is read as 441224). Each item names its county and town."""
     qs = units_search(
         user=request.user, q=q, parent=parent, level=level, include_retired=include_retired
     )
@@ -48,7 +49,9 @@ def units_list(
         "count": result.count,
         "page": result.number,
         "pages": result.num_pages,
-        "items": [unit_out(u) for u in result.items],
+        "items": [
+            {**unit_out(u), "county": u.county_name, "town": u.town_name} for u in result.items
+        ],
     }
 
 

@@ -4,11 +4,14 @@ from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
-    PROVINCE = "province", _("Province")
-    CITY = "city", _("City")
-    COUNTY = "county", _("County")
-    TOWN = "town", _("Town")
-    VILLAGE = "village", _("Village")
+    """Where a unit stands in the tree (省级 … 村级); "County level" beside the kind "County"
+    reads as two facts, not "County County"."""
+
+    PROVINCE = "province", _("Province level")
+    CITY = "city", _("City level")
+    COUNTY = "county", _("County level")
+    TOWN = "town", _("Town level")
+    VILLAGE = "village", _("Village level")
 
 
 class Kind(models.TextChoices):

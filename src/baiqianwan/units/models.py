@@ -3,12 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.models import TreeNodeModel
 from baiqianwan.units.choices import Kind, Level, LineageKind, UrbanRuralClass
-from baiqianwan.units.codes import prefix_of
+from baiqianwan.units.codes import CODE_LENGTH, SEGMENT_END, prefix_of
+
+
+def _ancestor_name(level: Level) -> Subquery:
+    width = SEGMENT_END[level]
+    code = Concat(
+        Substr(OuterRef("code"), 1, width),
+        Value("0" * (CODE_LENGTH - width)),
+        output_field=models.CharField(),
+    )
+    return Subquery(
+        Unit.objects.filter(valid_to__isnull=True, level=level, code=code)
+        .exclude(code=OuterRef("code"))
+        .values("name")[:1]
+    )
 
 
 class UnitQuerySet(models.QuerySet["Unit"]):
@@ -18,6 +33,14 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def within(self, prefix: str) -> UnitQuerySet:
         """The subtree of the unit whose prefix this is (the unit included)."""
         return self.filter(code__startswith=prefix)
+
+    def with_places(self) -> UnitQuerySet:
+        """Annotate `county_name` and `town_name`: the current county and town a unit lies in
+        (None for the levels above them and for the unit itself), so that the four
+        三联村委会 of 肇庆 read apart in a list. Each is found by its code prefix."""
+        return self.annotate(
+            county_name=_ancestor_name(Level.COUNTY), town_name=_ancestor_name(Level.TOWN)
+        )
 
 
 class Unit(TreeNodeModel):

@@ -22,8 +22,15 @@ class UnitDetailOut(UnitOut):
     children_count: int
 
 
+class UnitFoundOut(UnitOut):
+    """A search result names the county and town it lies in (None above those levels)."""
+
+    county: str | None
+    town: str | None
+
+
 class UnitPageOut(Schema):
     count: int
     page: int
     pages: int
-    items: list[UnitOut]
+    items: list[UnitFoundOut]

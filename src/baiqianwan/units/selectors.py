@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,10 +39,21 @@ def unit_get(*, user: Any, code: str, include_retired: bool = True) -> Unit:
     return unit
 
 
+def search_text(q: str) -> str:
+    """A search query as the register spells: NFKC-folded (full-width to half-width), with
+    every kind of space removed."""
+    return "".join(unicodedata.normalize("NFKC", q).split())
+
+
 def units_search(
     *, user: Any, q: str = "", parent: str = "", level: str = "", include_retired: bool = False
 ) -> UnitQuerySet:
-    """Filter by parent code, level and a partial name or code ("怀集", "441224")."""
+    """Filter by parent code, level and a partial name or code ("怀集", "441224").
+
+    The query is read as typed on any keyboard: full-width digits and letters become
+    half-width (NFKC: ４４１２２４ is 441224) and spaces go (no unit name has one). Each unit
+    carries the names of its county and town (`UnitQuerySet.with_places`).
+    """
     qs = units_visible(user=user, include_retired=include_retired)
     if parent:
         parent_unit = unit_get(user=user, code=parent)
@@ -49,16 +61,19 @@ def units_search(
     if level:
         if level not in Level.values:
             raise InputError(
-                _("level %(level)r is not one of %(allowed)s")
-                % {"level": level, "allowed": ", ".join(Level.values)},
+                _("There is no level “%(level)s”: choose one of %(allowed)s")
+                % {
+                    "level": level,
+                    "allowed": ", ".join(f"{lv.value} ({lv.label})" for lv in Level),
+                },
                 field="level",
             )
         qs = qs.filter(level=level)
-    q = q.strip()
+    q = search_text(q)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
     # A code may have several versions (with retired ones); id makes paging deterministic.
-    return qs.select_related("parent").order_by("code", "-valid_from", "id")
+    return qs.select_related("parent").with_places().order_by("code", "-valid_from", "id")
 
 
 def unit_children(*, user: Any, unit: Unit) -> UnitQuerySet:

@@ -133,8 +133,8 @@ def _row(
             source,
             line,
             _(
-                "code %(code)s has the length of a %(written)s code but ends in zeros, "
-                "so it names a %(level)s"
+                "code %(code)s has the length of a code at %(written)s but ends in zeros, "
+                "so it names a unit at %(level)s"
             )
             % {"code": native, "written": written.label, "level": level.label},
         )
@@ -146,7 +146,7 @@ def _row(
         raise LoadError(
             source,
             line,
-            _("code %(code)s skips the %(levels)s level: its segment is all zeros")
+            _("code %(code)s skips %(levels)s: its segment is all zeros")
             % {"code": native, "levels": "/".join(str(g.label) for g in gaps)},
         )
     parent = parent_code_of(code) if level != Level.PROVINCE else None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.staticfiles import finders
@@ -8,13 +9,16 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from baiqianwan.core.excel import xlsx_from_rows
+from baiqianwan.core.excel import columns_filled, xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
+from baiqianwan.core.problems import InputError
 from baiqianwan.core.responses import xlsx_response
 from baiqianwan.units.choices import Kind, Level
 from baiqianwan.units.models import Unit
 from baiqianwan.units.selectors import (
+    search_text,
     unit_ancestors_visible,
     unit_children,
     unit_children_village_counts,
@@ -75,71 +79,102 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _places_shown(units: Sequence[Unit]) -> dict[str, bool]:
+    """Which of the optional columns some listed unit fills; an always-empty one is not shown."""
+    return {
+        "county": any(getattr(u, "county_name", None) for u in units),
+        "town": any(getattr(u, "town_name", None) for u in units),
+        "urban_rural_class": any(u.urban_rural_class for u in units),
+    }
+
+
+def _level_error(level: str) -> str:
+    """The page's word for a level that is not in the list (the API names the values)."""
+    if not level or level in Level.values:
+        return ""
+    return _("There is no level “%(level)s”: choose one from the list.") % {"level": level}
+
+
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    error = ""
+    error = _level_error(level)
     page = None
-    if q or level:
+    if (q or level) and not error:
         try:
             page = list_paginate(
                 units_search(user=request.user, q=q, level=level), page=request.GET.get("page")
             )
-        except (ListParamError, ValueError) as exc:
+        except (ListParamError, InputError) as exc:
             error = str(exc)
     template = "units/_results.html" if request.headers.get("HX-Request") else "units/search.html"
     return render(
         request,
         template,
-        {"q": q, "level": level, "page": page, "error": error, "levels": Level.choices},
+        {
+            "q": q,
+            "level": level,
+            "page": page,
+            "shown": _places_shown(page.items if page else []),
+            "error": error,
+            "levels": Level.choices,
+        },
     )
 
 
-def _rows(units: list[Unit]) -> list[list[str]]:
-    return [
+def _export(units: list[Unit]) -> tuple[list[str], list[list[str]]]:
+    """The columns of a unit list in Excel, without the ones that no unit fills."""
+    headers = [
+        _("Code"),
+        _("Name"),
+        _("Level"),
+        _("Kind"),
+        pgettext("column", "County"),
+        pgettext("column", "Town"),
+        _("Parent code"),
+        _("Urban-rural class"),
+        _("Edition"),
+    ]
+    rows = [
         [
             u.code,
             u.name,
             str(Level(u.level).label),
             str(Kind(u.kind).label),
+            getattr(u, "county_name", None) or "",
+            getattr(u, "town_name", None) or "",
             u.parent.code if u.parent else "",
             u.urban_rural_class,
             u.edition,
         ]
         for u in units
     ]
-
-
-def _headers() -> list[str]:
-    return [
-        _("Code"),
-        _("Name"),
-        _("Level"),
-        _("Kind"),
-        _("Parent code"),
-        _("Urban-rural class"),
-        _("Edition"),
-    ]
+    return columns_filled(headers, rows)
 
 
 def children_export(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_get(user=request.user, code=code)
-    units = list(unit_children(user=request.user, unit=unit).select_related("parent"))
-    body = xlsx_from_rows(sheet=unit.name, headers=_headers(), rows=_rows(units))
-    return xlsx_response(body, filename=f"{unit.code}-{unit.name}-{_('children')}.xlsx")
+    units = list(unit_children(user=request.user, unit=unit).select_related("parent").with_places())
+    headers, rows = _export(units)
+    body = xlsx_from_rows(sheet=unit.name, headers=headers, rows=rows)
+    what = _("Subordinate units")
+    return xlsx_response(body, filename=f"{unit.name}-{what}.xlsx")
 
 
 def search_export(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
-    try:
-        units = list(units_search(user=request.user, q=q, level=level))
-    except ValueError as exc:
+    error = _level_error(level)
+    if error:
         return render(
             request,
             "units/search.html",
-            {"q": q, "level": level, "error": str(exc), "levels": Level.choices},
+            {"q": q, "level": level, "error": error, "levels": Level.choices},
             status=400,
         )
-    body = xlsx_from_rows(sheet=_("Units"), headers=_headers(), rows=_rows(units))
-    return xlsx_response(body, filename=f"{_('units')}-{q or level or 'all'}.xlsx")
+    units = list(units_search(user=request.user, q=q, level=level))
+    headers, rows = _export(units)
+    body = xlsx_from_rows(sheet=_("Units"), headers=headers, rows=rows)
+    what = _("Units")
+    about = search_text(q) or (str(Level(level).label) if level else _("all"))
+    return xlsx_response(body, filename=f"{what}-{about}.xlsx")
