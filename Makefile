@@ -22,7 +22,9 @@ demo: .env setup
 	@echo "Sign in with one of these accounts; the passwords are shown only now:"
 	@$(BQW) demo_users
 	@echo ""
-	$(BQW) runserver --insecure $(HOST):$(PORT)
+	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.
+	$(BQW) db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BQW) runserver --insecure $(HOST):$(PORT)
 
 test: setup browser lint types pytest
 

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "baiqianwan.core",
     "baiqianwan.units",
     "baiqianwan.accounts",
@@ -179,6 +181,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The ledger editor posts about ten fields a task, for at most 2,000 tasks.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
+
+# Background work (large intake texts, and the plans app's jobs) waits in the database until
+# `bqw db_worker` runs it; `make demo` starts that worker beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Logging: errors go to stderr, never to the page ---------------------------------------
 LOGGING = {

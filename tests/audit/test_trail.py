@@ -41,7 +41,7 @@ def test_an_update_reads_field_old_and_new_values(hq_admin):
     )
     assert [str(line) for line in change_lines(event)] == [
         "Name: 怀集 → 怀集县",
-        "Level: Town → County",
+        "Level: Town level → County level",
         "Valid to: — → 2025-01-01",
         f"Parent: {DEQING} → {ZHAOQING}",
     ]

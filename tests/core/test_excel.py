@@ -102,6 +102,7 @@ def test_a_sheet_name_excel_refuses_is_made_acceptable():
     assert CalamineWorkbook.from_filelike(io.BytesIO(body)).sheet_names == ["a_b"]
 
 
+@pytest.mark.django_db  # every download is an audit event
 @pytest.mark.parametrize(
     ("name", "fallback", "decoded"),
     [

@@ -251,8 +251,11 @@ def test_only_posted_rows_are_read_and_no_more_than_a_ledger_holds(client, taken
     too_many = edit_post(document, [{"task": f"任务{i}"} for i in range(2001)], 2)
     response = client.post(f"/intake/{document.pk}/", too_many, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert "A ledger holds at most 2000 tasks." in response.content.decode()
+    assert "A ledger holds at most 2000 tasks; this one has 2001." in response.content.decode()
     assert IntakeDocument.objects.get().version == 2
+    chinese = client.post(f"/intake/{document.pk}/", too_many).content.decode()
+    assert "台账最多 2000 项任务，这份有 2001 项。未保存任何内容" in chinese
+    assert 'name="rows-2000-task"' in chinese and ">任务2000</textarea>" in chinese  # kept
 
 
 @pytest.mark.django_db

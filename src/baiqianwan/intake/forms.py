@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.intake.ledger import LedgerDataError
@@ -104,17 +104,20 @@ def _carried(raw: str) -> dict[str, Any] | None:
     return data
 
 
+def too_many_rows_message(count: int) -> str:
+    return gettext(
+        "A ledger holds at most %(n)d tasks; this one has %(count)d. Nothing was saved: delete "
+        "tasks, or download the ledger as Excel or JSON to work on one this long."
+    ) % {"n": MAX_LEDGER_ROWS, "count": count}
+
+
 def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
     """The ledger rows as the editor posted them, in order, deleted rows left out.
 
-    Only the rows actually posted are read (never a count the client claims), at most
-    `MAX_LEDGER_ROWS` of them. Raises `LedgerDataError` naming the row.
+    Only the rows actually posted are read (never a count the client claims); Django's
+    DATA_UPLOAD_MAX_NUMBER_FIELDS bounds how many. Raises `LedgerDataError` naming the row.
     """
     indices = sorted(int(m.group(1)) for key in post if (m := _ROW_KEY.match(key)))
-    if len(indices) > MAX_LEDGER_ROWS:
-        raise LedgerDataError(
-            gettext_now("A ledger holds at most %(n)d tasks.") % {"n": MAX_LEDGER_ROWS}
-        )
     rows: list[dict[str, Any]] = []
     for index in indices:
         prefix = f"rows-{index}-"
@@ -126,7 +129,7 @@ def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
         carried = _carried(post.get(f"{prefix}carried") or "{}")
         if carried is None:
             raise LedgerDataError(
-                gettext_now("Row %(n)d: the drafted columns were damaged.") % {"n": len(rows) + 1}
+                gettext("Row %(n)d: the drafted columns were damaged.") % {"n": len(rows) + 1}
             )
         rows.append(
             {
@@ -141,3 +144,47 @@ def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+class LedgerEditForm(forms.Form):
+    """The ledger editor's post: the plan's title and issuer, the version the editor opened,
+    and the rows (`rows-<n>-<field>`, read by `ledger_rows_from_post`).
+
+    `rows` keeps the rows as posted, also when the form refuses them (too many), so the page
+    can show the reviewer's typing again; it stays None when they could not be read.
+    """
+
+    plan_title = forms.CharField(label=_("Plan title"), required=False, max_length=300)
+    plan_issuer = forms.CharField(label=_("Issued by"), required=False, max_length=300)
+    version = forms.IntegerField(label=_("Version"), min_value=0)
+
+    def __init__(self, post: QueryDict) -> None:
+        super().__init__(
+            {
+                "plan_title": post.get("plan-title", ""),
+                "plan_issuer": post.get("plan-issuer", ""),
+                "version": post.get("version", ""),
+            }
+        )
+        self.post = post
+        self.rows: list[dict[str, Any]] | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            self.rows = ledger_rows_from_post(self.post)
+        except LedgerDataError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if len(self.rows) > MAX_LEDGER_ROWS:
+            raise forms.ValidationError(too_many_rows_message(len(self.rows)))
+        data["rows"] = self.rows
+        return data
+
+    def error_text(self) -> str:
+        """Every error of the post as one sentence for the page's message."""
+        parts = [
+            f"{self.fields[name].label}: {error}" if name in self.fields else str(error)
+            for name, errors in self.errors.items()
+            for error in errors
+        ]
+        return " ".join(parts)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.models import TimestampedModel
+from baiqianwan.intake.choices import IntakeStatus
 
 
 class IntakeDocument(TimestampedModel):
@@ -14,7 +15,10 @@ class IntakeDocument(TimestampedModel):
 
     The ledger (`ledger`, a `baiqianwan.ledger/1` document) is what the reviewer edits;
     `version` goes up with every save, so two people editing at once cannot overwrite each
-    other unnoticed.
+    other unnoticed. A large text is cleaned and drafted in the background: `status` and
+    `progress` say how far that is. The cleaning's list of changes lives apart from its
+    report (`changes`), and the ledger's length and the lost characters are kept as numbers,
+    so that lists and exports never read the large columns.
     """
 
     title = models.CharField(_("title"), max_length=300)
@@ -33,9 +37,18 @@ class IntakeDocument(TimestampedModel):
     original = models.TextField(_("original text"))
     clean_text = models.TextField(_("clean text"))
     report = models.JSONField(_("cleaning report"))
+    changes = models.JSONField(_("changes made by cleaning"), default=list)
     draft = models.JSONField(_("draft"))
+    outline = models.JSONField(_("outline of the draft"), default=dict)
     ledger = models.JSONField(_("ledger"))
     version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(
+        _("status"), max_length=16, choices=IntakeStatus.choices, default=IntakeStatus.DONE
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
+    error = models.TextField(_("error"), blank=True)
+    task_count = models.PositiveIntegerField(_("tasks"), default=0)
+    lost_characters = models.PositiveIntegerField(_("lost characters"), default=0)
 
     class Meta:
         verbose_name = _("intake document")

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
+from baiqianwan.intake.choices import IntakeStatus
 from baiqianwan.intake.draft import draft_data, draft_plan
 from baiqianwan.intake.ledger import (
     LedgerDataError,
@@ -19,11 +22,25 @@ from baiqianwan.intake.ledger import (
     ledger_from_document,
 )
 from baiqianwan.intake.models import IntakeDocument
-from baiqianwan.textclean import clean_data, clean_text
+from baiqianwan.textclean import (
+    MAX_TEXT_CHARS,
+    IntakeErrorCode,
+    IntakeInputError,
+    clean_data,
+    clean_text,
+)
 from baiqianwan.textclean.decode import DecodedText
+from baiqianwan.textclean.errors import empty_error, too_large_error
 from baiqianwan.units.models import Unit
 
 TITLE_MAX = 300
+# From this many characters a text is cleaned and drafted by the background worker; a
+# smaller one (a few seconds' work at most) is done before the page answers.
+BACKGROUND_CHARS = 200_000
+# The progress the page shows: the worker has begun; the text is clean, drafting follows.
+PROGRESS_STARTED = 5
+PROGRESS_CLEANED = 70
+OUTLINE_ITEMS = 100
 
 
 class LedgerConflict(Exception):
@@ -38,33 +55,113 @@ def _register_names(*, user: Any) -> list[tuple[str, str]]:
     return list(units.values_list("name", "code"))
 
 
+def input_error_message(error: IntakeInputError) -> str:
+    """The reader's-language sentence for a text intake refuses."""
+    messages_by_code = {
+        IntakeErrorCode.EMPTY: _("The text is empty."),
+        IntakeErrorCode.BINARY: _("This is not a text: the file holds binary data."),
+        IntakeErrorCode.ENCODING: _("The file is in none of the encodings UTF-8, GB18030 or Big5."),
+        IntakeErrorCode.TOO_LARGE: _(
+            "The text is too large (at most 4 MB of file or 2,000,000 characters)."
+        ),
+        IntakeErrorCode.UNSUPPORTED: _(
+            "This kind of file is not read here: use .txt, .docx or .html."
+        ),
+        IntakeErrorCode.UNREADABLE: _("The file cannot be read: it may be damaged."),
+    }
+    return messages_by_code.get(error.code, _("The text cannot be taken in."))
+
+
+def _worked(*, document: IntakeDocument, user: Any, text: str) -> None:
+    """Clean and draft `text` into `document`'s fields (not saved); progress on the way."""
+    result = clean_text(text)
+    _progress(document=document, progress=PROGRESS_CLEANED)
+    draft = draft_plan(result.text, unit_names=_register_names(user=user))
+    report = clean_data(result=result)
+    report.pop("text", None)
+    document.changes = report.pop("changes", [])
+    document.report = report
+    document.original = result.original
+    document.clean_text = result.text
+    document.draft = draft_data(draft=draft)
+    document.outline = draft_outline(document.draft)
+    document.ledger = ledger_data(draft=draft)
+    document.task_count = len(document.ledger["rows"])
+    document.lost_characters = report.get("counts", {}).get("lost_characters", 0)
+    document.status = IntakeStatus.DONE
+    document.progress = 100
+    document.error = ""
+    if not document.title:
+        drafted_title = draft.title.text if draft.title else ""
+        document.title = (drafted_title or document.source_name or _("Untitled text"))[:TITLE_MAX]
+
+
+def draft_outline(data: dict[str, Any]) -> dict[str, Any]:
+    """What the page shows of a draft: issuer, title, goals, groups and levers, at most
+    `OUTLINE_ITEMS` of each (a 2,000,000-character text drafts thousands of levers)."""
+    issuer, title = data.get("issuer") or {}, data.get("title") or {}
+    levers = data.get("levers", [])
+    return {
+        "issuer": issuer.get("text", ""),
+        "title": title.get("text", ""),
+        "goals": [
+            {"year": g.get("year"), "text": g.get("text", "")}
+            for g in data.get("goals", [])[:OUTLINE_ITEMS]
+        ],
+        "groups": [g.get("name", "") for g in data.get("groups", [])[:OUTLINE_ITEMS]],
+        "levers": [
+            {"text": v.get("text", ""), "role": v.get("role", ""), "children": len(v["children"])}
+            for v in levers[:OUTLINE_ITEMS]
+        ],
+        "levers_total": len(levers),
+    }
+
+
+def _progress(*, document: IntakeDocument, progress: int) -> None:
+    """Tell the page how far the background work is (a saved document only)."""
+    if document.pk is not None and document.status == IntakeStatus.RUNNING:
+        IntakeDocument.objects.filter(pk=document.pk).update(progress=progress)
+
+
 @transaction.atomic
 def intake_create(
     *, user: Any, decoded: DecodedText, source_name: str, title: str = ""
 ) -> IntakeDocument:
-    """Clean the text, draft the plan and its ledger, and keep all of it for review.
+    """Keep the text for review, cleaned and drafted into a plan and its ledger.
+
+    A text of `BACKGROUND_CHARS` characters or more is kept as it is and queued: the worker
+    cleans and drafts it (`intake_process`), and the page follows its progress.
 
     Raises `IntakeInputError` (from cleaning) when the text cannot be taken in.
     """
     require(user, "intake.write")
-    result = clean_text(decoded.text)
-    draft = draft_plan(result.text, unit_names=_register_names(user=user))
-    report = clean_data(result=result)
-    report.pop("text", None)
-    drafted_title = draft.title.text if draft.title else ""
-    document = IntakeDocument.objects.create(
-        title=(title.strip() or drafted_title or source_name or _("Untitled text"))[:TITLE_MAX],
+    document = IntakeDocument(
+        title=title.strip()[:TITLE_MAX],
         unit=user.home_unit,
         created_by=user,
         source_name=source_name[:255],
         source_kind=decoded.kind,
         encoding=decoded.encoding,
-        original=result.original,
-        clean_text=result.text,
-        report=report,
-        draft=draft_data(draft=draft),
-        ledger=ledger_data(draft=draft),
+        original=decoded.text,
+        clean_text="",
+        report={},
+        changes=[],
+        draft={},
+        outline={},
+        ledger={},
     )
+    background = len(decoded.text) >= BACKGROUND_CHARS
+    if background:
+        if len(decoded.text) > MAX_TEXT_CHARS:
+            raise too_large_error(size=len(decoded.text), limit=MAX_TEXT_CHARS, unit="characters")
+        if not decoded.text.strip():
+            raise empty_error()
+        document.title = document.title or (source_name or _("Untitled text"))[:TITLE_MAX]
+        document.status = IntakeStatus.QUEUED
+        document.progress = 0
+    else:
+        _worked(document=document, user=user, text=decoded.text)
+    document.save()
     audit_record(
         actor=user,
         action=Action.CREATE,
@@ -72,11 +169,55 @@ def intake_create(
         changes={
             "source": source_name,
             "encoding": decoded.encoding,
-            "characters": len(result.original),
-            "ledger_rows": len(document.ledger["rows"]),
+            "characters": len(decoded.text),
+            "ledger_rows": document.task_count,
+            "status": document.status,
         },
     )
+    if background:
+        from baiqianwan.intake.jobs import intake_process_job
+
+        transaction.on_commit(lambda: intake_process_job.enqueue(document_id=document.pk))
     return document
+
+
+def intake_process(*, document_id: int) -> IntakeDocument:
+    """The background half of `intake_create`: clean and draft a queued document.
+
+    Raises whatever cleaning raises; the caller (the job) records the failure with
+    `intake_fail`.
+    """
+    document = IntakeDocument.objects.select_related("created_by").get(pk=document_id)
+    if document.status == IntakeStatus.DONE:
+        return document
+    IntakeDocument.objects.filter(pk=document_id).update(
+        status=IntakeStatus.RUNNING, progress=PROGRESS_STARTED, error=""
+    )
+    document.status = IntakeStatus.RUNNING
+    _worked(document=document, user=document.created_by, text=document.original)
+    with transaction.atomic():
+        document.save()
+        audit_record(
+            actor=document.created_by,
+            action=Action.UPDATE,
+            obj=document,
+            changes={"status": [IntakeStatus.RUNNING, IntakeStatus.DONE]}
+            | {"ledger_rows": [0, document.task_count]},
+        )
+    return document
+
+
+def intake_fail(*, document_id: int, error: Exception) -> None:
+    """Record why the background work on a document stopped, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if isinstance(error, IntakeInputError):
+            message = input_error_message(error)
+        else:
+            message = _(
+                "Cleaning and drafting stopped on an unexpected error (%(kind)s). Take the "
+                "text in again; if it fails again, tell the system administrator."
+            ) % {"kind": type(error).__name__}
+    IntakeDocument.objects.filter(pk=document_id).update(status=IntakeStatus.FAILED, error=message)
 
 
 def _row_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, Any]:
@@ -104,13 +245,15 @@ def intake_ledger_save(
         `version` is not the stored one; nothing is saved.
     """
     require(user, "intake.write", document)
+    if document.status != IntakeStatus.DONE:
+        raise LedgerDataError(_("The ledger is not drafted yet."))
     plan, rows = ledger_from_document(ledger)
     renumbered = [replace(row, number=str(i)) for i, row in enumerate(rows, start=1)]
     data = ledger_document(plan=plan, rows=renumbered)
     old_rows = document.ledger.get("rows", [])
-    updated = IntakeDocument.objects.filter(pk=document.pk, version=version).update(
-        ledger=data, version=version + 1
-    )
+    updated = IntakeDocument.objects.filter(
+        pk=document.pk, version=version, status=IntakeStatus.DONE
+    ).update(ledger=data, version=version + 1, task_count=len(renumbered))
     if not updated:
         raise LedgerConflict(
             _(
@@ -128,9 +271,36 @@ def intake_ledger_save(
     return document
 
 
+def intake_ledger_edit(
+    *,
+    user: Any,
+    document: IntakeDocument,
+    plan_title: str,
+    plan_issuer: str,
+    rows: list[dict[str, Any]],
+    version: int,
+) -> IntakeDocument:
+    """Merge the editor's plan title, issuer and rows into the stored ledger and save it
+    (see `intake_ledger_save` for what is refused)."""
+    stored = document.ledger
+    edited = {
+        **stored,
+        "plan": {
+            **stored.get("plan", {}),
+            "title": plan_title.strip() or None,
+            "issuer": plan_issuer.strip() or None,
+        },
+        "rows": rows,
+    }
+    return intake_ledger_save(user=user, document=document, ledger=edited, version=version)
+
+
 __all__ = [
     "LedgerConflict",
     "LedgerDataError",
     "intake_create",
+    "intake_fail",
+    "intake_ledger_edit",
     "intake_ledger_save",
+    "intake_process",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,37 +12,40 @@ from baiqianwan.accounts.policy import can, require
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.listing import ListParamError, list_paginate
 from baiqianwan.core.responses import JSON, attachment_response, xlsx_response
-from baiqianwan.intake.forms import CARRIED, IntakeForm, ledger_rows_from_post
+from baiqianwan.intake.choices import IntakeStatus
+from baiqianwan.intake.forms import CARRIED, MAX_LEDGER_ROWS, IntakeForm, LedgerEditForm
 from baiqianwan.intake.ledger import (
     COLUMNS,
     LedgerDataError,
     ledger_from_document,
     ledger_workbook,
 )
-from baiqianwan.intake.selectors import intake_documents, intake_get, text_segments
+from baiqianwan.intake.models import IntakeDocument
+from baiqianwan.intake.selectors import (
+    intake_documents,
+    intake_get,
+    intake_status,
+    intake_text_part,
+    ledger_rows_page,
+)
 from baiqianwan.intake.services import (
     LedgerConflict,
+    input_error_message,
     intake_create,
-    intake_ledger_save,
+    intake_ledger_edit,
 )
-from baiqianwan.textclean import IntakeErrorCode, IntakeInputError
+from baiqianwan.textclean import IntakeInputError
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
 
+# The lost characters and suspects listed on the page; the rest are only counted there.
+LISTED_FINDINGS = 200
 
-def _input_message(error: IntakeInputError) -> str:
-    messages_by_code = {
-        IntakeErrorCode.EMPTY: _("The text is empty."),
-        IntakeErrorCode.BINARY: _("This is not a text: the file holds binary data."),
-        IntakeErrorCode.ENCODING: _("The file is in none of the encodings UTF-8, GB18030 or Big5."),
-        IntakeErrorCode.TOO_LARGE: _(
-            "The text is too large (at most 4 MB of file or 2,000,000 characters)."
-        ),
-        IntakeErrorCode.UNSUPPORTED: _(
-            "This kind of file is not read here: use .txt, .docx or .html."
-        ),
-        IntakeErrorCode.UNREADABLE: _("The file cannot be read: it may be damaged."),
-    }
-    return messages_by_code.get(error.code, _("The text cannot be taken in."))
+
+def _part_number(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.GET.get(name, "1"))
+    except ValueError:
+        return 1
 
 
 def documents(request: HttpRequest) -> HttpResponse:
@@ -73,73 +76,155 @@ def new(request: HttpRequest) -> HttpResponse:
             user=request.user, decoded=decoded, source_name=source, title=form.cleaned_data["title"]
         )
     except IntakeInputError as exc:
-        form.add_error("upload" if upload is not None else "text", _input_message(exc))
+        form.add_error("upload" if upload is not None else "text", input_error_message(exc))
         return render(request, "intake/new.html", {"form": form, "detail": str(exc)}, status=400)
-    messages.success(request, _("Taken in. Check the clean text and the ledger, then save."))
+    if document.status == IntakeStatus.QUEUED:
+        messages.info(
+            request,
+            _(
+                "Taken in. A text this long is cleaned and drafted in the background: this page "
+                "shows how far that is."
+            ),
+        )
+    else:
+        messages.success(request, _("Taken in. Check the clean text and the ledger, then save."))
     return redirect("intake:detail", pk=document.pk)
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = intake_get(user=request.user, pk=pk)
-    status = 200
+    can_write = can(request.user, "intake.write", document)
+    if request.method != "POST":
+        return _detail_render(request, document, can_write=can_write)
+    form = LedgerEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return _detail_render(request, document, can_write=can_write, typed=form, status=400)
+    try:
+        intake_ledger_edit(
+            user=request.user,
+            document=document,
+            plan_title=form.cleaned_data["plan_title"],
+            plan_issuer=form.cleaned_data["plan_issuer"],
+            rows=form.cleaned_data["rows"],
+            version=form.cleaned_data["version"],
+        )
+    except (LedgerConflict, LedgerDataError) as exc:
+        messages.error(request, str(exc))
+        status = 409 if isinstance(exc, LedgerConflict) else 400
+        return _detail_render(request, document, can_write=can_write, typed=form, status=status)
+    messages.success(request, _("Ledger saved."))
+    return redirect("intake:detail", pk=document.pk)
+
+
+def _detail_render(
+    request: HttpRequest,
+    document: IntakeDocument,
+    *,
+    can_write: bool,
+    typed: LedgerEditForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The detail page; `typed` is a refused edit whose typing the editor shows again."""
     ledger = document.ledger
     version = document.version
-    if request.method == "POST":
-        edited = {**document.ledger, "rows": []}
-        edited["plan"] = {
-            **edited["plan"],
-            "title": request.POST.get("plan-title", "").strip() or None,
-            "issuer": request.POST.get("plan-issuer", "").strip() or None,
+    if typed is not None and typed.rows is not None:
+        ledger = {
+            **ledger,
+            "plan": {
+                **ledger.get("plan", {}),
+                "title": typed.data["plan_title"],
+                "issuer": typed.data["plan_issuer"],
+            },
+            "rows": typed.rows,
         }
-        try:
-            edited["rows"] = ledger_rows_from_post(request.POST)
-            version = int(request.POST.get("version", "0"))
-            intake_ledger_save(user=request.user, document=document, ledger=edited, version=version)
-        except (LedgerConflict, LedgerDataError, ValueError) as exc:
-            messages.error(request, str(exc))
-            status = 409 if isinstance(exc, LedgerConflict) else 400
-            ledger = edited  # keep what the reviewer typed on the page
-        else:
-            messages.success(request, _("Ledger saved."))
-            return redirect("intake:detail", pk=document.pk)
-    changes = document.report.get("changes", [])
-    rows = [
-        (index, row, json.dumps({key: row.get(key) for key in CARRIED}, ensure_ascii=False))
-        for index, row in enumerate(ledger.get("rows", []))
-    ]
+        version = typed.cleaned_data.get("version", version)
+    done = document.status == IntakeStatus.DONE
+    # A drafted ledger longer than a save holds is shown read-only, a page at a time; an edit
+    # that went over the limit stays in the editor, so the reviewer can delete tasks.
+    editable = can_write and done and len(document.ledger.get("rows", [])) <= MAX_LEDGER_ROWS
+    report = document.report
+    context = {
+        "document": document,
+        "done": done,
+        "ledger": ledger,
+        "version": version,
+        "can_write": can_write,
+        "editable": editable,
+        "max_rows": MAX_LEDGER_ROWS,
+        "lost": report.get("lost", [])[:LISTED_FINDINGS],
+        "suspects": report.get("suspects", [])[:LISTED_FINDINGS],
+        "findings_unlisted": max(
+            0, len(report.get("lost", [])) + len(report.get("suspects", [])) - 2 * LISTED_FINDINGS
+        ),
+        "original_part": intake_text_part(
+            user=request.user,
+            pk=document.pk,
+            side="original",
+            number=_part_number(request, "original"),
+        ),
+        "clean_part": intake_text_part(
+            user=request.user, pk=document.pk, side="clean", number=_part_number(request, "clean")
+        ),
+        "columns": COLUMNS,
+    }
+    if editable:
+        context["rows"] = [
+            (index, row, json.dumps({key: row.get(key) for key in CARRIED}, ensure_ascii=False))
+            for index, row in enumerate(ledger.get("rows", []))
+        ]
+        context["empty_carried"] = json.dumps(
+            {"targets": [], "places": [], "source": {"start": 0, "end": 0}}
+        )
+    elif done:
+        context["ledger_page"] = ledger_rows_page(
+            ledger=ledger, number=_part_number(request, "tasks")
+        )
+    return render(request, "intake/detail.html", context, status=status)
+
+
+def ledger_part(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page of a read-only ledger, for htmx to swap in."""
+    document = _drafted(request, pk)
+    page = ledger_rows_page(ledger=document.ledger, number=_part_number(request, "tasks"))
     return render(
-        request,
-        "intake/detail.html",
-        {
-            "document": document,
-            "ledger": ledger,
-            "rows": rows,
-            "empty_carried": json.dumps(
-                {"targets": [], "places": [], "source": {"start": 0, "end": 0}}
-            ),
-            "version": version,
-            "columns": COLUMNS,
-            "original_segments": text_segments(
-                text=document.original, changes=changes, side="original"
-            ),
-            "clean_segments": text_segments(
-                text=document.clean_text, changes=changes, side="clean"
-            ),
-            "can_write": can(request.user, "intake.write", document),
-        },
-        status=status,
+        request, "intake/_ledger_readonly.html", {"document": document, "ledger_page": page}
     )
 
 
-def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def text_part(request: HttpRequest, pk: int, side: str) -> HttpResponse:
+    """One part of the original or clean text, for htmx to swap in."""
+    part = intake_text_part(
+        user=request.user, pk=pk, side=side, number=_part_number(request, "part")
+    )
+    return render(request, "intake/_text_part.html", {"document_pk": pk, "part": part})
+
+
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of the background work; once it is done, htmx reloads the whole page."""
+    document = intake_status(user=request.user, pk=pk)
+    response = render(request, "intake/_status.html", {"document": document})
+    if document.status == IntakeStatus.DONE:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _drafted(request: HttpRequest, pk: int) -> IntakeDocument:
     document = intake_get(user=request.user, pk=pk)
+    if document.status != IntakeStatus.DONE:
+        raise Http404(_("The ledger is not drafted yet."))
+    return document
+
+
+def ledger_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _drafted(request, pk)
     plan, rows = ledger_from_document(document.ledger)
     body = ledger_workbook(plan=plan, rows=rows, generated=document.updated_at.date())
     return xlsx_response(body, filename=f"{document.title[:60]}-任务台账.xlsx")
 
 
 def ledger_json(request: HttpRequest, pk: int) -> HttpResponse:
-    document = intake_get(user=request.user, pk=pk)
+    document = _drafted(request, pk)
     body = json.dumps(document.ledger, ensure_ascii=False, indent=2)
     return attachment_response(body, filename=f"{document.title[:60]}.json", content_type=JSON)
 
@@ -153,8 +238,8 @@ def documents_export(request: HttpRequest) -> HttpResponse:
             timezone.localtime(d.created_at).strftime("%Y-%m-%d %H:%M"),
             d.source_name,
             d.encoding,
-            len(d.ledger.get("rows", [])),
-            d.report.get("counts", {}).get("lost_characters", 0),
+            d.task_count,
+            d.lost_characters,
         ]
         for d in intake_documents(user=request.user)
     ]
