@@ -11,7 +11,7 @@ Which commands are run and which only checked, and why:
 - **Checked only**:
   - `make TARGET`: the target exists in the Makefile. `make demo` serves until Ctrl-C and
     `make test` runs the whole suite (this test among it), so neither can run here; the demo's
-    own steps besides set-up and the server are run by the copy above.
+    own steps besides set-up, the server and its background worker are run by the copy above.
   - `bqw` commands of the other pages (deployment, architecture, intake, methods): they aim at
     a production server (PostgreSQL, gunicorn) or name placeholders; the command exists and,
     without placeholders, its arguments parse with the command's own parser.
@@ -206,14 +206,20 @@ def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _demo_recipe_steps() -> list[str]:
-    """The `make demo` recipe's own commands, without echo and the server."""
+    """The `make demo` recipe's own commands, without echo, comments, and what serves until
+    stopped (the server and the background worker started beside it)."""
     text = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^demo:[^\n=]*\n((?:\t[^\n]*\n)+)", text, re.M)
     assert recipe, "the Makefile has no demo recipe"
+    lines = recipe.group(1).replace("\\\n", " ").splitlines()
     steps = []
-    for line in recipe.group(1).splitlines():
+    for line in lines:
         step = line.strip().lstrip("@").replace("$(BQW)", ".venv/bin/bqw")
-        if step.startswith("echo") or " runserver " in step:
+        if (
+            not step
+            or step.startswith(("echo", "#"))
+            or re.search(r" (runserver|db_worker) ", step)
+        ):
             continue
         steps.append(step)
     assert any("units load" in step for step in steps)
