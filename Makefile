@@ -15,7 +15,7 @@ MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/
 .PHONY: demo test setup lock assets messages messages-update migrate lint types pytest bench browser clean
 
 demo: export BQW_MODE := demo
-demo: setup
+demo: .env setup
 	$(BQW) units load --city 4412
 	@echo ""
 	@echo "Baiqianwan is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
@@ -27,6 +27,11 @@ demo: setup
 	  $(BQW) runserver --insecure $(HOST):$(PORT)
 
 test: setup browser lint types pytest
+
+# `bqw` reads .env from the working directory: after `make demo` a fresh shell runs the demo
+# settings too. Written only when there is none; an existing .env is never overwritten.
+.env:
+	printf '# Written by make demo; see .env.example for every variable.\nBQW_MODE=demo\n' > $@
 
 setup: $(VENV)/.installed assets messages migrate
 

@@ -1,6 +1,8 @@
 """Read the environment once, validate it, and fail fast with a message that names the variable.
 
-Every variable is documented in `.env.example`. Nothing else in the code reads `os.environ`.
+Every variable is documented in `.env.example`. A `.env` file in the working directory supplies
+defaults (`make demo` writes one with `BQW_MODE=demo`); a variable set in the environment wins
+over the file. Nothing else in the code reads `os.environ`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 MODES = ("production", "dev", "demo")
+DOTENV = ".env"
 SUPPORTED_DB_SCHEMES = ("sqlite", "postgres", "postgresql")
 
 
@@ -32,6 +35,7 @@ class Config:
     var_dir: Path
     session_idle_minutes: int
     lockout_failures: int
+    lockout_account_failures: int
     lockout_minutes: int
     https: bool
     trusted_proxies: tuple[str, ...]
@@ -127,8 +131,31 @@ def _database_url(env: Mapping[str, str], var_dir: Path) -> str:
     return url
 
 
+def dotenv_read(path: Path) -> dict[str, str]:
+    """`NAME=value` lines of a `.env` file; blank lines and `#` comments are skipped, an
+    `export ` prefix and one pair of surrounding quotes are allowed. A missing file is empty."""
+    if not path.is_file():
+        return {}
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ConfigError(f"{path}, line {number}: expected NAME=value, found {raw!r}.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
 def config_from_env(env: Mapping[str, str] | None = None, *, base_dir: Path) -> Config:
-    env = os.environ if env is None else env
+    """The configuration from `env`; by default the process environment over `base_dir/.env`."""
+    if env is None:
+        env = {**dotenv_read(base_dir / DOTENV), **os.environ}
     mode = env.get("BQW_MODE", "production").strip().lower() or "production"
     if mode not in MODES:
         raise ConfigError(f"BQW_MODE={mode!r} is not one of {', '.join(MODES)}.")
@@ -149,6 +176,7 @@ def config_from_env(env: Mapping[str, str] | None = None, *, base_dir: Path) -> 
     allowed_hosts = _list(env, "ALLOWED_HOSTS", default_hosts)
     if mode == "production" and not allowed_hosts:
         raise ConfigError("ALLOWED_HOSTS is not set: list the host names the site answers to.")
+    lockout_failures = _int(env, "LOGIN_LOCKOUT_FAILURES", 5)
     return Config(
         mode=mode,
         debug=debug,
@@ -158,7 +186,13 @@ def config_from_env(env: Mapping[str, str] | None = None, *, base_dir: Path) -> 
         csrf_trusted_origins=_list(env, "CSRF_TRUSTED_ORIGINS", ()),
         var_dir=var_dir,
         session_idle_minutes=_int(env, "SESSION_IDLE_MINUTES", 30),
-        lockout_failures=_int(env, "LOGIN_LOCKOUT_FAILURES", 5),
+        lockout_failures=lockout_failures,
+        lockout_account_failures=_int(
+            env,
+            "LOGIN_LOCKOUT_ACCOUNT_FAILURES",
+            4 * lockout_failures,
+            minimum=lockout_failures,
+        ),
         lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", 30),
         https=_bool(env, "BQW_HTTPS", default=False),
         trusted_proxies=_networks(env, "BQW_TRUSTED_PROXIES"),

@@ -37,8 +37,8 @@ def test_createuser_reads_the_password_from_stdin(monkeypatch, capsys):
 @pytest.mark.parametrize(
     ("role", "unit", "password", "message"),
     [
-        ("county_operator", ZHAOQING, PASSWORD, "home unit must be a county"),
-        ("town_operator", HUAIJI, PASSWORD, "home unit must be a town"),
+        ("county_operator", ZHAOQING, PASSWORD, "home unit must be of level County"),
+        ("town_operator", HUAIJI, PASSWORD, "home unit must be of level Town"),
         ("wizard", HUAIJI, PASSWORD, "Unknown role"),
         ("county_operator", "441299000000", PASSWORD, "No current unit"),
         ("county_operator", HUAIJI, "short", "too short"),
@@ -54,7 +54,7 @@ def test_bad_accounts_are_refused_with_the_reason(role, unit, password, message)
 @pytest.mark.django_db
 def test_createuser_command_reports_errors(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    with pytest.raises(CommandError, match="home unit must be a county"):
+    with pytest.raises(CommandError, match="home unit must be of level County"):
         call_command(
             "createuser", "li", "--role", "county_operator", "--unit", ZHAOQING, "--password-stdin"
         )

@@ -38,6 +38,7 @@ UNIT_FREE = {
     "intake:new",
     "intake:documents_export",
     "accounts:users_export",
+    "accounts:user_create",
 }
 
 

@@ -25,6 +25,8 @@ class User(AbstractUser):
     # Who this account belongs to (e.g. staff number), to keep one person out of two
     # separated administrator roles.
     person_id = models.CharField(_("person ID"), max_length=64, blank=True)
+    # Set by a password reset: the one-time password only opens the password page.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -45,3 +47,38 @@ class User(AbstractUser):
                 name="user_one_separated_admin_role_per_person",
             ),
         ]
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords, so none of the last few comes back."""
+
+    user: Any = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    password = models.CharField(_("password"), max_length=128)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password history")
+        verbose_name_plural = _("password history")
+        indexes = [models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordCheckFailure(models.Model):
+    """A wrong old password typed on the password page; too many in a while close the page."""
+
+    user: Any = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wrong old password")
+        verbose_name_plural = _("wrong old passwords")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import secrets
 import string
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.choices import ROLE_HOME_LEVELS, SEPARATED_ADMIN_ROLES, Role
-from baiqianwan.accounts.models import User
-from baiqianwan.accounts.policy import require
+from baiqianwan.accounts.lockout import lockout_minutes
+from baiqianwan.accounts.models import PasswordCheckFailure, User
+from baiqianwan.accounts.policy import in_scope, require
 from baiqianwan.audit.choices import Action
+from baiqianwan.audit.context import current_ip
 from baiqianwan.audit.services import audit_record
+from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 
 
@@ -29,12 +37,15 @@ def _home_unit(code: str, role: Role) -> Unit:
     if allowed is not None and unit.level not in allowed:
         raise ValidationError(
             {
-                "unit": _("A %(role)s's home unit must be a %(levels)s; %(unit)s is a %(level)s.")
+                "unit": _(
+                    "A %(role)s's home unit must be of level %(levels)s; %(unit)s is of "
+                    "level %(level)s."
+                )
                 % {
                     "role": role.label,
-                    "levels": " / ".join(allowed),
+                    "levels": " / ".join(str(Level(level).label) for level in allowed),
                     "unit": unit,
-                    "level": unit.level,
+                    "level": Level(unit.level).label,
                 }
             }
         )
@@ -50,8 +61,8 @@ def _check_separation(person_id: str, role: Role) -> None:
         raise ValidationError(
             {
                 "person_id": _(
-                    "A %(role)s account must name its person (--person-id), so that no one "
-                    "holds two of the system, security and audit administrator roles."
+                    "A %(role)s account must name its person ID, so that no one holds two "
+                    "of the system, security and audit administrator roles."
                 )
                 % {"role": role.label}
             }
@@ -133,9 +144,12 @@ def password_generate(length: int = 20) -> str:
 
 @transaction.atomic
 def user_set_password(*, user: User, password: str, actor: Any = None) -> None:
+    """The account's own new password (or a demo one): validated, and the reset flag cleared."""
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    PasswordCheckFailure.objects.filter(user=user).delete()
     audit_record(actor=actor or "system", action=Action.PASSWORD, obj=user)
 
 
@@ -168,6 +182,157 @@ def user_unlock(*, user: User, actor: Any) -> None:
     """Clear the failed sign-ins that lock `user` out (security administrator's duty)."""
     from axes.utils import reset
 
+    from baiqianwan.accounts.selectors import account_locks
+
     require(actor, "accounts.unlock", user)
+    lock = account_locks(usernames=[user.username]).get(user.username)
     reset(username=user.username)
-    audit_record(actor=actor, action=Action.UNLOCK, obj=user)
+    audit_record(
+        actor=actor,
+        action=Action.UNLOCK,
+        obj=user,
+        changes={
+            "addresses": list(lock.addresses) if lock else [],
+            "account_wide": bool(lock and lock.account_wide),
+        },
+    )
+
+
+# --- Account management on the web (the system administrator) -----------------------------
+
+
+class AccountChanged(Exception):
+    """The account changed after the form was shown; nothing was saved."""
+
+
+def account_fingerprint(*, user: User) -> str:
+    """A digest of the account's managed state. A form carries it; a change made by anyone
+    since the form was shown (status, password, role, unit) makes the two differ."""
+    state = "|".join(
+        (
+            user.username,
+            user.role,
+            str(user.home_unit_id),
+            str(user.is_active),
+            str(user.must_change_password),
+            user.password,
+        )
+    )
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()[:20]
+
+
+def _managed(*, actor: Any, user: User, fingerprint: str) -> User:
+    """The account locked for update, after the policy and the stale-form check."""
+    require(actor, "accounts.manage", user)
+    locked = (
+        User.objects.select_for_update(of=("self",)).select_related("home_unit").get(pk=user.pk)
+    )
+    if account_fingerprint(user=locked) != fingerprint:
+        raise AccountChanged(
+            _(
+                "Account %(user)s was changed by someone else after this page was shown; "
+                "nothing was saved. Look at it again and repeat the change if still needed."
+            )
+            % {"user": locked.username}
+        )
+    return locked
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: Any,
+    username: str,
+    role: str,
+    unit_code: str,
+    person_id: str = "",
+    full_name: str = "",
+) -> tuple[User, str]:
+    """A new account in the actor's area with a one-time password, returned once; the
+    account must change it at its first sign-in."""
+    require(actor, "accounts.manage")
+    if not in_scope(actor, unit_code):
+        raise ValidationError(
+            {"unit": _("Unit %(code)s is outside your area.") % {"code": unit_code}}
+        )
+    password = password_generate()
+    user = user_create(
+        username=username,
+        role=role,
+        unit_code=unit_code,
+        password=password,
+        actor=actor,
+        person_id=person_id,
+        full_name=full_name,
+    )
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    return user, password
+
+
+@transaction.atomic
+def account_active_set(*, actor: Any, user: User, active: bool, fingerprint: str) -> User:
+    """Disable (no sign-in, open sessions end) or enable an account."""
+    locked = _managed(actor=actor, user=user, fingerprint=fingerprint)
+    if not active and locked.pk == getattr(actor, "pk", None):
+        raise ValidationError(_("You cannot disable your own account."))
+    if locked.is_active != active:
+        old = locked.is_active
+        locked.is_active = active
+        locked.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor, action=Action.UPDATE, obj=locked, changes={"is_active": [old, active]}
+        )
+    return locked
+
+
+@transaction.atomic
+def account_password_reset(*, actor: Any, user: User, fingerprint: str) -> str:
+    """A one-time password, returned once; only the password page opens with it."""
+    locked = _managed(actor=actor, user=user, fingerprint=fingerprint)
+    password = password_generate()
+    validate_password(password, locked)
+    locked.set_password(password)
+    locked.must_change_password = True
+    locked.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        actor=actor,
+        action=Action.PASSWORD,
+        obj=locked,
+        changes={"reset": True, "must_change_password": True},
+    )
+    return password
+
+
+# --- Wrong old passwords on the password page ---------------------------------------------
+
+
+def password_check_wait(*, user: User) -> int:
+    """Minutes until the password page checks an old password again (0: it does now).
+
+    The figures are the sign-in lock-out's: LOGIN_LOCKOUT_FAILURES wrong old passwords
+    within LOGIN_LOCKOUT_MINUTES close the page for the rest of that time."""
+    minutes = lockout_minutes()
+    since = timezone.now() - timedelta(minutes=minutes)
+    failures = list(
+        PasswordCheckFailure.objects.filter(user=user, at__gte=since)
+        .order_by("-at")
+        .values_list("at", flat=True)[: settings.AXES_FAILURE_LIMIT]
+    )
+    if len(failures) < settings.AXES_FAILURE_LIMIT:
+        return 0
+    reopens = failures[-1] + timedelta(minutes=minutes)
+    return max(1, math.ceil((reopens - timezone.now()).total_seconds() / 60))
+
+
+@transaction.atomic
+def password_check_failed(*, user: User, throttled: bool = False) -> None:
+    """Record a wrong (or a refused) old password, in the audit trail too."""
+    if not throttled:
+        PasswordCheckFailure.objects.create(user=user, ip=current_ip.get())
+    audit_record(
+        actor=user,
+        action=Action.LOGIN_FAILED,
+        obj=user,
+        changes={"old_password": "refused" if throttled else "wrong"},
+    )

@@ -2,24 +2,41 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from baiqianwan.accounts.models import User
-from baiqianwan.accounts.policy import require
-from baiqianwan.accounts.selectors import users_visible
-from baiqianwan.accounts.services import user_set_password, user_unlock
+from baiqianwan.accounts.forms import (
+    AccountActionForm,
+    AccountCreateForm,
+    AccountFilterForm,
+    ThrottledPasswordChangeForm,
+)
+from baiqianwan.accounts.lockout import lockout_minutes
+from baiqianwan.accounts.policy import can, require, scope_prefix
+from baiqianwan.accounts.selectors import account_get, account_locks, accounts_list
+from baiqianwan.accounts.services import (
+    AccountChanged,
+    account_active_set,
+    account_create,
+    account_fingerprint,
+    account_password_reset,
+    user_set_password,
+    user_unlock,
+)
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.responses import xlsx_response
+from baiqianwan.units.models import Unit
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -27,16 +44,26 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            lockout_failures=settings.AXES_FAILURE_LIMIT,
+            lockout_minutes=lockout_minutes(),
+            idle_minutes=settings.SESSION_COOKIE_AGE // 60,
+        )
+        return context
+
 
 class LogoutView(auth_views.LogoutView):
     pass
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """The form checks the old password and the validators; the service saves and audits."""
+    """The form checks the old password (throttled) and the validators; the service saves
+    and audits."""
 
     template_name = "accounts/password_change.html"
-    form_class = PasswordChangeForm
+    form_class = ThrottledPasswordChangeForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         user_set_password(
@@ -49,24 +76,30 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return redirect("home")
 
 
+def _status(account: Any, lock: Any) -> str:
+    if lock is not None:
+        return _("Locked")
+    return _("Active") if account.is_active else _("Disabled")
+
+
 def users(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/users.html", {"accounts": users_visible(user=request.user)})
-
-
-@require_POST
-def user_unlock_view(request: HttpRequest, username: str) -> HttpResponse:
-    account = User.objects.filter(username=username).select_related("home_unit").first()
-    # Unknown and out-of-area names answer alike (404), so no one learns which names exist
-    # elsewhere.
-    if account is None:
-        raise Http404
-    require(request.user, "accounts.unlock", account)
-    user_unlock(user=account, actor=request.user)
-    messages.success(request, _("%(user)s can sign in again.") % {"user": account.username})
-    return redirect("accounts:users")
+    form = AccountFilterForm(request.GET)
+    rows = accounts_list(user=request.user, filters=form.filters())
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "form": form,
+            "accounts": rows,
+            "query": request.GET.urlencode(),
+            "can_manage": can(request.user, "accounts.manage"),
+            "can_unlock": can(request.user, "accounts.unlock"),
+        },
+    )
 
 
 def users_export(request: HttpRequest) -> HttpResponse:
+    form = AccountFilterForm(request.GET)
     rows = [
         [
             account.username,
@@ -77,18 +110,121 @@ def users_export(request: HttpRequest) -> HttpResponse:
             timezone.localtime(account.last_login).strftime("%Y-%m-%d %H:%M")
             if account.last_login
             else "",
-            _("Locked") if locked else (_("Active") if account.is_active else _("Disabled")),
+            _status(account, lock),
+            _("yes") if account.must_change_password else "",
         ]
-        for account, locked in users_visible(user=request.user)
+        for account, lock in accounts_list(user=request.user, filters=form.filters())
     ]
     headers = [
         _("User name"),
-        _("Name"),
+        _("Full name"),
         _("Role"),
         _("Unit code"),
         _("Home unit"),
         _("Last sign-in"),
         _("Status"),
+        _("Must change password"),
     ]
     body = xlsx_from_rows(sheet=_("Accounts"), headers=headers, rows=rows)
     return xlsx_response(body, filename=f"{_('Accounts')}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _account_page(
+    request: HttpRequest, account: Any, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "lock": account_locks(usernames=[account.username]).get(account.username),
+            "fingerprint": account_fingerprint(user=account),
+            "can_manage": can(request.user, "accounts.manage"),
+            "can_unlock": can(request.user, "accounts.unlock"),
+            **extra,
+        },
+        status=status,
+    )
+
+
+def user_detail(request: HttpRequest, username: str) -> HttpResponse:
+    return _account_page(request, account_get(user=request.user, username=username))
+
+
+@never_cache
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    require(request.user, "accounts.manage")
+    prefix = scope_prefix(request.user, "accounts.manage")
+    units = Unit.objects.current().filter(code__startswith=prefix)
+    form = AccountCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account, password = account_create(
+                actor=request.user,
+                username=data["username"].strip(),
+                role=data["role"],
+                unit_code=data["unit_code"],
+                person_id=data["person_id"].strip(),
+                full_name=data["full_name"].strip(),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            # The one-time password is shown in this response only, never stored in clear.
+            return _account_page(request, account, one_time_password=password, created=True)
+    return render(
+        request, "accounts/user_create.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _action(request: HttpRequest, username: str) -> tuple[Any, str | None]:
+    account = account_get(user=request.user, username=username)
+    form = AccountActionForm(request.POST)
+    return account, (form.cleaned_data["fingerprint"] if form.is_valid() else None)
+
+
+@require_POST
+def user_active_view(request: HttpRequest, username: str) -> HttpResponse:
+    account, fingerprint = _action(request, username)
+    active = request.POST.get("active") == "1"
+    try:
+        account_active_set(
+            actor=request.user, user=account, active=active, fingerprint=fingerprint or ""
+        )
+    except (AccountChanged, ValidationError) as exc:
+        account.refresh_from_db()
+        error = str(exc) if isinstance(exc, AccountChanged) else " ".join(exc.messages)
+        return _account_page(request, account, status=409, error=error)
+    if active:
+        messages.success(request, _("%(user)s can sign in again.") % {"user": account.username})
+    else:
+        messages.success(
+            request, _("%(user)s is disabled and signed out.") % {"user": account.username}
+        )
+    return redirect("accounts:user_detail", username=account.username)
+
+
+@never_cache
+@require_POST
+def user_reset_view(request: HttpRequest, username: str) -> HttpResponse:
+    account, fingerprint = _action(request, username)
+    try:
+        password = account_password_reset(
+            actor=request.user, user=account, fingerprint=fingerprint or ""
+        )
+    except AccountChanged as exc:
+        account.refresh_from_db()
+        return _account_page(request, account, status=409, error=str(exc))
+    account.refresh_from_db()
+    return _account_page(request, account, one_time_password=password)
+
+
+@require_POST
+def user_unlock_view(request: HttpRequest, username: str) -> HttpResponse:
+    # Unknown and out-of-area names answer alike, so no one learns which names exist elsewhere.
+    account = account_get(user=request.user, username=username)
+    user_unlock(user=account, actor=request.user)
+    messages.success(request, _("%(user)s can sign in again.") % {"user": account.username})
+    return redirect("accounts:user_detail", username=account.username)
