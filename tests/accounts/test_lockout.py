@@ -43,6 +43,15 @@ def test_the_account_locks_from_every_address_at_the_higher_threshold(settings, 
 
 
 @pytest.mark.django_db
+def test_one_address_alone_never_locks_the_account_everywhere(huaiji_operator):
+    # axes goes on counting refused attempts from a locked address; they must not add up to
+    # the account-wide threshold, or one stranger could shut the owner out for good.
+    statuses = [_login("huaiji", "wrong", STRANGER).status_code for _ in range(25)]
+    assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {429}
+    assert _login("huaiji", PASSWORD, OWNER).status_code == 302
+
+
+@pytest.mark.django_db
 def test_one_failure_below_the_account_threshold_still_signs_in(huaiji_operator):
     for n in range(19):
         _login("huaiji", "wrong", f"192.0.2.{n + 1}")

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from python_calamine import CalamineWorkbook
 
 from baiqianwan.accounts.services import account_fingerprint, user_create
@@ -132,7 +133,8 @@ def test_creating_an_account_shows_a_one_time_password_that_must_be_changed(clie
         ({"role": "town_operator", "unit": "大"}, "unit", "Several units fit"),
         ({"role": "county_operator", "unit": "惠州"}, "unit", "No unit of your area"),
         ({"role": "county_operator", "unit": "441300000000"}, "unit", "outside your area"),
-        ({"role": "audit_admin", "unit": ZHAOQING}, "person_id", "must name its person"),
+        # The separated administrators are created at the server, never on the web.
+        ({"role": "audit_admin", "unit": ZHAOQING, "person_id": "P1"}, "role", "valid choice"),
         ({"role": "county_operator", "unit": HUAIJI, "username": "sys"}, "username", "taken"),
         (
             {"role": "county_operator", "unit": HUAIJI, "username": "a b"},
@@ -220,7 +222,7 @@ def test_no_one_disables_their_own_account(client, sysadmin):
         "/accounts/users/sys/active/",
         {"active": "0", "fingerprint": account_fingerprint(user=sysadmin)},
     )
-    assert response.status_code == 409
+    assert response.status_code == 403
     sysadmin.refresh_from_db()
     assert sysadmin.is_active
 
@@ -250,6 +252,39 @@ def test_each_administrator_does_their_own_duty(
     assert client.get("/accounts/users/").status_code == 403
     huaiji_operator.refresh_from_db()
     assert huaiji_operator.is_active and huaiji_operator.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_cannot_take_over_another_administrators_duty(
+    client, sysadmin, security, auditor
+):
+    """MLPS separation: no web reset, disable or creation of a separated administrator, so
+    the system administrator can neither sign in as the auditor nor make a second self."""
+    from baiqianwan.accounts.services import account_create
+
+    client.force_login(sysadmin)
+    for target in (security, auditor):
+        fingerprint = account_fingerprint(user=target)
+        page = client.get(f"/accounts/users/{target.username}/")
+        assert page.status_code == 200 and "/reset/" not in page.content.decode()
+        reset = client.post(
+            f"/accounts/users/{target.username}/reset/", {"fingerprint": fingerprint}
+        )
+        disable = client.post(
+            f"/accounts/users/{target.username}/active/",
+            {"active": "0", "fingerprint": fingerprint},
+        )
+        assert reset.status_code == disable.status_code == 403
+        target.refresh_from_db()
+        assert target.is_active and target.check_password(PASSWORD)
+    for role in ("system_admin", "security_admin", "audit_admin"):
+        with pytest.raises(ValidationError) as refused:
+            account_create(
+                actor=sysadmin, username=f"x-{role}", role=role, unit_code=ZHAOQING, person_id="P9"
+            )
+        assert "role" in refused.value.message_dict
+    assert not User.objects.filter(username__startswith="x-").exists()
+    assert not AuditEvent.objects.filter(action="password", object_id=str(auditor.pk)).exists()
 
 
 @pytest.mark.django_db

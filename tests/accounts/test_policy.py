@@ -189,3 +189,14 @@ def test_the_menu_shows_what_the_role_may_open(client, users_by_role):
         page = client.get(reverse("accounts:password_change")).content.decode()
         for action, href in links.items():
             assert (f'href="{href}"' in page) is policy.can(user, action), (role, action)
+
+
+@pytest.mark.django_db
+def test_accounts_manage_stops_at_the_separated_administrators(users_by_role):
+    system = users_by_role[Role.SYSTEM_ADMIN]
+    for role, target in users_by_role.items():
+        assert policy.can(system, "accounts.manage", target) is (
+            role in policy.WEB_MANAGED_ROLES
+        ), role
+    with pytest.raises(PermissionDenied):
+        policy.require(system, "accounts.manage", users_by_role[Role.AUDIT_ADMIN])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from baiqianwan.accounts.choices import ROLE_HOME_LEVELS, Role
+from baiqianwan.accounts.policy import WEB_MANAGED_ROLES
 from baiqianwan.accounts.selectors import ACCOUNT_STATUSES, AccountFilters
 from baiqianwan.accounts.services import password_check_failed, password_check_wait
 
@@ -63,7 +64,11 @@ class AccountFilterForm(forms.Form):
 class AccountCreateForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    # The separated administrators are created at the server (`bqw createuser`).
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[(role.value, role.label) for role in Role if role in WEB_MANAGED_ROLES],
+    )
     unit = forms.CharField(
         label=gettext_lazy("Home unit"),
         max_length=100,

@@ -3,7 +3,8 @@
 django-axes counts failures per account and client address (`AXES_LOCKOUT_PARAMETERS`), so
 someone guessing from one address locks out that address only, after `AXES_FAILURE_LIMIT`
 failures. The account is locked from every address only at the higher
-`LOGIN_LOCKOUT_ACCOUNT_FAILURES`, counted over all addresses within the same cool-off time.
+`LOGIN_LOCKOUT_ACCOUNT_FAILURES`, counted over all addresses within the same cool-off time,
+each address counting for at most `AXES_FAILURE_LIMIT`: several addresses must fail for it.
 The client address is the one axes resolves (`AXES_CLIENT_IP_CALLABLE`, else `REMOTE_ADDR`).
 Each lock-out is written to the audit trail when it happens.
 """
@@ -44,9 +45,21 @@ def attempts_current(request: Any = None) -> QuerySet[AccessAttempt]:
 
 
 def account_failures(*, username: str, request: Any = None) -> int:
-    """Failed sign-ins to `username` from every address within the cool-off time."""
-    attempts = attempts_current(request).filter(username=username)
-    return int(attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0)
+    """Failed sign-ins to `username` from every address within the cool-off time, each
+    address counting for at most `AXES_FAILURE_LIMIT`.
+
+    An address is locked at that limit, but axes goes on counting the attempts it refuses
+    (they extend the lock); uncapped, one stranger's address alone would reach the
+    account-wide threshold and shut the owner out everywhere.
+    """
+    limit = int(settings.AXES_FAILURE_LIMIT)
+    per_address = (
+        attempts_current(request)
+        .filter(username=username)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+    )
+    return sum(min(int(row["failures"] or 0), limit) for row in per_address)
 
 
 def account_locked(*, username: str, request: Any = None) -> bool:

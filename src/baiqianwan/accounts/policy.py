@@ -48,6 +48,11 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "accounts.unlock": frozenset({Role.SECURITY_ADMIN}),
 }
 
+# Accounts that no one manages on the web: the three separated administrators are created and
+# reset at the server (`bqw createuser`), so the system administrator cannot take over the
+# security or audit administrator's account, nor make themselves a second one.
+WEB_MANAGED_ROLES = frozenset(set(Role) - SEPARATED_ADMIN_ROLES)
+
 # Where each role starts: the first of these actions it may take names its home page.
 HOME_PAGES = (
     ("units.read", "units:browse"),
@@ -97,9 +102,12 @@ def unit_code_of(obj: Any) -> str:
     if isinstance(obj, str):
         return obj
     for attribute in ("home_unit", "unit"):
-        related = getattr(obj, attribute, None)
-        if related is not None and hasattr(related, "code"):
-            return str(related.code)
+        if hasattr(obj, attribute):
+            related = getattr(obj, attribute)
+            if related is None:  # an account without a home unit lies in no one's area
+                return ""
+            if hasattr(related, "code"):
+                return str(related.code)
     for attribute in ("unit_code", "code"):
         value = getattr(obj, attribute, None)
         if isinstance(value, str):
@@ -115,17 +123,36 @@ def in_scope(user: Any, obj: Any) -> bool:
     return unit_code_of(obj).startswith(str(unit.prefix))
 
 
+def _object_allowed(action: str, obj: Any) -> bool:
+    """Rules on the object itself, beyond its place in the tree."""
+    if action == "accounts.manage":
+        return getattr(obj, "role", None) in WEB_MANAGED_ROLES
+    return True
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """Whether `user` may take `action`, on `obj` if one is given."""
-    return role_may(user, action) and (obj is None or in_scope(user, obj))
+    if not role_may(user, action):
+        return False
+    return obj is None or (in_scope(user, obj) and _object_allowed(action, obj))
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:
-    """`can`, or the refusal: 403 for the role, `OutOfScope` (404) for the area."""
+    """`can`, or the refusal: 403 for the role or the object, `OutOfScope` (404) for the
+    area."""
     if not role_may(user, action):
         raise PermissionDenied(_("Your role may not do this."))
-    if obj is not None and not in_scope(user, obj):
+    if obj is None:
+        return
+    if not in_scope(user, obj):
         raise OutOfScope(user=user, action=action, code=unit_code_of(obj))
+    if not _object_allowed(action, obj):
+        raise PermissionDenied(
+            _(
+                "The system, security and audit administrators' accounts are managed at the "
+                "server (bqw createuser), not on the web."
+            )
+        )
 
 
 def scope_prefix(user: Any, action: str) -> str:
@@ -158,6 +185,7 @@ __all__ = [
     "ACTIONS",
     "BUSINESS_ROLES",
     "INTAKE_WRITERS",
+    "WEB_MANAGED_ROLES",
     "OutOfScope",
     "can",
     "home_page",

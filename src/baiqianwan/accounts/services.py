@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.choices import ROLE_HOME_LEVELS, SEPARATED_ADMIN_ROLES, Role
 from baiqianwan.accounts.lockout import lockout_minutes
 from baiqianwan.accounts.models import PasswordCheckFailure, User
-from baiqianwan.accounts.policy import in_scope, require
+from baiqianwan.accounts.policy import WEB_MANAGED_ROLES, in_scope, require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.context import current_ip
 from baiqianwan.audit.services import audit_record
@@ -251,6 +251,15 @@ def account_create(
     """A new account in the actor's area with a one-time password, returned once; the
     account must change it at its first sign-in."""
     require(actor, "accounts.manage")
+    if role not in WEB_MANAGED_ROLES:
+        raise ValidationError(
+            {
+                "role": _(
+                    "The system, security and audit administrators' accounts are created at "
+                    "the server (bqw createuser), not on the web."
+                )
+            }
+        )
     if not in_scope(actor, unit_code):
         raise ValidationError(
             {"unit": _("Unit %(code)s is outside your area.") % {"code": unit_code}}
@@ -273,9 +282,9 @@ def account_create(
 @transaction.atomic
 def account_active_set(*, actor: Any, user: User, active: bool, fingerprint: str) -> User:
     """Disable (no sign-in, open sessions end) or enable an account."""
+    # No one disables their own account: the only managers, the system administrators, are
+    # themselves managed at the server only (`policy.WEB_MANAGED_ROLES`).
     locked = _managed(actor=actor, user=user, fingerprint=fingerprint)
-    if not active and locked.pk == getattr(actor, "pk", None):
-        raise ValidationError(_("You cannot disable your own account."))
     if locked.is_active != active:
         old = locked.is_active
         locked.is_active = active

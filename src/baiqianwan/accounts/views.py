@@ -139,7 +139,7 @@ def _account_page(
             "account": account,
             "lock": account_locks(usernames=[account.username]).get(account.username),
             "fingerprint": account_fingerprint(user=account),
-            "can_manage": can(request.user, "accounts.manage"),
+            "can_manage": can(request.user, "accounts.manage", account),
             "can_unlock": can(request.user, "accounts.unlock"),
             **extra,
         },
