@@ -547,3 +547,34 @@ def test_csv_in_no_known_encoding_is_a_clear_error(
     assert code == 2 and stdout == ""
     assert err.startswith("bqw evaluate: data.csv: the text is in no known encoding")
     assert "Traceback" not in err
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_workbook(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    hostile = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "Ｅ村"]
+    rows = [[name, *row[1:]] for name, row in zip(hostile, ROWS, strict=True)]
+    # Written as strings in the source: the reader takes them as unit names.
+    source = tmp_path / "h.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    sheet = book.add_worksheet("Sheet1")
+    for r, row in enumerate([HEADER, DIRECTIONS, DIMENSIONS, *rows]):
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value)
+    book.close()
+    out = tmp_path / "out.xlsx"
+    code, _, err = run([str(source), "--out", str(out), "--group-col", "县", *POP], capsys)
+    assert code == 0, err
+    assert {row[0] for row in sheet_rows(out, "scores")[1:]} == set(hostile)
+    with zipfile.ZipFile(out) as archive:
+        xml = "".join(
+            archive.read(name).decode()
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/")
+        )
+    assert "<f>" not in xml

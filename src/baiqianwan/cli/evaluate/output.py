@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from baiqianwan.cli.evaluate.methods import EvaluateInputError, Outcome
+from baiqianwan.core.excel import GUARDED_TEXT, formula_like
 from baiqianwan.tabular import Dataset
 
 EVALUATE_SCHEMA = "baiqianwan.evaluate/1"
@@ -46,8 +47,19 @@ def _xlsx_write(filename: str, outcome: Outcome, *, progress: bool) -> None:
     from rich.progress import Progress
 
     total = sum(len(frame) for frame in outcome.sheets.values())
-    book = xlsxwriter.Workbook(filename, {"constant_memory": True, "nan_inf_to_errors": True})
+    # Unit and indicator names come from the analyst's file: never a formula (OWASP "CSV
+    # injection"), and formula-like text marked as typed text, as in every web export.
+    book = xlsxwriter.Workbook(
+        filename,
+        {
+            "constant_memory": True,
+            "nan_inf_to_errors": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+        },
+    )
     bold = book.add_format({"bold": True})
+    guarded = book.add_format(GUARDED_TEXT)
     with Progress(transient=True, disable=not progress) as bar:
         task = bar.add_task(f"writing {total:,} rows", total=total)
         for name, frame in outcome.sheets.items():
@@ -59,7 +71,11 @@ def _xlsx_write(filename: str, outcome: Outcome, *, progress: bool) -> None:
                 zip(labels, frame.itertuples(index=False, name=None), strict=True), start=1
             ):
                 keys = list(label) if isinstance(label, tuple) else [label]
-                sheet.write_row(r, 0, [*map(_cell, keys), *map(_cell, row)])
+                for c, value in enumerate([*map(_cell, keys), *map(_cell, row)]):
+                    if isinstance(value, str) and formula_like(value):
+                        sheet.write_string(r, c, value, guarded)
+                    else:
+                        sheet.write(r, c, value)
                 if r % 5000 == 0:
                     bar.advance(task, 5000)
     book.close()
