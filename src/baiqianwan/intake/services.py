@@ -279,8 +279,8 @@ def intake_fail(*, document_id: int, error: Exception) -> None:
             message = input_error_message(error)
         else:
             message = _(
-                "Cleaning and drafting stopped on an unexpected error (%(kind)s). Take the "
-                "text in again; if it fails again, tell the system administrator."
+                "Cleaning and drafting stopped on an unexpected error (%(kind)s). Try again; "
+                "if it fails again, tell the system administrator."
             ) % {"kind": type(error).__name__}
     IntakeDocument.objects.filter(pk=document_id).update(
         status=IntakeStatus.FAILED, error=message, updated_at=timezone.now()
