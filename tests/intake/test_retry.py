@@ -115,6 +115,8 @@ def test_a_stalled_running_job_is_detected_and_retried(
     assert 'data-testid="retry"' in status
     page = client.get(f"/intake/{queued.pk}/").content.decode()
     assert 'data-testid="intake-stalled"' in page and "70%" in page
+    listing = client.get("/intake/").content.decode()
+    assert ">已停滞</span>" in listing and 'title="超过 30 分钟没有进展' in listing
 
     retry_post(client, queued, django_capture_on_commit_callbacks)
     queued.refresh_from_db()

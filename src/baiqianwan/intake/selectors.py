@@ -37,6 +37,8 @@ LIST_COLUMNS = (
     "lost_characters",
     "status",
     "progress",
+    "updated_at",
+    "task_id",
 )
 # The large columns a detail page does not read: the texts (a part at a time, through
 # `intake_text_part`) and the draft (its outline instead).

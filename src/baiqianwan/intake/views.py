@@ -58,7 +58,10 @@ def documents(request: HttpRequest) -> HttpResponse:
     except ListParamError as exc:
         return render(request, "intake/documents.html", {"error": str(exc)}, status=400)
     can_write = can(request.user, "intake.write")
-    return render(request, "intake/documents.html", {"page": page, "can_write": can_write})
+    # Only unfinished documents are looked at: a page holds few, and one query each.
+    rows = [(d, intake_stall(document=d)) for d in page.items]
+    context = {"page": page, "rows": rows, "can_write": can_write}
+    return render(request, "intake/documents.html", context)
 
 
 def new(request: HttpRequest) -> HttpResponse:
