@@ -39,6 +39,7 @@ class Config:
     lockout_minutes: int
     https: bool
     trusted_proxies: tuple[str, ...]
+    intake_stall_minutes: int = 30
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -196,4 +197,5 @@ def config_from_env(env: Mapping[str, str] | None = None, *, base_dir: Path) -> 
         lockout_minutes=_int(env, "LOGIN_LOCKOUT_MINUTES", 30),
         https=_bool(env, "BQW_HTTPS", default=False),
         trusted_proxies=_networks(env, "BQW_TRUSTED_PROXIES"),
+        intake_stall_minutes=_int(env, "INTAKE_STALL_MINUTES", 30),
     )

@@ -185,6 +185,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
 # Background work (large intake texts, and the plans app's jobs) waits in the database until
 # `bqw db_worker` runs it; `make demo` starts that worker beside the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A background intake job that shows no progress for this long is shown as stalled.
+INTAKE_STALL_MINUTES = CONFIG.intake_stall_minutes
 
 # --- Logging: errors go to stderr, never to the page ---------------------------------------
 LOGGING = {

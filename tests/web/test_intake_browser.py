@@ -164,3 +164,37 @@ def test_a_ledger_grown_past_the_limit_is_not_sent(page, live_server, zhaoqing):
     saved = IntakeDocument.objects.get()
     assert saved.version == 2 and saved.task_count == 2000
     assert saved.ledger["rows"][-1]["task"] == "新增任务乙"
+
+
+def test_a_stalled_job_is_retried_from_the_page(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from baiqianwan.intake.choices import IntakeStatus
+    from baiqianwan.intake.services import intake_process
+    from tests.intake.test_at_size import document_make
+
+    sample = shared_path("samples", "xijiang-daily-commentary-2025.txt").read_text(encoding="utf-8")
+    user = user_create(username="zq-stall", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
+    document = document_make(user, sample)
+    # A worker killed mid-job: running, no progress for an hour.
+    IntakeDocument.objects.filter(pk=document.pk).update(
+        status=IntakeStatus.RUNNING,
+        progress=70,
+        clean_text="",
+        ledger={},
+        task_count=0,
+        updated_at=timezone.now() - timedelta(hours=1),
+    )
+    sign_in(page, live_server, "zq-stall")
+    page.wait_for_selector("[data-testid=unit-name]")
+    page.goto(f"{live_server.url}/intake/{document.pk}/")
+    assert "超过 30 分钟没有进展" in page.inner_text("[data-testid=intake-stalled]")
+    shot(page, "16-intake-stalled")
+    page.click("[data-testid=retry]")
+    page.wait_for_selector("[data-testid=intake-progress]")
+    assert "已重新排队" in page.content() and page.locator("[data-testid=retry]").count() == 0
+    assert IntakeDocument.objects.get(pk=document.pk).status == IntakeStatus.QUEUED
+    intake_process(document_id=document.pk)
+    page.wait_for_selector("[data-testid=ledger-form]", timeout=15_000)

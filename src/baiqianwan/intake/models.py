@@ -16,9 +16,9 @@ class IntakeDocument(TimestampedModel):
     The ledger (`ledger`, a `baiqianwan.ledger/1` document) is what the reviewer edits;
     `version` goes up with every save, so two people editing at once cannot overwrite each
     other unnoticed. A large text is cleaned and drafted in the background: `status` and
-    `progress` say how far that is. The cleaning's list of changes lives apart from its
-    report (`changes`), and the ledger's length and the lost characters are kept as numbers,
-    so that lists and exports never read the large columns.
+    `progress` say how far that is, `task_id` names the job. The cleaning's list of changes
+    lives apart from its report (`changes`), and the ledger's length and the lost characters
+    are kept as numbers, so that lists and exports never read the large columns.
     """
 
     title = models.CharField(_("title"), max_length=300)
@@ -47,6 +47,9 @@ class IntakeDocument(TimestampedModel):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=100)
     error = models.TextField(_("error"), blank=True)
+    # The django-tasks result of the latest background job, to tell a failed job from a
+    # running one; `updated_at` is the job's heartbeat.
+    task_id = models.CharField(_("background job"), max_length=64, blank=True)
     task_count = models.PositiveIntegerField(_("tasks"), default=0)
     lost_characters = models.PositiveIntegerField(_("lost characters"), default=0)
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.functions import Length, Substr
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus, default_task_backend
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from baiqianwan.accounts.policy import OutOfScope, scope_prefix
+from baiqianwan.intake.choices import IntakeStatus
 from baiqianwan.intake.models import IntakeDocument
 
 # Above this many characters a text is shown plain: highlighting every change would make a
@@ -31,11 +37,15 @@ LIST_COLUMNS = (
     "lost_characters",
     "status",
     "progress",
+    "updated_at",
+    "task_id",
 )
 # The large columns a detail page does not read: the texts (a part at a time, through
 # `intake_text_part`) and the draft (its outline instead).
 TEXT_COLUMNS = ("original", "clean_text", "changes", "draft")
 TEXT_SIDES = {"original": "original", "clean": "clean_text"}
+# What the progress of the background work is read from.
+STATUS_COLUMNS = ("id", "status", "progress", "error", "updated_at", "task_id")
 # A text is shown this many characters at a time, so a page never holds millions of them.
 PART_CHARS = 20_000
 # A read-only ledger is shown this many tasks at a time.
@@ -77,10 +87,45 @@ def intake_get(*, user: Any, pk: int) -> IntakeDocument:
 
 def intake_status(*, user: Any, pk: int) -> IntakeDocument:
     """How far the cleaning and drafting of a document is."""
-    document = _scoped(user=user).only("id", "status", "progress", "error").filter(pk=pk).first()
+    document = (
+        _scoped(user=user)
+        .select_related("unit")
+        .only(*STATUS_COLUMNS, "unit__code")
+        .filter(pk=pk)
+        .first()
+    )
     if document is None:
         raise _missing(user=user, pk=pk)
     return document
+
+
+def intake_stall(*, document: IntakeDocument) -> str:
+    """Why the background work on a queued or running document has stopped, or "" while it
+    goes on (and for a document that is done or failed).
+
+    It has stopped when the worker's record of the job says it failed or ended with the
+    document unfinished, or when the job has shown no progress (`updated_at`, which every
+    step of the job touches) for `INTAKE_STALL_MINUTES`: a worker killed mid-job leaves its
+    record running for ever.
+    """
+    if document.status not in (IntakeStatus.QUEUED, IntakeStatus.RUNNING):
+        return ""
+    if document.task_id:
+        try:
+            result = default_task_backend.get_result(document.task_id)
+        except TaskResultDoesNotExist:
+            return _("The background job's record is gone: the queue was emptied.")
+        if result.status == TaskResultStatus.FAILED:
+            return _("The background job failed before it could record why.")
+        if result.status == TaskResultStatus.SUCCESSFUL:
+            return _("The background job ended without finishing the text.")
+    minutes = settings.INTAKE_STALL_MINUTES
+    if document.updated_at < timezone.now() - timedelta(minutes=minutes):
+        return _(
+            "No progress for more than %(minutes)d minutes: the background worker may have "
+            "stopped or the machine restarted."
+        ) % {"minutes": minutes}
+    return ""
 
 
 @dataclass(frozen=True)

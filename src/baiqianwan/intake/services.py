@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import require, scope_prefix
@@ -22,6 +22,7 @@ from baiqianwan.intake.ledger import (
     ledger_from_document,
 )
 from baiqianwan.intake.models import IntakeDocument
+from baiqianwan.intake.selectors import intake_stall
 from baiqianwan.textclean import (
     MAX_TEXT_CHARS,
     IntakeErrorCode,
@@ -45,6 +46,10 @@ OUTLINE_ITEMS = 100
 
 class LedgerConflict(Exception):
     """Someone saved the ledger after the editor opened it."""
+
+
+class RetryRefused(Exception):
+    """The background work on a document is going on or over: it is not queued again."""
 
 
 def _register_names(*, user: Any) -> list[tuple[str, str]]:
@@ -120,7 +125,9 @@ def draft_outline(data: dict[str, Any]) -> dict[str, Any]:
 def _progress(*, document: IntakeDocument, progress: int) -> None:
     """Tell the page how far the background work is (a saved document only)."""
     if document.pk is not None and document.status == IntakeStatus.RUNNING:
-        IntakeDocument.objects.filter(pk=document.pk).update(progress=progress)
+        IntakeDocument.objects.filter(pk=document.pk).update(
+            progress=progress, updated_at=timezone.now()
+        )
 
 
 @transaction.atomic
@@ -175,27 +182,45 @@ def intake_create(
         },
     )
     if background:
-        from baiqianwan.intake.jobs import intake_process_job
-
-        transaction.on_commit(lambda: intake_process_job.enqueue(document_id=document.pk))
+        transaction.on_commit(lambda: _enqueue(document_id=document.pk))
     return document
+
+
+def _enqueue(*, document_id: int) -> None:
+    """Queue the background work on a document and note the job, so the page can tell when
+    the job failed."""
+    from baiqianwan.intake.jobs import intake_process_job
+
+    result = intake_process_job.enqueue(document_id=document_id)
+    IntakeDocument.objects.filter(pk=document_id).update(task_id=result.id)
 
 
 def intake_process(*, document_id: int) -> IntakeDocument:
     """The background half of `intake_create`: clean and draft a queued document.
 
+    Idempotent: the job claims the document with a conditional update (queued → running),
+    so a second job for it (a retry while the first was still alive) does nothing, and a
+    job that finds the document done leaves it as it is.
+
     Raises whatever cleaning raises; the caller (the job) records the failure with
     `intake_fail`.
     """
-    document = IntakeDocument.objects.select_related("created_by").get(pk=document_id)
-    if document.status == IntakeStatus.DONE:
-        return document
-    IntakeDocument.objects.filter(pk=document_id).update(
-        status=IntakeStatus.RUNNING, progress=PROGRESS_STARTED, error=""
+    claimed = IntakeDocument.objects.filter(pk=document_id, status=IntakeStatus.QUEUED).update(
+        status=IntakeStatus.RUNNING, progress=PROGRESS_STARTED, error="", updated_at=timezone.now()
     )
-    document.status = IntakeStatus.RUNNING
+    document = IntakeDocument.objects.select_related("created_by").get(pk=document_id)
+    if not claimed:
+        return document
     _worked(document=document, user=document.created_by, text=document.original)
     with transaction.atomic():
+        current = (
+            IntakeDocument.objects.select_for_update()
+            .filter(pk=document_id)
+            .values_list("status", flat=True)
+            .get()
+        )
+        if current != IntakeStatus.RUNNING:  # queued again meanwhile: that job does it
+            return document
         document.save()
         audit_record(
             actor=document.created_by,
@@ -207,6 +232,46 @@ def intake_process(*, document_id: int) -> IntakeDocument:
     return document
 
 
+@transaction.atomic
+def intake_retry(*, user: Any, document: IntakeDocument) -> IntakeDocument:
+    """Queue the background work on a failed or stalled document again, from the start.
+
+    The reset is a conditional update on the state the writer saw (status, job, last
+    progress), so two clicks, or two writers, queue one job.
+
+    Raises `RetryRefused` when the work is going on normally or is done, or when someone
+    queued it again a moment ago.
+    """
+    require(user, "intake.write", document)
+    if document.status == IntakeStatus.DONE:
+        raise RetryRefused(_("This text is cleaned and drafted already."))
+    reason = document.error if document.status == IntakeStatus.FAILED else ""
+    reason = reason or intake_stall(document=document)
+    if not reason:
+        raise RetryRefused(
+            _("This text is being cleaned and drafted; it cannot be queued a second time.")
+        )
+    updated = IntakeDocument.objects.filter(
+        pk=document.pk,
+        status=document.status,
+        task_id=document.task_id,
+        updated_at=document.updated_at,
+    ).update(
+        status=IntakeStatus.QUEUED, progress=0, error="", task_id="", updated_at=timezone.now()
+    )
+    if not updated:
+        raise RetryRefused(_("Someone queued this text again a moment ago."))
+    audit_record(
+        actor=user,
+        action=Action.UPDATE,
+        obj=document,
+        changes={"status": [document.status, IntakeStatus.QUEUED], "retried after": reason},
+    )
+    transaction.on_commit(lambda: _enqueue(document_id=document.pk))
+    document.refresh_from_db(fields=["status", "progress", "error", "task_id", "updated_at"])
+    return document
+
+
 def intake_fail(*, document_id: int, error: Exception) -> None:
     """Record why the background work on a document stopped, in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -214,10 +279,12 @@ def intake_fail(*, document_id: int, error: Exception) -> None:
             message = input_error_message(error)
         else:
             message = _(
-                "Cleaning and drafting stopped on an unexpected error (%(kind)s). Take the "
-                "text in again; if it fails again, tell the system administrator."
+                "Cleaning and drafting stopped on an unexpected error (%(kind)s). Try again; "
+                "if it fails again, tell the system administrator."
             ) % {"kind": type(error).__name__}
-    IntakeDocument.objects.filter(pk=document_id).update(status=IntakeStatus.FAILED, error=message)
+    IntakeDocument.objects.filter(pk=document_id).update(
+        status=IntakeStatus.FAILED, error=message, updated_at=timezone.now()
+    )
 
 
 def _row_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, Any]:
@@ -298,9 +365,11 @@ def intake_ledger_edit(
 __all__ = [
     "LedgerConflict",
     "LedgerDataError",
+    "RetryRefused",
     "intake_create",
     "intake_fail",
     "intake_ledger_edit",
     "intake_ledger_save",
     "intake_process",
+    "intake_retry",
 ]

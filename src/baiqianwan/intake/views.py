@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.policy import can, require
 from baiqianwan.core.excel import xlsx_from_rows
@@ -24,15 +25,18 @@ from baiqianwan.intake.models import IntakeDocument
 from baiqianwan.intake.selectors import (
     intake_documents,
     intake_get,
+    intake_stall,
     intake_status,
     intake_text_part,
     ledger_rows_page,
 )
 from baiqianwan.intake.services import (
     LedgerConflict,
+    RetryRefused,
     input_error_message,
     intake_create,
     intake_ledger_edit,
+    intake_retry,
 )
 from baiqianwan.textclean import IntakeInputError
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
@@ -54,7 +58,10 @@ def documents(request: HttpRequest) -> HttpResponse:
     except ListParamError as exc:
         return render(request, "intake/documents.html", {"error": str(exc)}, status=400)
     can_write = can(request.user, "intake.write")
-    return render(request, "intake/documents.html", {"page": page, "can_write": can_write})
+    # Only unfinished documents are looked at: a page holds few, and one query each.
+    rows = [(d, intake_stall(document=d)) for d in page.items]
+    context = {"page": page, "rows": rows, "can_write": can_write}
+    return render(request, "intake/documents.html", context)
 
 
 def new(request: HttpRequest) -> HttpResponse:
@@ -146,6 +153,7 @@ def _detail_render(
     report = document.report
     context = {
         "document": document,
+        "stall": "" if done else intake_stall(document=document),
         "done": done,
         "ledger": ledger,
         "version": version,
@@ -203,10 +211,28 @@ def text_part(request: HttpRequest, pk: int, side: str) -> HttpResponse:
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress of the background work; once it is done, htmx reloads the whole page."""
     document = intake_status(user=request.user, pk=pk)
-    response = render(request, "intake/_status.html", {"document": document})
+    context = {
+        "document": document,
+        "stall": intake_stall(document=document),
+        "can_write": can(request.user, "intake.write", document),
+    }
+    response = render(request, "intake/_status.html", context)
     if document.status == IntakeStatus.DONE:
         response["HX-Refresh"] = "true"
     return response
+
+
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the background work on a failed or stalled document again."""
+    document = intake_get(user=request.user, pk=pk)
+    try:
+        intake_retry(user=request.user, document=document)
+    except RetryRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Queued again: the background worker starts from the top."))
+    return redirect("intake:detail", pk=pk)
 
 
 def _drafted(request: HttpRequest, pk: int) -> IntakeDocument:
