@@ -136,6 +136,14 @@ BAD_FILES = [
         "is not the parent of",
     ),
     (
+        "a twelve-digit parent that is the grandparent",
+        "code,name,parent_code",
+        ["441224001000,怀城街道,441224000000", "441224001001,新社区居委会,441224000000"],
+        3,
+        "parent_code 441224000000 is not the parent of 441224001001: by its code the parent is "
+        "441224001000",
+    ),
+    (
         "bad urban-rural class",
         "code,name,parent_code,urban_rural_class",
         ["441224100299,新村,441224100,130"],
@@ -331,6 +339,29 @@ def test_a_parent_is_taken_in_its_native_form_or_in_twelve_digits(
     village_unit = Unit.objects.current().get(code="441224001001")
     assert village_unit.parent.code == "441224001000"
     assert village_unit.parent.parent.code == "441224000000"
+
+
+@pytest.mark.django_db
+def test_the_command_loads_a_file_of_twelve_digit_codes_and_parents(tmp_path):
+    path = write_csv(
+        tmp_path / "huaicheng.csv",
+        "code,name,parent_code",
+        "441224001000,怀城街道,441224000000",
+        "441224001299,新村委会,441224001000",
+    )
+    call_command(
+        "units",
+        "load",
+        "--file",
+        str(path),
+        "--edition",
+        "2024",
+        "--valid-from",
+        "2024-06-30",
+        "--no-progress",
+    )
+    village = Unit.objects.current().get(code="441224001299")
+    assert (village.name, village.parent.code) == ("新村委会", "441224001000")
 
 
 PARENT_ERRORS = [
