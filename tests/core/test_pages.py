@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 import re
 
 import pytest
@@ -146,6 +145,8 @@ def visible_words(body: str, allowed: set[str]) -> set[str]:
 
 @pytest.mark.django_db
 def test_every_chinese_page_and_error_is_chinese(client, hq_admin, auditor, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from baiqianwan.intake.services import intake_create
     from baiqianwan.textclean.decode import DecodedText
 
@@ -182,8 +183,20 @@ def test_every_chinese_page_and_error_is_chinese(client, hq_admin, auditor, make
                 for word in visible_words(response.content.decode(), allowed):
                     english.setdefault(word, set()).add(f"{reader.username} {path}{query}")
     client.force_login(hq_admin)
-    refused = client.post("/intake/new/", {"text": "", "upload": io.BytesIO(b"\x00\x01" * 100)})
-    assert refused.status_code == 400
+    refusals = {
+        "binary": SimpleUploadedFile("plan.txt", b"\x00\x01" * 100),
+        "byte-order mark": SimpleUploadedFile("plan.txt", b"\xef\xbb\xbf\xff"),
+        "encoding": SimpleUploadedFile("plan.txt", b"plan " + b"\x81\x30" * 5 + b"\x81"),
+        "type": SimpleUploadedFile("plan.pdf", b"%PDF-1.7"),
+        "damaged docx": SimpleUploadedFile("plan.docx", b"PK\x03\x04 not really"),
+        "empty": SimpleUploadedFile("plan.txt", b" \n"),
+    }
+    refused = {}
+    for kind, upload in refusals.items():
+        refused[kind] = client.post("/intake/new/", {"text": "", "upload": upload})
+        assert refused[kind].status_code == 400
+        # The detail is shown on a Chinese page too, so its words are checked below.
+        assert 'data-testid="intake-detail"' in refused[kind].content.decode(), kind
     conflict = client.post(
         f"/intake/{document.pk}/",
         {"version": document.version - 1, "rows-0-task": "推进产业", "rows-0-carried": "{}"},
@@ -195,8 +208,11 @@ def test_every_chinese_page_and_error_is_chinese(client, hq_admin, auditor, make
     )
     assert empty.status_code == 400
     assert "第 1 行：工作任务为空。请填写，或删除该行。" in empty.content.decode()
-    for where, response in (("upload", refused), ("conflict", conflict), ("empty", empty)):
-        for word in visible_words(response.content.decode(), allowed):
+    # Encoding names and the file type the reader uploaded are data, not English.
+    data_words = allowed | {"GB", "Big", "pdf"}
+    checked = [(f"upload {kind}", response) for kind, response in refused.items()]
+    for where, response in [*checked, ("conflict", conflict), ("empty", empty)]:
+        for word in visible_words(response.content.decode(), data_words):
             english.setdefault(word, set()).add(where)
     client.logout()
     for path in ("/accounts/login/", "/accounts/login/?next=/units/"):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
+import zipfile
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -354,3 +357,159 @@ def test_a_place_name_two_units_share_keeps_both_codes(client, hq_admin):
     ]
     codes = set(Unit.objects.current().filter(name=name).values_list("code", flat=True))
     assert any(set(p["codes"]) == codes for p in places), places
+
+
+def _docx_with_body(body: bytes) -> bytes:
+    import docx
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(
+                item, body if item.filename == "word/document.xml" else source.read(item)
+            )
+    return out.getvalue()
+
+
+def _docx_bomb() -> bytes:
+    """A small .docx whose body declares more bytes than are taken in (zeros, deflated)."""
+    from baiqianwan.textclean.decode import MAX_DOCX_BODY
+
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("word/document.xml", "w", force_zip64=True) as member,
+    ):
+        chunk = bytes(1024 * 1024)
+        for start in range(0, MAX_DOCX_BODY + 1, len(chunk)):
+            member.write(chunk[: MAX_DOCX_BODY + 1 - start])
+    return buffer.getvalue()
+
+
+# (case, upload name or None for a paste, content, Chinese detail, English detail)
+REFUSALS = [
+    (
+        "empty",
+        "blank.txt",
+        b" \n\t\n",
+        "没有正文：输入为空，或只有空格和换行。",
+        "There is no text: the input is empty or holds only spaces and line breaks.",
+    ),
+    (
+        "furniture only",
+        None,
+        "分享到 微信\n我要评论",
+        "去掉页面杂项（分享提示、评论计数、页面工具等）后，正文什么也不剩。",
+        "Nothing is left of the text once page furniture (share prompts, comment counters, "
+        "page tools and the like) is removed.",
+    ),
+    (
+        "binary",
+        "plan.txt",
+        b"plan" + b"\x00\x01" * 100,
+        "第 4 个字节（从 0 数起）是控制字节 0x00，文本中不会有：这是二进制文件。",
+        "Byte 4 (counting from 0) is the control byte 0x00, which no text holds: this is a "
+        "binary file.",
+    ),
+    (
+        "byte-order mark",
+        "plan.txt",
+        b"\xef\xbb\xbf" + "肇庆".encode() + b"\xff",
+        "文本以 UTF-8 字节顺序标记开头，但第 9 个字节（从 0 数起）不是 UTF-8。",
+        "The text starts with a UTF-8 byte-order mark, but byte 9 (counting from 0) is not UTF-8.",
+    ),
+    (
+        "unknown encoding",
+        "plan.txt",
+        b"plan " + b"\x81\x30" * 5 + b"\x81",
+        "编码 UTF-8、UTF-16、GB18030、Big5 都无法读取；第 5 个字节（从 0 数起）是第一个不符合 "
+        "UTF-8 的字节。",
+        "None of the encodings UTF-8, UTF-16, GB18030, Big5 reads it; byte 5 (counting from 0) "
+        "is the first that is not UTF-8.",
+    ),
+    (
+        "too many bytes",
+        "huge.txt",
+        b"a" * (4 * 1024 * 1024 + 10),
+        "文件有 4,194,314 字节，最多只收 4,194,304 字节。",
+        "The file is 4,194,314 bytes; at most 4,194,304 bytes are taken in.",
+    ),
+    (
+        "too many characters",
+        None,
+        "a" * 2_000_001,
+        "文本有 2,000,001 个字符，最多只收 2,000,000 个字符。",
+        "The text is 2,000,001 characters long; at most 2,000,000 characters are taken in.",
+    ),
+    (
+        "unsupported type",
+        "plan.pdf",
+        b"%PDF-1.7",
+        "文件类型是 .pdf；只读取 .txt、.docx、.html 和 .htm 文件。",
+        "The file's type is .pdf; only .txt, .docx, .html and .htm files are read.",
+    ),
+    (
+        "not an archive",
+        "broken.docx",
+        b"PK\x03\x04 not really",
+        "这个 .docx 文件不是有效的压缩包，而 .docx 文件都是压缩包。"
+        "请用文字处理软件重新另存为 .docx。",
+        "This .docx file is not a valid archive, which every .docx file is. Save it again as "
+        ".docx from the word processor.",
+    ),
+    (
+        "malformed body",
+        "broken.docx",
+        lambda: _docx_with_body(b"this is not XML <w:"),
+        "这个 .docx 文件的正文部分格式有误。",
+        "The document body of this .docx file is malformed.",
+    ),
+    (
+        "unpacks too large",
+        "bomb.docx",
+        _docx_bomb,
+        "这个 .docx 文件解压后有 20,971,521 字节（其中正文 20,971,521 字节），最多只收 "
+        "52,428,800 字节（正文 20,971,520 字节）。",
+        "This .docx file unpacks to 20,971,521 bytes (20,971,521 of them text); at most "
+        "52,428,800 bytes (20,971,520 of text) are taken in.",
+    ),
+]
+
+
+def refusal_post(client, name, content, language):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = content() if callable(content) else content
+    assert isinstance(content, bytes if name else str)
+    data = {"upload": SimpleUploadedFile(name, content)} if name else {"text": content}
+    return client.post("/intake/new/", data, HTTP_ACCEPT_LANGUAGE=language)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("case", "name", "content", "chinese", "english"), REFUSALS, ids=[r[0] for r in REFUSALS]
+)
+def test_the_detail_of_a_refusal_is_in_the_readers_language_with_its_values(
+    client, hq_admin, case, name, content, chinese, english
+):
+    from tests.core.test_pages import LATIN_ALLOWED, visible_words
+
+    client.force_login(hq_admin)
+    response = refusal_post(client, name, content, "zh-hans")
+    assert response.status_code == 400
+    page = response.content.decode()
+    detail = re.search(r'data-testid="intake-detail">(.*?)</p>', page, re.S)
+    assert detail is not None, case
+    assert "详细信息" in detail.group(1) and chinese in html.unescape(detail.group(1))
+    # Encoding names and the file type the reader uploaded are data, not English.
+    # What the reader pasted comes back in the text area.
+    pasted = set(re.findall(r"[A-Za-z]{2,}", content)) if isinstance(content, str) else set()
+    allowed = LATIN_ALLOWED | pasted | {hq_admin.username, "GB", "Big", "pdf"}
+    assert not visible_words(page, allowed)
+    response = refusal_post(client, name, content, "en")
+    assert response.status_code == 400
+    detail = re.search(r'data-testid="intake-detail">(.*?)</p>', response.content.decode(), re.S)
+    assert detail is not None and english in html.unescape(detail.group(1))
+    assert not IntakeDocument.objects.exists()

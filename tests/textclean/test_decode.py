@@ -304,3 +304,126 @@ def test_docx_unpacking_too_large_is_refused(members: dict[str, int]) -> None:
         document_read(data=data, name="bomb.docx")
     assert caught.value.code is IntakeErrorCode.UNREADABLE
     assert "unpacks to" in caught.value.message
+
+
+# Each refusal carries its code, its reason and the values its sentence states; str() is the
+# English sentence the command line prints, naming the same values.
+REFUSAL_VALUES = [
+    (b" \n", "plan.txt", "empty", {}, "The input is empty: there is no text."),
+    (
+        b"plan\x00\x01",
+        "plan.txt",
+        "binary",
+        {"offset": 4, "byte": 0},
+        "This looks like a binary file, not text. Upload a .txt, .docx or .html file.",
+    ),
+    (
+        b"\xef\xbb\xbf" + "据报道".encode() + b"\xff",
+        "plan.txt",
+        "bom-not-utf8",
+        {"offset": 12},
+        "The text starts with a UTF-8 byte-order mark, but byte 12 (counting from 0) is not "
+        "UTF-8. Save it as UTF-8 and try again.",
+    ),
+    (
+        b"plan " + b"\x81\x30" * 5 + b"\x81",
+        "plan.txt",
+        "unknown-encoding",
+        {"encodings": ("UTF-8", "UTF-16", "GB18030", "Big5"), "offset": 5},
+        "The text is in an unknown encoding: it is not UTF-8, UTF-16, GB18030 or Big5. "
+        "Save it as UTF-8 and try again.",
+    ),
+    (
+        b"a" * 11,
+        "plan.txt",
+        "too-large",
+        {"size": 11, "limit": 10, "unit": "bytes"},
+        "The input is too large: 11 bytes, the limit is 10 bytes. Split the text and take it "
+        "in by parts.",
+    ),
+    (
+        b"%PDF-1.7",
+        "plan.PDF",
+        "unsupported",
+        {"suffix": ".pdf"},
+        "Files of type .pdf are not taken in; use .txt, .docx or .html.",
+    ),
+    (
+        b"PK\x03\x04broken",
+        "plan.docx",
+        "docx-damaged",
+        {"damage": "not-zip", "error": "File is not a zip file"},
+        "This .docx file cannot be read (File is not a zip file). Save it again from Word.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "reason", "values", "message"),
+    REFUSAL_VALUES,
+    ids=[case[2] for case in REFUSAL_VALUES],
+)
+def test_a_refusal_carries_its_reason_and_values(
+    data: bytes, name: str, reason: str, values: dict[str, object], message: str
+) -> None:
+    with pytest.raises(IntakeInputError) as caught:
+        document_read(data=data, name=name, limit=10 if reason == "too-large" else 4096)
+    assert caught.value.reason == reason
+    assert caught.value.code in IntakeErrorCode
+    assert dict(caught.value.values) == values
+    assert str(caught.value) == caught.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("body", "damage"),
+    [(b"this is not XML <w:", "bad-xml"), (b"", "bad-xml")],
+)
+def test_a_damaged_docx_says_how(body: bytes, damage: str) -> None:
+    with pytest.raises(IntakeInputError) as caught:
+        document_read(data=_docx_bytes({"word/document.xml": body}), name="plan.docx")
+    assert caught.value.reason == "docx-damaged"
+    assert caught.value.values["damage"] == damage
+    assert f"({caught.value.values['error']})" in str(caught.value)
+
+
+def test_a_docx_without_a_body_says_so() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_docx_bytes())) as source, zipfile.ZipFile(buffer, "w") as out:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                out.writestr(item, source.read(item))
+    with pytest.raises(IntakeInputError) as caught:
+        document_read(data=buffer.getvalue(), name="plan.docx")
+    assert caught.value.values["damage"] == "no-body"
+
+
+def test_unpacked_sizes_are_values() -> None:
+    data = _zip_of_zeros({"word/document.xml": MAX_DOCX_BODY + 1})
+    with pytest.raises(IntakeInputError) as caught:
+        document_read(data=data, name="bomb.docx")
+    assert caught.value.reason == "docx-unpacked"
+    assert dict(caught.value.values) == {
+        "size": MAX_DOCX_BODY + 1,
+        "body": MAX_DOCX_BODY + 1,
+        "limit": MAX_DOCX_UNPACKED,
+        "body_limit": MAX_DOCX_BODY,
+    }
+
+
+def test_text_of_furniture_only_and_too_many_characters_carry_their_values() -> None:
+    from baiqianwan.textclean import clean_text
+
+    with pytest.raises(IntakeInputError) as caught:
+        clean_text("分享到 微信\n我要评论")
+    assert (caught.value.code, caught.value.reason) == ("empty", "furniture-only")
+    with pytest.raises(IntakeInputError) as caught:
+        clean_text("字" * 11, max_chars=10)
+    assert dict(caught.value.values) == {"size": 11, "limit": 10, "unit": "characters"}
+    assert "11 characters, the limit is 10 characters" in str(caught.value)
+
+
+def test_the_values_are_read_only() -> None:
+    with pytest.raises(IntakeInputError) as caught:
+        bytes_decode(data=b"a" * 11, limit=10)
+    with pytest.raises(TypeError):
+        caught.value.values["size"] = 1  # type: ignore[index]

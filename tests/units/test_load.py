@@ -136,6 +136,14 @@ BAD_FILES = [
         "is not the parent of",
     ),
     (
+        "a twelve-digit parent that is the grandparent",
+        "code,name,parent_code",
+        ["441224001000,怀城街道,441224000000", "441224001001,新社区居委会,441224000000"],
+        3,
+        "parent_code 441224000000 is not the parent of 441224001001: by its code the parent is "
+        "441224001000",
+    ),
+    (
         "bad urban-rural class",
         "code,name,parent_code,urban_rural_class",
         ["441224100299,新村,441224100,130"],
@@ -299,6 +307,115 @@ def test_twelve_digit_codes_load_at_the_level_they_name(tmp_path):
     assert town.prefix == "441224199"
     village = Unit.objects.current().get(code="441224199201")
     assert village.parent == town and village.kind == "villagers_committee"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("town", "village", "town_parent", "village_parent"),
+    [
+        ("441224001000", "441224001001", "441224000000", "441224001000"),  # all 12 digits
+        ("441224001", "441224001001", "441224", "441224001"),  # native
+        ("441224001000", "441224001001", "441224", "441224001"),  # 12-digit codes, native parents
+        ("441224001", "441224001001", "441224000000", "441224001000"),  # the other way round
+    ],
+    ids=["twelve", "native", "native-parents", "twelve-parents"],
+)
+def test_a_parent_is_taken_in_its_native_form_or_in_twelve_digits(
+    tmp_path, town, village, town_parent, village_parent
+):
+    # 怀城街道 441224001000 is in the register; its file row names the same parent either way.
+    path = write_csv(
+        tmp_path / "huaicheng.csv",
+        "code,name,parent_code",
+        f"{town},怀城街道,{town_parent}",
+        f"{village},新社区居委会,{village_parent}",
+    )
+    rows = rows_from_files([path])
+    assert [(row.code, row.parent_code) for row in rows] == [
+        ("441224001000", "441224000000"),
+        ("441224001001", "441224001000"),
+    ]
+    units_load(rows=rows, edition="2024", valid_from=date(2024, 6, 30), source="t")
+    village_unit = Unit.objects.current().get(code="441224001001")
+    assert village_unit.parent.code == "441224001000"
+    assert village_unit.parent.parent.code == "441224000000"
+
+
+@pytest.mark.django_db
+def test_the_command_loads_a_file_of_twelve_digit_codes_and_parents(tmp_path):
+    path = write_csv(
+        tmp_path / "huaicheng.csv",
+        "code,name,parent_code",
+        "441224001000,怀城街道,441224000000",
+        "441224001299,新村委会,441224001000",
+    )
+    call_command(
+        "units",
+        "load",
+        "--file",
+        str(path),
+        "--edition",
+        "2024",
+        "--valid-from",
+        "2024-06-30",
+        "--no-progress",
+    )
+    village = Unit.objects.current().get(code="441224001299")
+    assert (village.name, village.parent.code) == ("新村委会", "441224001000")
+
+
+PARENT_ERRORS = [
+    # (row, the reason the error states)
+    (
+        "441224001000,怀城街道,4412240000001",
+        "parent_code 4412240000001 is malformed: code '4412240000001' has 13 digits; "
+        "expected 2, 4, 6, 9 or 12",
+    ),
+    (
+        "441224001000,怀城街道,44122400000A",
+        "parent_code 44122400000A is malformed: code '44122400000A' must contain digits only",
+    ),
+    (
+        "441224001000,怀城街道,4412240",
+        "parent_code 4412240 is malformed: code '4412240' has 7 digits; expected 2, 4, 6, 9 or 12",
+    ),
+    (
+        "441224001000,怀城街道,441226000000",
+        "parent_code 441226000000 is not the parent of 441224001000: by its code the parent "
+        "is 441224000000",
+    ),
+    (
+        "441224001,怀城街道,441226",
+        "parent_code 441226 is not the parent of 441224001: by its code the parent is 441224",
+    ),
+    # The grandparent is not the parent, in either form.
+    (
+        "441224001001,新社区居委会,441224000000",
+        "parent_code 441224000000 is not the parent of 441224001001: by its code the parent "
+        "is 441224001000",
+    ),
+    (
+        "441224001001,新社区居委会,4412",
+        "parent_code 4412 is not the parent of 441224001001: by its code the parent is 441224001",
+    ),
+    (
+        "440000000000,广东省,440000000000",
+        "parent_code 440000000000 is not the parent of 440000000000: by its code the parent "
+        "is none (a province has no parent)",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "reason"), PARENT_ERRORS)
+def test_a_wrong_or_malformed_parent_names_file_line_and_column(tmp_path, row, reason):
+    path = write_csv(
+        tmp_path / "parents.csv", "code,name,parent_code", "441224002000,三坑镇,441224", row
+    )
+    with pytest.raises(LoadError) as info:
+        rows_from_files([path])
+    assert (info.value.source, info.value.line) == ("parents.csv", 3)
+    assert str(info.value) == f"parents.csv, line 3: {reason}"
 
 
 @pytest.mark.django_db

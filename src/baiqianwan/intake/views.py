@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.policy import can, require
@@ -38,8 +39,9 @@ from baiqianwan.intake.services import (
     intake_ledger_edit,
     intake_retry,
 )
-from baiqianwan.textclean import IntakeInputError
+from baiqianwan.textclean import DocxDamage, IntakeErrorReason, IntakeInputError
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_read
+from baiqianwan.textclean.errors import too_large_error
 
 # The lost characters and suspects listed on the page; the rest are only counted there.
 LISTED_FINDINGS = 200
@@ -73,6 +75,9 @@ def new(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/new.html", {"form": form}, status=400)
     upload = form.cleaned_data["upload"]
     try:
+        if upload is not None and upload.size > MAX_INPUT_BYTES:
+            # Read no more of it than that: the size the browser sent is the file's.
+            raise too_large_error(size=upload.size, limit=MAX_INPUT_BYTES, unit="bytes")
         if upload is not None:
             decoded = document_read(data=upload.read(MAX_INPUT_BYTES + 1), name=upload.name)
             source = upload.name
@@ -84,7 +89,8 @@ def new(request: HttpRequest) -> HttpResponse:
         )
     except IntakeInputError as exc:
         form.add_error("upload" if upload is not None else "text", input_error_message(exc))
-        return render(request, "intake/new.html", {"form": form, "detail": str(exc)}, status=400)
+        detail = input_error_detail(exc)
+        return render(request, "intake/new.html", {"form": form, "detail": detail}, status=400)
     if document.status == IntakeStatus.QUEUED:
         messages.info(
             request,
@@ -96,6 +102,97 @@ def new(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Taken in. Check the clean text and the ledger, then save."))
     return redirect("intake:detail", pk=document.pk)
+
+
+def _figure(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def input_error_detail(error: IntakeInputError) -> str:
+    """The detail of a refusal in the reader's language, stating the error's own values.
+
+    Built from ``error.reason`` and ``error.values``, never from its English sentence, which
+    is the command line's. Empty for a reason without a sentence here, or an error raised
+    without the values its reason states.
+    """
+    try:
+        return _detail_sentence(error)
+    except KeyError:
+        return ""
+
+
+def _detail_sentence(error: IntakeInputError) -> str:
+    values = {name: _figure(value) for name, value in error.values.items()}
+    reason = error.reason
+    if reason is IntakeErrorReason.EMPTY:
+        return _("There is no text: the input is empty or holds only spaces and line breaks.")
+    if reason is IntakeErrorReason.FURNITURE_ONLY:
+        return _(
+            "Nothing is left of the text once page furniture (share prompts, comment "
+            "counters, page tools and the like) is removed."
+        )
+    if reason is IntakeErrorReason.BINARY:
+        return _(
+            "Byte %(offset)s (counting from 0) is the control byte 0x%(byte)s, which no text "
+            "holds: this is a binary file. Upload a .txt, .docx or .html file."
+        ) % {"offset": values["offset"], "byte": f"{error.values['byte']:02X}"}
+    if reason is IntakeErrorReason.BOM_NOT_UTF8:
+        return (
+            _(
+                "The text starts with a UTF-8 byte-order mark, but byte %(offset)s "
+                "(counting from 0) is not UTF-8. Save it as UTF-8 and try again."
+            )
+            % values
+        )
+    if reason is IntakeErrorReason.UNKNOWN_ENCODING:
+        encodings = error.values["encodings"]
+        names = [str(name) for name in encodings] if isinstance(encodings, tuple) else []
+        separator = pgettext("between the items of a list", ", ")
+        return _(
+            "None of the encodings %(encodings)s reads it; byte %(offset)s (counting from 0) is "
+            "the first that is not UTF-8. Save it as UTF-8 and try again."
+        ) % {"encodings": separator.join(names), "offset": values["offset"]}
+    if reason is IntakeErrorReason.TOO_LARGE and error.values["unit"] == "bytes":
+        return (
+            _(
+                "The file is %(size)s bytes; at most %(limit)s bytes are taken in. Split the text "
+                "and take it in by parts."
+            )
+            % values
+        )
+    if reason is IntakeErrorReason.TOO_LARGE:
+        return (
+            _(
+                "The text is %(size)s characters long; at most %(limit)s characters are taken in. "
+                "Split the text and take it in by parts."
+            )
+            % values
+        )
+    if reason is IntakeErrorReason.UNSUPPORTED:
+        return (
+            _("The file's type is %(suffix)s; only .txt, .docx, .html and .htm files are read.")
+            % values
+        )
+    if reason is IntakeErrorReason.DOCX_UNPACKED:
+        return (
+            _(
+                "This .docx file unpacks to %(size)s bytes (%(body)s of them text); at most "
+                "%(limit)s bytes (%(body_limit)s of text) are taken in. Split the document or "
+                "save its text as .txt."
+            )
+            % values
+        )
+    if reason is IntakeErrorReason.DOCX_DAMAGED:
+        damage = {
+            DocxDamage.NOT_ZIP: _(
+                "This .docx file is not a valid archive, which every .docx file is."
+            ),
+            DocxDamage.NO_BODY: _("This .docx file has no document body."),
+            DocxDamage.BAD_XML: _("The document body of this .docx file is malformed."),
+            DocxDamage.OTHER: _("Reading this .docx file stopped on an error inside it."),
+        }[DocxDamage(str(error.values["damage"]))]
+        return _("%(damage)s Save it again as .docx from the word processor.") % {"damage": damage}
+    return ""
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -23,7 +23,9 @@ from baiqianwan.textclean._edits import Tracked
 from baiqianwan.textclean.chars import LOST_MARK, is_han
 from baiqianwan.textclean.convert import conversion_edits, simplified
 from baiqianwan.textclean.errors import (
+    DocxDamage,
     IntakeErrorCode,
+    IntakeErrorReason,
     IntakeInputError,
     empty_error,
     too_large_error,
@@ -55,7 +57,9 @@ __all__ = [
     "ChangeKind",
     "CleanCounts",
     "CleanResult",
+    "DocxDamage",
     "IntakeErrorCode",
+    "IntakeErrorReason",
     "IntakeInputError",
     "LostCharacter",
     "Proposal",
@@ -145,7 +149,9 @@ def _clean(text: str) -> CleanResult:
     doc.apply(lines_edits(doc.text))
     if not doc.text:
         raise IntakeInputError(
-            IntakeErrorCode.EMPTY, _("Nothing is left of the text once page furniture is removed.")
+            IntakeErrorCode.EMPTY,
+            _("Nothing is left of the text once page furniture is removed."),
+            reason=IntakeErrorReason.FURNITURE_ONLY,
         )
     changes = doc.changes()
     lost = _lost_report(doc, lost_original)

@@ -17,7 +17,9 @@ from pathlib import PurePath
 
 from baiqianwan.textclean.chars import is_han
 from baiqianwan.textclean.errors import (
+    DocxDamage,
     IntakeErrorCode,
+    IntakeErrorReason,
     IntakeInputError,
     empty_error,
     too_large_error,
@@ -185,6 +187,8 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
                     "The text starts with a UTF-8 byte-order mark, but byte {offset:,} "
                     "(counting from 0) is not UTF-8. Save it as UTF-8 and try again."
                 ).format(offset=exc.start + len(_UTF8_BOM)),
+                reason=IntakeErrorReason.BOM_NOT_UTF8,
+                offset=exc.start + len(_UTF8_BOM),
             ) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Windows "Unicode text" is UTF-16 with a byte-order mark.
@@ -203,14 +207,17 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
         unmarked = _utf16_unmarked(data, han_share=0 if nul else _UTF16_HAN)
         if unmarked is not None:
             return _text_checked(unmarked[1], unmarked[0], "text")
+        offset = _first_control(data)
         raise IntakeInputError(
             IntakeErrorCode.BINARY,
             _("This looks like a binary file, not text. Upload a .txt, .docx or .html file."),
+            offset=offset,
+            byte=data[offset],
         )
     try:
         return _text_checked(data.decode("utf-8"), "utf-8", "text")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        not_utf8 = exc.start
     decoded: list[tuple[float, str, str]] = []
     for encoding, script in _READINGS:
         try:
@@ -234,9 +241,17 @@ def bytes_decode(*, data: bytes, limit: int = MAX_INPUT_BYTES) -> DecodedText:
                 "The text is in an unknown encoding: it is not UTF-8, UTF-16, GB18030 or Big5. "
                 "Save it as UTF-8 and try again."
             ),
+            encodings=("UTF-8", "UTF-16", "GB18030", "Big5"),
+            offset=not_utf8,
         )
     best = max(decoded, key=lambda found: found[0])  # the first of equals
     return _text_checked(best[2], best[1], "text")
+
+
+def _first_control(data: bytes) -> int:
+    """Where the first NUL or other binary control byte is (`_looks_binary` found some)."""
+    sample = data[:_SAMPLE]
+    return next((i for i, byte in enumerate(sample) if byte in _BINARY_CONTROLS), 0)
 
 
 def _text_checked(text: str, encoding: str, kind: str) -> DecodedText:
@@ -258,10 +273,27 @@ def _html_text(markup: str) -> str:
     return "\n".join(blocks)
 
 
-def _docx_unreadable(error: object) -> IntakeInputError:
+def _docx_damage(error: Exception) -> DocxDamage:
+    """Tell what is wrong with a .docx from the error reading it raised."""
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    if isinstance(error, (zipfile.BadZipFile, PackageNotFoundError)):
+        return DocxDamage.NOT_ZIP
+    if isinstance(error, KeyError):
+        return DocxDamage.NO_BODY
+    if isinstance(error, XMLSyntaxError):
+        return DocxDamage.BAD_XML
+    return DocxDamage.OTHER
+
+
+def _docx_unreadable(error: Exception) -> IntakeInputError:
     return IntakeInputError(
         IntakeErrorCode.UNREADABLE,
         _("This .docx file cannot be read ({error}). Save it again from Word.").format(error=error),
+        reason=IntakeErrorReason.DOCX_DAMAGED,
+        damage=_docx_damage(error),
+        error=str(error),
     )
 
 
@@ -286,6 +318,11 @@ def _docx_sizes_check(data: bytes) -> None:
                 "the {limit:,} bytes ({body_limit:,} of text) taken in. Split the document "
                 "or save its text as .txt."
             ).format(size=total, body=body, limit=MAX_DOCX_UNPACKED, body_limit=MAX_DOCX_BODY),
+            reason=IntakeErrorReason.DOCX_UNPACKED,
+            size=total,
+            body=body,
+            limit=MAX_DOCX_UNPACKED,
+            body_limit=MAX_DOCX_BODY,
         )
 
 
@@ -343,4 +380,5 @@ def document_read(*, data: bytes, name: str, limit: int = MAX_INPUT_BYTES) -> De
         _("Files of type {suffix} are not taken in; use .txt, .docx or .html.").format(
             suffix=suffix
         ),
+        suffix=suffix,
     )

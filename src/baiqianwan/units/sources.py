@@ -18,6 +18,8 @@ from baiqianwan.units.choices import Level, UrbanRuralClass
 from baiqianwan.units.codes import (
     CODE_LENGTH,
     LEVEL_BY_NATIVE_LENGTH,
+    LEVEL_ORDER,
+    SEGMENT_END,
     CodeError,
     code12,
     gaps_of,
@@ -86,11 +88,14 @@ def _open_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield reader.line_num, row
 
 
-def code12_or_none(raw: str) -> str | None:
-    try:
-        return code12(raw)
-    except CodeError:
-        return None
+def _parent_written(parent: str | None, *, level: Level, like: str) -> str:
+    """The parent of a unit at `level`, in the form the file writes it: 12 digits if `like`
+    has 12, otherwise native (441224, 441900 for 东莞's towns)."""
+    if parent is None:
+        return _("none (a province has no parent)")
+    if len(like) == CODE_LENGTH:
+        return parent
+    return parent[: SEGMENT_END[LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]]]
 
 
 def _row(
@@ -154,13 +159,32 @@ def _row(
         declared = (record.get(column) or "").strip()
         if not declared:
             continue
-        # A placeholder county (东莞 441900) pads to its city's code, so it checks out too.
-        if parent is None or not native.startswith(declared) or code12_or_none(declared) != parent:
+        # The parent in its native form (441224) or in 12 digits (441224000000): both pad to
+        # the same code. A placeholder county (东莞 441900) pads to its city's code, so it
+        # checks out too.
+        try:
+            declared12 = code12(declared)
+        except CodeError as exc:
             raise LoadError(
                 source,
                 line,
-                _("%(col)s %(parent)s is not the parent of %(code)s")
-                % {"col": column, "parent": declared, "code": native},
+                _("%(col)s %(parent)s is malformed: %(error)s")
+                % {"col": column, "parent": declared, "error": exc},
+            ) from None
+        if declared12 != parent:
+            raise LoadError(
+                source,
+                line,
+                _(
+                    "%(col)s %(parent)s is not the parent of %(code)s: by its code the "
+                    "parent is %(expected)s"
+                )
+                % {
+                    "col": column,
+                    "parent": declared,
+                    "code": native,
+                    "expected": _parent_written(parent, level=level, like=declared),
+                },
             )
         break
     urban_rural: str | None = None  # None: the source says nothing, keep what is stored
