@@ -75,6 +75,23 @@ def worker_run(monkeypatch) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
+def test_the_job_runs_after_the_takers_account_is_disabled(
+    client, huaiji_operator, sample, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The right to take a text in was checked when it was taken in; the job drafts against
+    the document's unit, so a disabled or moved account does not strand it."""
+    client.force_login(huaiji_operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/intake/new/", {"text": repeated(sample, BACKGROUND_CHARS + 1000)})
+    huaiji_operator.is_active = False
+    huaiji_operator.save(update_fields=["is_active"])
+    worker_run(monkeypatch)
+    document = IntakeDocument.objects.get()
+    assert document.status == IntakeStatus.DONE, document.error
+    assert document.task_count > 100
+
+
+@pytest.mark.django_db
 def test_the_list_and_the_export_never_read_a_document_body(client, hq_admin, sample):
     client.force_login(hq_admin)
     assert client.post("/intake/new/", {"text": sample}).status_code == 302

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.policy import require, scope_prefix
+from baiqianwan.accounts.policy import require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.intake.choices import IntakeStatus
@@ -52,11 +52,14 @@ class RetryRefused(Exception):
     """The background work on a document is going on or over: it is not queued again."""
 
 
-def _register_names(*, user: Any) -> list[tuple[str, str]]:
-    """(name, code) of the current units in the user's area, for matching place names; a
-    name several units share (回龙镇 in 高要区 and in 德庆县) keeps all its codes."""
-    prefix = scope_prefix(user, "intake.write")
-    units = Unit.objects.current().within(prefix).exclude(level="village").order_by("code")
+def _register_names(*, unit: Unit) -> list[tuple[str, str]]:
+    """(name, code) of the current units under the document's unit, for matching place
+    names; a name several units share (回龙镇 in 高要区 and in 德庆县) keeps all its codes.
+
+    The taker's right was checked when the text was taken in; a job run later must not fail
+    because their account has been disabled or moved since.
+    """
+    units = Unit.objects.current().within(unit.prefix).exclude(level="village").order_by("code")
     return list(units.values_list("name", "code"))
 
 
@@ -77,11 +80,11 @@ def input_error_message(error: IntakeInputError) -> str:
     return messages_by_code.get(error.code, _("The text cannot be taken in."))
 
 
-def _worked(*, document: IntakeDocument, user: Any, text: str) -> None:
+def _worked(*, document: IntakeDocument, text: str) -> None:
     """Clean and draft `text` into `document`'s fields (not saved); progress on the way."""
     result = clean_text(text)
     _progress(document=document, progress=PROGRESS_CLEANED)
-    draft = draft_plan(result.text, unit_names=_register_names(user=user))
+    draft = draft_plan(result.text, unit_names=_register_names(unit=document.unit))
     report = clean_data(result=result)
     report.pop("text", None)
     document.changes = report.pop("changes", [])
@@ -167,7 +170,7 @@ def intake_create(
         document.status = IntakeStatus.QUEUED
         document.progress = 0
     else:
-        _worked(document=document, user=user, text=decoded.text)
+        _worked(document=document, text=decoded.text)
     document.save()
     audit_record(
         actor=user,
@@ -208,10 +211,10 @@ def intake_process(*, document_id: int) -> IntakeDocument:
     claimed = IntakeDocument.objects.filter(pk=document_id, status=IntakeStatus.QUEUED).update(
         status=IntakeStatus.RUNNING, progress=PROGRESS_STARTED, error="", updated_at=timezone.now()
     )
-    document = IntakeDocument.objects.select_related("created_by").get(pk=document_id)
+    document = IntakeDocument.objects.select_related("created_by", "unit").get(pk=document_id)
     if not claimed:
         return document
-    _worked(document=document, user=document.created_by, text=document.original)
+    _worked(document=document, text=document.original)
     with transaction.atomic():
         current = (
             IntakeDocument.objects.select_for_update()
