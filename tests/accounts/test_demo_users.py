@@ -54,3 +54,13 @@ def test_running_again_resets_the_passwords_and_is_audited():
         action="create", actor_name__endswith="(bqw demo_users)"
     ).count() == len(first)
     assert AuditEvent.objects.filter(action="password").count() == len(first)
+
+
+@pytest.mark.django_db
+def test_production_refuses_to_make_demo_accounts(settings):
+    from django.core.management.base import CommandError
+
+    settings.BQW_MODE = "production"
+    with pytest.raises(CommandError, match="BQW_MODE"):
+        call_command("demo_users", stdout=io.StringIO())
+    assert not User.objects.filter(username__startswith="demo-").exists()

@@ -297,3 +297,24 @@ def test_accounts_outside_the_area_answer_like_unknown_ones(client, sysadmin):
         assert client.get(path).status_code == 404
     assert client.post("/accounts/users/hz/reset/", {"fingerprint": "x"}).status_code == 404
     assert _usernames(client.get("/accounts/users/?unit=441300000000")) == set()
+
+
+@pytest.mark.django_db
+def test_a_clash_the_checks_could_not_see_is_a_clear_error(monkeypatch, make_user):
+    """Two administrators created for one person at the same moment both pass the checks;
+    the database refuses the second, and that is a message, not a 500."""
+    from baiqianwan.accounts import services
+
+    make_user("aud1", "audit_admin", ZHAOQING)  # person id "aud1"
+    # What each of two simultaneous requests sees: no clash yet, in the code or in full_clean.
+    monkeypatch.setattr(services, "_check_separation", lambda person_id, role: None)
+    monkeypatch.setattr(User, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError, match="at the same moment"):
+        user_create(
+            username="sec2",
+            role="security_admin",
+            unit_code=ZHAOQING,
+            password=PASSWORD,
+            person_id="aud1",
+        )
+    assert not User.objects.filter(username="sec2").exists()

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,7 +118,18 @@ def user_create(
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # The checks above passed, but the same user name or the same person's administrator
+        # account was created at the same moment; the database refused this one.
+        raise ValidationError(
+            _(
+                "An account with this user name or for this person was created at the same "
+                "moment; nothing was saved. Look at the accounts again."
+            )
+        ) from None
     audit_record(
         actor=actor or "system",
         action=Action.CREATE,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -71,6 +72,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.BQW_MODE not in ("dev", "demo"):
+            raise CommandError(
+                _(
+                    "bqw demo_users makes accounts with well-known names and resets their "
+                    "passwords: it runs only with BQW_MODE=dev or demo."
+                )
+            )
         homes = demo_homes()
         rows = []
         with transaction.atomic():
