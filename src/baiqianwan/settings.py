@@ -138,8 +138,8 @@ SESSION_COOKIE_SECURE = CONFIG.https
 CSRF_COOKIE_SECURE = CONFIG.https
 SECURE_SSL_REDIRECT = False
 # Behind the documented nginx, which sets X-Forwarded-Proto on every request it passes on, so a
-# client cannot choose it; without it Django would take every request for plain HTTP and send
-# no HSTS header.
+# client cannot choose it (gunicorn listens on 127.0.0.1 only); without it Django would take
+# every request for plain HTTP and send no HSTS header.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.https else None
 SECURE_HSTS_SECONDS = 31536000 if CONFIG.https else 0
 # The proxies whose X-Forwarded-For is believed (`audit.context.client_address`).

@@ -254,3 +254,17 @@ def test_static_files_are_left_to_their_own_caching(hq_admin):
     request.user = hq_admin
     response = PrivateNoStoreMiddleware(lambda r: HttpResponse("page"))(request)
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_https_without_a_trusted_proxy_warns(settings):
+    from baiqianwan.audit.checks import check_client_address
+
+    settings.BQW_MODE = "production"
+    settings.SESSION_COOKIE_SECURE = True
+    settings.BQW_TRUSTED_PROXIES = []
+    assert [w.id for w in check_client_address()] == ["baiqianwan.W001"]
+    settings.BQW_TRUSTED_PROXIES = ["127.0.0.1"]
+    assert check_client_address() == []
+    settings.BQW_TRUSTED_PROXIES = []
+    settings.SESSION_COOKIE_SECURE = False  # plain HTTP: clients reach the site directly
+    assert check_client_address() == []

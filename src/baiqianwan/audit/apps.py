@@ -7,4 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
-        from baiqianwan.audit import signals  # noqa: F401  (connects the login receivers)
+        from baiqianwan.audit import (  # noqa: F401  (connect the receivers and checks)
+            checks,
+            signals,
+        )
