@@ -91,7 +91,7 @@ def test_wrong_old_passwords_are_throttled_and_audited(huaiji_operator):
     assert "Too many wrong old passwords. Try again in 30 minutes" in refused.content.decode()
     huaiji_operator.refresh_from_db()
     assert huaiji_operator.check_password(PASSWORD)
-    events = AuditEvent.objects.filter(action="login_failed", object_id=str(huaiji_operator.pk))
+    events = AuditEvent.objects.filter(action="old_password", object_id=str(huaiji_operator.pk))
     assert events.filter(changes__old_password="wrong").count() == settings.AXES_FAILURE_LIMIT
     assert events.filter(changes__old_password="refused").count() == 1
 
