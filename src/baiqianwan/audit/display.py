@@ -23,9 +23,7 @@ from baiqianwan.audit.models import AuditEvent
 EMPTY = "—"
 ARROW = " → "
 # Actions whose changes are {field: [old, new]}; the others list {field: value}.
-CHANGING = frozenset(
-    {Action.UPDATE, Action.RETIRE, Action.ACCOUNT_DISABLE, Action.ACCOUNT_ENABLE}
-)
+CHANGING = frozenset({Action.UPDATE, Action.RETIRE, Action.ACCOUNT_DISABLE, Action.ACCOUNT_ENABLE})
 # Keys that are no model field: the summaries of loads, texts taken in, downloads, refusals.
 LABELS = {
     "file": gettext_lazy("File"),
