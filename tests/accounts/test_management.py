@@ -169,12 +169,15 @@ def test_disable_and_enable_are_audited_and_end_sessions(client, sysadmin, huaij
     huaiji_operator.refresh_from_db()
     assert not huaiji_operator.is_active
     assert theirs.get(f"/units/{HUAIJI}/").status_code == 302  # signed out
-    event = AuditEvent.objects.get(action="update", object_id=str(huaiji_operator.pk))
-    assert event.changes == {"is_active": [True, False]}
+    event = AuditEvent.objects.get(action="account_disable", object_id=str(huaiji_operator.pk))
+    assert event.changes == {"is_active": [True, False]} and event.actor == sysadmin
     fingerprint = account_fingerprint(user=huaiji_operator)
     assert client.post(url, {"active": "1", "fingerprint": fingerprint}).status_code == 302
     huaiji_operator.refresh_from_db()
     assert huaiji_operator.is_active
+    event = AuditEvent.objects.get(action="account_enable", object_id=str(huaiji_operator.pk))
+    assert event.changes == {"is_active": [False, True]} and event.actor == sysadmin
+    assert not AuditEvent.objects.filter(action="update", object_id=str(huaiji_operator.pk))
 
 
 @pytest.mark.django_db
@@ -208,8 +211,9 @@ def test_a_reset_gives_a_one_time_password_and_is_audited(client, sysadmin, huai
     huaiji_operator.refresh_from_db()
     assert huaiji_operator.check_password(password) and huaiji_operator.must_change_password
     assert not huaiji_operator.check_password(PASSWORD)
-    event = AuditEvent.objects.get(action="password", object_id=str(huaiji_operator.pk))
-    assert event.actor == sysadmin and event.changes["reset"] is True
+    event = AuditEvent.objects.get(action="password_reset", object_id=str(huaiji_operator.pk))
+    assert event.actor == sysadmin and event.changes == {"must_change_password": True}
+    assert not AuditEvent.objects.filter(action="password", object_id=str(huaiji_operator.pk))
     assert "no-cache" in response.get("Cache-Control", "") or "no-store" in response.get(
         "Cache-Control", ""
     )

@@ -91,7 +91,7 @@ def test_wrong_old_passwords_are_throttled_and_audited(huaiji_operator):
     assert "Too many wrong old passwords. Try again in 30 minutes" in refused.content.decode()
     huaiji_operator.refresh_from_db()
     assert huaiji_operator.check_password(PASSWORD)
-    events = AuditEvent.objects.filter(action="login_failed", object_id=str(huaiji_operator.pk))
+    events = AuditEvent.objects.filter(action="old_password", object_id=str(huaiji_operator.pk))
     assert events.filter(changes__old_password="wrong").count() == settings.AXES_FAILURE_LIMIT
     assert events.filter(changes__old_password="refused").count() == 1
 
@@ -123,3 +123,47 @@ def test_the_password_page_opens_again_after_the_lockout_time(huaiji_operator):
     assert password_check_wait(user=huaiji_operator) == 1
     PasswordCheckFailure.objects.update(at=timezone.now() - timedelta(minutes=31))
     assert password_check_wait(user=huaiji_operator) == 0
+
+
+def _rules(user, language: str = "en") -> str:  # type: ignore[no-untyped-def]
+    client = Client(headers={"Accept-Language": language})
+    client.force_login(user)
+    page = client.get("/accounts/password/").content.decode()
+    match = re.search(r'data-testid="password-rules">([^<]+)</div>', page)
+    assert match, "no password rules on the page"
+    return match[1]
+
+
+def _with_options(validators, name: str, **options):  # type: ignore[no-untyped-def]
+    return [
+        {**v, "OPTIONS": {**v.get("OPTIONS", {}), **options}} if v["NAME"].endswith(name) else v
+        for v in validators
+    ]
+
+
+@pytest.mark.django_db
+def test_the_password_page_states_the_configured_rules(huaiji_operator, settings):
+    assert _rules(huaiji_operator).endswith("and none of your last 5 passwords.")
+    assert "至少 10 个字符" in _rules(huaiji_operator, "zh-hans")
+    validators = _with_options(
+        settings.AUTH_PASSWORD_VALIDATORS, ".PasswordHistoryValidator", count=8
+    )
+    settings.AUTH_PASSWORD_VALIDATORS = _with_options(
+        validators, ".MinimumLengthValidator", min_length=12
+    )
+    english = _rules(huaiji_operator)
+    assert english.startswith("At least 12 characters,")
+    assert english.endswith("and none of your last 8 passwords.")
+    chinese = _rules(huaiji_operator, "zh-hans")
+    assert "至少 12 个字符" in chinese and "最近 8 次" in chinese
+    settings.AUTH_PASSWORD_VALIDATORS = _with_options(
+        validators, ".PasswordHistoryValidator", count=1
+    )
+    assert _rules(huaiji_operator).endswith("and not your last password.")
+    # Without the history rule the page promises none.
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        v for v in validators if not v["NAME"].endswith(".PasswordHistoryValidator")
+    ]
+    english = _rules(huaiji_operator)
+    assert english.endswith("not containing your user name.") and "last" not in english
+    assert "最近" not in _rules(huaiji_operator, "zh-hans")

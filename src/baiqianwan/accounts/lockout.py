@@ -103,7 +103,7 @@ def _lockout_record(*, username: str, request: Any) -> None:
     try:
         audit_record(
             actor=username,
-            action=Action.LOGIN_FAILED,
+            action=Action.LOCKOUT,
             object_type="accounts.user",
             object_id=str(known.pk) if known else "",
             object_repr=username,

@@ -301,7 +301,10 @@ def account_active_set(*, actor: Any, user: User, active: bool, fingerprint: str
         locked.is_active = active
         locked.save(update_fields=["is_active"])
         audit_record(
-            actor=actor, action=Action.UPDATE, obj=locked, changes={"is_active": [old, active]}
+            actor=actor,
+            action=Action.ACCOUNT_ENABLE if active else Action.ACCOUNT_DISABLE,
+            obj=locked,
+            changes={"is_active": [old, active]},
         )
     return locked
 
@@ -317,9 +320,9 @@ def account_password_reset(*, actor: Any, user: User, fingerprint: str) -> str:
     locked.save(update_fields=["password", "must_change_password"])
     audit_record(
         actor=actor,
-        action=Action.PASSWORD,
+        action=Action.PASSWORD_RESET,
         obj=locked,
-        changes={"reset": True, "must_change_password": True},
+        changes={"must_change_password": True},
     )
     return password
 
@@ -352,7 +355,7 @@ def password_check_failed(*, user: User, throttled: bool = False) -> None:
         PasswordCheckFailure.objects.create(user=user, ip=current_ip.get())
     audit_record(
         actor=user,
-        action=Action.LOGIN_FAILED,
+        action=Action.OLD_PASSWORD_FAILED,
         obj=user,
         changes={"old_password": "refused" if throttled else "wrong"},
     )

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import password_validation, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,7 @@ from baiqianwan.accounts.services import (
     user_set_password,
     user_unlock,
 )
+from baiqianwan.accounts.validators import PasswordHistoryValidator
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.responses import xlsx_response
 from baiqianwan.units.models import Unit
@@ -58,12 +60,43 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+def password_rules() -> str:
+    """The password rules as the configured validators state them (AUTH_PASSWORD_VALIDATORS):
+    the minimum length and how many earlier passwords may not come back."""
+    validators = password_validation.get_default_password_validators()
+    length = next(
+        (
+            v.min_length
+            for v in validators
+            if isinstance(v, password_validation.MinimumLengthValidator)
+        ),
+        1,
+    )
+    history = next((v.count for v in validators if isinstance(v, PasswordHistoryValidator)), 0)
+    if history < 1:
+        return _(
+            "At least %(length)d characters, mixing at least three of: lower-case, upper-case, "
+            "digits, other characters; not containing your user name."
+        ) % {"length": length}
+    return ngettext(
+        "At least %(length)d characters, mixing at least three of: lower-case, upper-case, "
+        "digits, other characters; not containing your user name, and not your last password.",
+        "At least %(length)d characters, mixing at least three of: lower-case, upper-case, "
+        "digits, other characters; not containing your user name, and none of your last "
+        "%(history)d passwords.",
+        history,
+    ) % {"length": length, "history": history}
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """The form checks the old password (throttled) and the validators; the service saves
     and audits."""
 
     template_name = "accounts/password_change.html"
     form_class = ThrottledPasswordChangeForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "password_rules": password_rules()}
 
     def form_valid(self, form: Any) -> HttpResponse:
         user_set_password(

@@ -12,9 +12,22 @@ class Action(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     PASSWORD = "password", _("Password changed")
     UNLOCK = "unlock", _("Account unlocked")
+    LOCKOUT = "lockout", _("Account locked out")
+    OLD_PASSWORD_FAILED = "old_password", _("Old password check failed")
+    ACCOUNT_DISABLE = "account_disable", _("Account disabled")
+    ACCOUNT_ENABLE = "account_enable", _("Account enabled")
+    PASSWORD_RESET = "password_reset", _("Password reset")
     DOWNLOAD = "download", _("Downloaded")
     OUT_OF_SCOPE = "out_of_scope", _("Refused: outside the area")
 
 
-# What the security administrator reads (`security.read`): refusals and sign-in trouble.
-SECURITY_ACTIONS = (Action.OUT_OF_SCOPE, Action.LOGIN_FAILED, Action.UNLOCK)
+# What the security administrator reads (`security.read`): refusals and sign-in trouble
+# (failed sign-ins, the lock-outs they cause, wrong old passwords on the password page) and
+# the unlocks that end lock-outs.
+SECURITY_ACTIONS = (
+    Action.OUT_OF_SCOPE,
+    Action.LOGIN_FAILED,
+    Action.LOCKOUT,
+    Action.OLD_PASSWORD_FAILED,
+    Action.UNLOCK,
+)

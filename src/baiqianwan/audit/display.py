@@ -23,7 +23,7 @@ from baiqianwan.audit.models import AuditEvent
 EMPTY = "—"
 ARROW = " → "
 # Actions whose changes are {field: [old, new]}; the others list {field: value}.
-CHANGING = frozenset({Action.UPDATE, Action.RETIRE})
+CHANGING = frozenset({Action.UPDATE, Action.RETIRE, Action.ACCOUNT_DISABLE, Action.ACCOUNT_ENABLE})
 # Keys that are no model field: the summaries of loads, texts taken in, downloads, refusals.
 LABELS = {
     "file": gettext_lazy("File"),
@@ -52,6 +52,24 @@ LABELS = {
     "progress": gettext_lazy("Progress"),
     "targets": gettext_lazy("Targets"),
     "places": gettext_lazy("Places"),
+    # Lock-outs, wrong old passwords and unlocks (accounts/lockout.py, accounts/services.py).
+    "locked_out": gettext_lazy("Lock-out scope"),
+    "failures": gettext_lazy("Failures"),
+    "minutes": gettext_lazy("Lock-out minutes"),
+    "old_password": gettext_lazy("Old password"),
+    "addresses": gettext_lazy("Locked addresses"),
+    "account_wide": gettext_lazy("Locked from every address"),
+}
+# Keys whose values are codes: the words a reader sees for them.
+VALUES = {
+    "locked_out": {
+        "address": gettext_lazy("this address"),
+        "account": gettext_lazy("every address"),
+    },
+    "old_password": {
+        "wrong": gettext_lazy("wrong"),
+        "refused": gettext_lazy("not checked: too many wrong ones"),
+    },
 }
 # Parts of a record that say where, not what: left out of the reading.
 HIDDEN = frozenset({"source"})
@@ -120,6 +138,8 @@ def _value(value: Any, *, key: str, field: Any, unit_names: Mapping[str, str]) -
         return "; ".join(parts) or EMPTY
     if isinstance(value, list):
         return "、".join(_value(v, key=key, field=field, unit_names=unit_names) for v in value)
+    if key in VALUES and isinstance(value, str):
+        return str(VALUES[key].get(value, value))
     if key in UNIT_KEYS:
         code = _unit_code(value)
         name = unit_names.get(code)

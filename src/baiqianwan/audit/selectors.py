@@ -46,5 +46,6 @@ def audit_events(*, user: Any, **filters: Any) -> QuerySet[AuditEvent]:
 
 
 def security_events(*, user: Any, **filters: Any) -> QuerySet[AuditEvent]:
-    """Requests refused by scope, failed sign-ins and unlocks, for the security administrator."""
+    """Requests refused by scope, failed sign-ins, lock-outs, wrong old passwords and unlocks
+    (`SECURITY_ACTIONS`), for the security administrator."""
     return _events(prefix=scope_prefix(user, "security.read"), actions=SECURITY_ACTIONS, **filters)
