@@ -10,7 +10,9 @@ from baiqianwan.audit.choices import Action
 
 
 class AuditEvent(models.Model):
-    """One recorded change or sign-in event. Rows are only ever added, never edited."""
+    """One recorded change or sign-in event. Rows are only ever added, never edited: database
+    triggers refuse UPDATE, DELETE and TRUNCATE (migrations 0006 and 0008). On SQLite a
+    migration that rebuilds this table drops them; it must create them again."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor: Any = models.ForeignKey(
