@@ -22,9 +22,10 @@ from django.conf import settings
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
+from baiqianwan.accounts.policy import unit_code_of
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.context import current_ip
-from baiqianwan.audit.services import audit_record, unit_code_of
+from baiqianwan.audit.services import audit_record
 
 
 def lockout_minutes() -> int:

@@ -97,22 +97,24 @@ def role_may(user: Any, action: str) -> bool:
 
 
 def unit_code_of(obj: Any) -> str:
-    """The 12-digit code of the unit an object belongs to (a code, a unit, an account, a
-    document, an audit event)."""
+    """The 12-digit code of the unit an object belongs to: a code, a unit, an account's home
+    unit, a record's unit, an audit event's unit code.
+
+    "" for nothing and for an object that names no unit (an account without a home unit): ""
+    lies in no one's area, so the policy refuses it.
+    """
+    if obj is None:
+        return ""
     if isinstance(obj, str):
         return obj
+    if getattr(getattr(obj, "_meta", None), "label_lower", "") == "units.unit":
+        return str(obj.code)
     for attribute in ("home_unit", "unit"):
-        if hasattr(obj, attribute):
-            related = getattr(obj, attribute)
-            if related is None:  # an account without a home unit lies in no one's area
-                return ""
-            if hasattr(related, "code"):
-                return str(related.code)
-    for attribute in ("unit_code", "code"):
-        value = getattr(obj, attribute, None)
-        if isinstance(value, str):
-            return value
-    raise TypeError(f"the access policy cannot tell which unit {obj!r} belongs to")
+        related = getattr(obj, attribute, None)
+        if related is not None and hasattr(related, "code"):
+            return str(related.code)
+    value = getattr(obj, "unit_code", None)
+    return value if isinstance(value, str) else ""
 
 
 def in_scope(user: Any, obj: Any) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import models
 
-from baiqianwan.accounts.policy import OutOfScope
+from baiqianwan.accounts.policy import OutOfScope, unit_code_of
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.context import current_ip, current_request
 from baiqianwan.audit.models import AuditEvent
@@ -36,19 +36,6 @@ def command_actor(command: str) -> str:
     except (KeyError, OSError):
         who = "unknown"
     return f"{who} (bqw {command})"
-
-
-def unit_code_of(obj: Any) -> str:
-    """The unit an object belongs to: a unit itself, an account's home unit, a record's unit."""
-    if obj is None:
-        return ""
-    if obj._meta.label_lower == "units.unit":
-        return str(obj.code)
-    for attribute in ("home_unit", "unit"):
-        unit = getattr(obj, attribute, None)
-        if unit is not None:
-            return str(unit.code)
-    return ""
 
 
 def audit_event(

@@ -7,9 +7,10 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from baiqianwan.accounts.policy import unit_code_of
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.context import client_address, current_ip
-from baiqianwan.audit.services import audit_record, unit_code_of
+from baiqianwan.audit.services import audit_record
 
 
 def _ip(request: Any) -> str | None:
