@@ -49,6 +49,11 @@ def test_one_address_alone_never_locks_the_account_everywhere(huaiji_operator):
     statuses = [_login("huaiji", "wrong", STRANGER).status_code for _ in range(25)]
     assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {429}
     assert _login("huaiji", PASSWORD, OWNER).status_code == 302
+    # The pages that show the lock say the same: this address, not every address.
+    from baiqianwan.accounts.selectors import account_locks
+
+    lock = account_locks(usernames=["huaiji"])["huaiji"]
+    assert lock.addresses == (STRANGER,) and not lock.account_wide
 
 
 @pytest.mark.django_db

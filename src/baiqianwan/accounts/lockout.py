@@ -11,6 +11,7 @@ Each lock-out is written to the audit trail when it happens.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -45,28 +46,37 @@ def attempts_current(request: Any = None) -> QuerySet[AccessAttempt]:
     return attempts.filter(attempt_time__gte=since)
 
 
-def account_failures(*, username: str, request: Any = None) -> int:
-    """Failed sign-ins to `username` from every address within the cool-off time, each
-    address counting for at most `AXES_FAILURE_LIMIT`.
+def failures_by_address(
+    *, usernames: Iterable[str] | None = None, request: Any = None
+) -> dict[str, dict[str, int]]:
+    """Failed sign-ins within the cool-off time, by user name and client address (all
+    accounts when `usernames` is None)."""
+    attempts = attempts_current(request)
+    if usernames is not None:
+        attempts = attempts.filter(username__in=list(usernames))
+    failures: dict[str, dict[str, int]] = {}
+    rows = attempts.values("username", "ip_address").annotate(total=Sum("failures_since_start"))
+    for row in rows:
+        failures.setdefault(row["username"], {})[str(row["ip_address"])] = int(row["total"] or 0)
+    return failures
+
+
+def account_wide_failures(per_address: Mapping[str, int]) -> int:
+    """The failures that count towards locking an account from every address: each address
+    counts for at most `AXES_FAILURE_LIMIT`.
 
     An address is locked at that limit, but axes goes on counting the attempts it refuses
     (they extend the lock); uncapped, one stranger's address alone would reach the
     account-wide threshold and shut the owner out everywhere.
     """
     limit = int(settings.AXES_FAILURE_LIMIT)
-    per_address = (
-        attempts_current(request)
-        .filter(username=username)
-        .values("ip_address")
-        .annotate(failures=Sum("failures_since_start"))
-    )
-    return sum(min(int(row["failures"] or 0), limit) for row in per_address)
+    return sum(min(failures, limit) for failures in per_address.values())
 
 
 def account_locked(*, username: str, request: Any = None) -> bool:
     """Whether `username` is locked from every address (the account-wide threshold)."""
-    limit = settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES
-    return account_failures(username=username, request=request) >= limit
+    per_address = failures_by_address(usernames=[username], request=request).get(username, {})
+    return account_wide_failures(per_address) >= settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES
 
 
 class LockoutHandler(AxesDatabaseHandler):

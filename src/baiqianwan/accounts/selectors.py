@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404
 
 from baiqianwan.accounts.policy import in_scope, require, scope_prefix
@@ -32,23 +32,15 @@ class AccountFilters:
 
 
 def account_locks(*, usernames: Iterable[str] | None = None) -> dict[str, AccountLock]:
-    """The sign-in locks in force now, by user name (see `accounts.lockout`)."""
-    from baiqianwan.accounts.lockout import attempts_current
+    """The sign-in locks in force now, by user name, by the rules of `accounts.lockout`."""
+    from baiqianwan.accounts.lockout import account_wide_failures, failures_by_address
 
-    attempts = attempts_current()
-    if usernames is not None:
-        attempts = attempts.filter(username__in=list(usernames))
-    per_address: dict[str, list[tuple[str, int]]] = {}
-    for row in attempts.values("username", "ip_address").annotate(
-        total=Sum("failures_since_start")
-    ):
-        per_address.setdefault(row["username"], []).append((row["ip_address"], row["total"]))
     locks = {}
-    for username, rows in per_address.items():
+    for username, per_address in failures_by_address(usernames=usernames).items():
         addresses = tuple(
-            sorted(str(ip) for ip, total in rows if total >= settings.AXES_FAILURE_LIMIT)
+            sorted(ip for ip, total in per_address.items() if total >= settings.AXES_FAILURE_LIMIT)
         )
-        account_wide = sum(total for _ip, total in rows) >= settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES
+        account_wide = account_wide_failures(per_address) >= settings.LOGIN_LOCKOUT_ACCOUNT_FAILURES
         if addresses or account_wide:
             locks[username] = AccountLock(addresses=addresses, account_wide=account_wide)
     return locks

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.forms import (
@@ -184,7 +183,6 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     return _account_page(request, account_get(user=request.user, username=username))
 
 
-@never_cache
 def user_create_view(request: HttpRequest) -> HttpResponse:
     require(request.user, "accounts.manage")
     prefix = scope_prefix(request.user, "accounts.manage")
@@ -239,7 +237,6 @@ def user_active_view(request: HttpRequest, username: str) -> HttpResponse:
     return redirect("accounts:user_detail", username=account.username)
 
 
-@never_cache
 @require_POST
 def user_reset_view(request: HttpRequest, username: str) -> HttpResponse:
     account, fingerprint = _action(request, username)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from rich.cells import cell_len
 
 from baiqianwan.accounts.choices import Role
 from baiqianwan.accounts.services import demo_user_ensure
@@ -93,16 +94,12 @@ class Command(BaseCommand):
                 )
                 rows.append((str(account.role.label), account.username, password, home.name))
         headers = (_("Role"), _("User name"), _("Password"), _("Home unit"))
-        widths = [max(_width(str(row[i])) for row in (headers, *rows)) for i in range(4)]
+        widths = [max(cell_len(str(row[i])) for row in (headers, *rows)) for i in range(4)]
         for row in (headers, *rows):
             cells = [_pad(str(cell), width) for cell, width in zip(row, widths, strict=True)]
             self.stdout.write("  " + "  ".join(cells).rstrip())
 
 
-def _width(text: str) -> int:
-    """Columns on a terminal: a CJK character takes two."""
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    """`text` filled to `width` terminal columns (a CJK character takes two)."""
+    return text + " " * (width - cell_len(text))
