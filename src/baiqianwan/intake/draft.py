@@ -317,17 +317,27 @@ def _targets_find(text: str, *, offset: int) -> tuple[Target, ...]:
     )
 
 
-def _split_units(text: str) -> tuple[str, ...]:
-    """Split ``市农业农村局、各县（市、区）政府`` at top-level separators only."""
+# Brackets inside which a separator does not split: 各县（市、区）人民政府 is one unit.
+UNIT_LIST_OPENING = "（(【[《"
+UNIT_LIST_CLOSING = "）)】]》"
+UNIT_LIST_SEPARATORS = "、，,;；"
+
+
+def units_split(text: str) -> tuple[str, ...]:
+    """Split ``市农业农村局、各县（市、区）政府`` at top-level separators only.
+
+    The drafted ledger and the reviewer's edit of it both split with this, so a cell reads the
+    same before and after an edit.
+    """
     parts: list[str] = []
     depth = 0
     current: list[str] = []
     for ch in text:
-        if ch in "（(":
+        if ch in UNIT_LIST_OPENING:
             depth += 1
-        elif ch in "）)":
-            depth -= 1
-        if depth == 0 and ch in "、，,;；":
+        elif ch in UNIT_LIST_CLOSING:
+            depth = max(depth - 1, 0)
+        if depth == 0 and ch in UNIT_LIST_SEPARATORS:
             parts.append("".join(current))
             current = []
         else:
@@ -347,18 +357,18 @@ def duty_parse(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     labelled = re.search(r"牵头单位[:：]([^；;]+)", text)
     helpers = re.search(r"配合单位[:：]([^；;]+)", text)
     if labelled:
-        lead = _split_units(labelled.group(1))
-        partners = _split_units(helpers.group(1)) if helpers else ()
+        lead = units_split(labelled.group(1))
+        partners = units_split(helpers.group(1)) if helpers else ()
         return lead, partners
     responsible = re.search(r"责任单位[:：](.+)", text)
     if responsible:
-        units = _split_units(responsible.group(1))
+        units = units_split(responsible.group(1))
         return units[:1], units[1:]
     led = re.search(r"(.+?)牵头", text)
     if led:
-        lead = _split_units(led.group(1))
+        lead = units_split(led.group(1))
         helped = re.search(r"牵头[，,、；;]?(.+?)配合", text)
-        partners = _split_units(helped.group(1)) if helped else ()
+        partners = units_split(helped.group(1)) if helped else ()
     return lead, partners
 
 

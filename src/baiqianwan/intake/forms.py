@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from baiqianwan.intake.draft import units_split
 from baiqianwan.intake.ledger import LedgerDataError
 from baiqianwan.textclean.decode import MAX_INPUT_BYTES
 
@@ -46,31 +47,9 @@ class IntakeForm(forms.Form):
 
 # The editor posts rows-<n>-<field>; a ledger longer than this is not a plan's ledger.
 MAX_LEDGER_ROWS = 2000
-LIST_SEPARATORS = ("、", "，", ",", ";", "；")
-OPENING = "（(【[《"
-CLOSING = "）)】]》"
 # Columns the draft filled for checking: carried through an edit unchanged.
 CARRIED = ("targets", "places", "source")
 _ROW_KEY = re.compile(r"^rows-(\d{1,6})-task$")
-
-
-def names_split(value: str) -> list[str]:
-    """Unit names listed with 、，,;； — but not inside brackets: 各县（市、区）人民政府 is one."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in value:
-        if char in OPENING:
-            depth += 1
-        elif char in CLOSING:
-            depth = max(depth - 1, 0)
-        if depth == 0 and char in LIST_SEPARATORS:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part.strip() for part in parts if part.strip()]
 
 
 # The drafted columns the editor carries through hidden fields, at most this long.
@@ -136,8 +115,8 @@ def ledger_rows_from_post(post: QueryDict) -> list[dict[str, Any]]:
                 "category": post.get(f"{prefix}category", ""),
                 "number": "",
                 "task": post.get(f"{prefix}task", ""),
-                "lead": names_split(post.get(f"{prefix}lead", "")),
-                "partners": names_split(post.get(f"{prefix}partners", "")),
+                "lead": list(units_split(post.get(f"{prefix}lead", ""))),
+                "partners": list(units_split(post.get(f"{prefix}partners", ""))),
                 "deadline": post.get(f"{prefix}deadline", ""),
                 "progress": post.get(f"{prefix}progress", ""),
                 **{key: carried.get(key) for key in CARRIED if key in carried},
