@@ -30,7 +30,7 @@ from baiqianwan.textclean import (
     clean_data,
     clean_text,
 )
-from baiqianwan.textclean.decode import DecodedText
+from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText
 from baiqianwan.textclean.errors import empty_error, too_large_error
 from baiqianwan.units.models import Unit
 
@@ -70,8 +70,9 @@ def input_error_message(error: IntakeInputError) -> str:
         IntakeErrorCode.BINARY: _("This is not a text: the file holds binary data."),
         IntakeErrorCode.ENCODING: _("The file is in none of the encodings UTF-8, GB18030 or Big5."),
         IntakeErrorCode.TOO_LARGE: _(
-            "The text is too large (at most 4 MB of file or 2,000,000 characters)."
-        ),
+            "The text is too large (at most %(mb)d MB of file or %(characters)s characters)."
+        )
+        % {"mb": MAX_INPUT_BYTES // 2**20, "characters": f"{MAX_TEXT_CHARS:,}"},
         IntakeErrorCode.UNSUPPORTED: _(
             "This kind of file is not read here: use .txt, .docx or .html."
         ),
