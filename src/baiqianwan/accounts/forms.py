@@ -78,9 +78,7 @@ class AccountCreateForm(forms.Form):
         label=gettext_lazy("Person ID"),
         max_length=64,
         required=False,
-        help_text=gettext_lazy(
-            "Staff number; required for the system, security and audit administrators"
-        ),
+        help_text=gettext_lazy("Staff number, if the office gives one"),
     )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
