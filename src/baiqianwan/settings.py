@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "baiqianwan.accounts",
     "baiqianwan.audit",
     "baiqianwan.intake",
+    "baiqianwan.notifications",
+    "baiqianwan.plans",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
 # Background work (large intake texts, and the plans app's jobs) waits in the database until
 # `bqw db_worker` runs it; `make demo` starts that worker beside the server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Files people upload (evidence of progress) live here, outside the static root; they are served
+# only through a view that checks the user's area, never by the web server directly.
+PRIVATE_FILES_DIR = VAR_DIR / "files"
 # A background intake job that shows no progress for this long is shown as stalled.
 INTAKE_STALL_MINUTES = CONFIG.intake_stall_minutes
 

@@ -1,0 +1,1 @@
+"""The notification centre: reminders to a user, shown under the bell and sent by e-mail."""
