@@ -15,7 +15,7 @@ from ninja.security import django_auth
 
 from baiqianwan.audit.services import scope_refusal_record, scope_refusal_seen
 from baiqianwan.core.listing import ListParamError
-from baiqianwan.core.problems import InputError, problem_response
+from baiqianwan.core.problems import Conflict, InputError, problem_response
 from baiqianwan.units.api import router as units_router
 
 api = NinjaAPI(
@@ -57,6 +57,12 @@ def _bad_input(request: HttpRequest, exc: Exception) -> HttpResponse:
     assert isinstance(exc, InputError)
     extra = {"field": exc.field} if exc.field else {}
     return problem_response(status=400, detail=exc.message, **extra)
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    assert isinstance(exc, Conflict)
+    return problem_response(status=409, detail=exc.message)
 
 
 @api.exception_handler(ValidationError)

@@ -30,6 +30,10 @@ from baiqianwan.accounts.choices import SEPARATED_ADMIN_ROLES, Role
 BUSINESS_ROLES = frozenset(set(Role) - SEPARATED_ADMIN_ROLES)
 # Who takes texts in and edits their ledgers; leaders and village reporters only read.
 INTAKE_WRITERS = frozenset({Role.HQ_ADMIN, Role.COUNTY_OPERATOR, Role.TOWN_OPERATOR})
+# Who issues plans and supervision notices: headquarters, and a county for its own towns.
+PLAN_ISSUERS = frozenset({Role.HQ_ADMIN, Role.COUNTY_OPERATOR})
+# Who splits an assignment down and reviews the reports of the level below.
+PLAN_SUPERVISORS = frozenset({Role.HQ_ADMIN, Role.COUNTY_OPERATOR, Role.TOWN_OPERATOR})
 
 ACTIONS: dict[str, frozenset[Role]] = {
     # The unit register: pages, search, exports and the API.
@@ -37,6 +41,17 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # Policy texts taken in, their clean text, draft and ledger.
     "intake.read": BUSINESS_ROLES,
     "intake.write": INTAKE_WRITERS,
+    # Plans, tasks, assignments, reports and notices: everyone at work reads those of their area.
+    "plans.read": BUSINESS_ROLES,
+    # Create, import, edit, issue and close plans; keep the departments' register.
+    "plans.manage": PLAN_ISSUERS,
+    # Split an assignment into the next level's, and accept or return their reports.
+    "plans.assign": PLAN_SUPERVISORS,
+    "plans.review": PLAN_SUPERVISORS,
+    # Report progress and reply to notices for the units of one's area; leaders only read.
+    "plans.report": frozenset(BUSINESS_ROLES - {Role.LEADER}),
+    # Issue supervision notices (督办单).
+    "plans.notice": PLAN_ISSUERS,
     # The audit trail (the audit administrator's duty).
     "audit.read": frozenset({Role.AUDIT_ADMIN}),
     # Security events: lock-outs, requests refused by scope (the security administrator's).
@@ -187,6 +202,8 @@ __all__ = [
     "ACTIONS",
     "BUSINESS_ROLES",
     "INTAKE_WRITERS",
+    "PLAN_ISSUERS",
+    "PLAN_SUPERVISORS",
     "WEB_MANAGED_ROLES",
     "OutOfScope",
     "can",

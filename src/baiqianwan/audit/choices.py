@@ -19,6 +19,17 @@ class Action(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
     DOWNLOAD = "download", _("Downloaded")
     OUT_OF_SCOPE = "out_of_scope", _("Refused: outside the area")
+    # Plans and supervision.
+    ISSUE = "issue", _("Issued")
+    CLOSE = "close", _("Closed")
+    ASSIGN = "assign", _("Assigned")
+    REPORT = "report", _("Reported")
+    ACCEPT = "accept", _("Accepted")
+    RETURN = "return", _("Returned")
+    NOTICE = "notice", _("Notice issued")
+    REPLY = "reply", _("Replied")
+    ESCALATE = "escalate", _("Escalated")
+    INTERVIEW = "interview", _("Marked for interview")
 
 
 # What the security administrator reads (`security.read`): refusals and sign-in trouble

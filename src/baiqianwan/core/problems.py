@@ -32,6 +32,21 @@ class InputError(ValueError):
         self.field = field
 
 
+class Conflict(Exception):
+    """Someone else changed the record since it was read: the page shows both and the API
+    answers 409; nothing is overwritten.
+
+    Parameters
+    ----------
+    message : str
+        What happened, for the person whose change was refused.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def problem_body(*, status: int, detail: str = "", **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
