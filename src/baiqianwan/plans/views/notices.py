@@ -1,0 +1,7 @@
+"""Supervision notices: issue, reply, escalation, lists."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
