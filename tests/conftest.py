@@ -72,3 +72,10 @@ def _english_messages():  # type: ignore[no-untyped-def]
         return
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded files go to the test's own directory, never to var/."""
+    settings.PRIVATE_FILES_DIR = tmp_path / "private-files"
+    return settings.PRIVATE_FILES_DIR

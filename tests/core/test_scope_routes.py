@@ -56,10 +56,30 @@ def all_patterns(resolver=None, prefix="", namespace=""):
 DEQING_USER = "deqing-operator"
 
 
+# What a route's <int:pk> is, by the start of its address; the default is an intake document.
+PK_KINDS = (
+    ("plans/from-intake/", "document"),
+    ("plans/tasks/", "task"),
+    ("plans/assignments/", "assignment"),
+    ("plans/reports/", "report"),
+    ("plans/evidence/", "evidence"),
+    ("plans/notices/", "notice"),
+    ("plans/", "plan"),
+)
+
+
+def deqing_pk(route: str) -> int:
+    for start, kind in PK_KINDS:
+        if route.startswith(start):
+            return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
+    return deqing_document_pk()
+
+
 def fill(route: str, code: str) -> str:
     path = re.sub(r"<(?:\w+:)?code>", code, route)
     path = re.sub(r"<(?:\w+:)?username>", DEQING_USER, path)
-    path = re.sub(r"<int:pk>", str(deqing_document_pk()), path)
+    if "<int:pk>" in path:
+        path = path.replace("<int:pk>", str(deqing_pk(route)))
     path = path.lstrip("^").rstrip("$").replace("\\", "")
     assert "<" not in path and "(?P" not in path, (
         f"route {route!r} has a parameter this test does not know; add it to fill()"
@@ -119,6 +139,87 @@ def deqing_document_pk() -> int:
     return document.pk
 
 
+def deqing_plan_objects() -> dict[str, int]:
+    """德庆县's own plan and task, and a headquarters plan's assignment to 德庆县 with a report,
+    its evidence and a notice: the 怀集 operator sees that plan, never 德庆's part of it."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from baiqianwan.accounts.models import User
+    from baiqianwan.plans.models import (
+        Assignment,
+        Evidence,
+        Notice,
+        Plan,
+        Report,
+        Task,
+        TaskParty,
+    )
+
+    found = Plan.objects.filter(issuer__code=DEQING).first()
+    if found is not None:
+        hq_plan = Plan.objects.get(title="全市方案")
+        assignment = Assignment.objects.get(task__plan=hq_plan, unit__code=DEQING)
+        report = assignment.reports.get()
+        return {
+            "plan": found.pk,
+            "task": found.tasks.get().pk,
+            "assignment": assignment.pk,
+            "report": report.pk,
+            "evidence": report.evidence.get().pk,
+            "notice": assignment.notices.get().pk,
+        }
+    deqing_document_pk()  # makes sure 德庆县 has an account
+    owner = User.objects.filter(home_unit__code=DEQING).first()
+    deqing, city = Unit.objects.get(code=DEQING), Unit.objects.get(code="441200000000")
+    town = Unit.objects.current().within("441226").filter(level="town").first()
+    plans = {}
+    for title, issuer, units in (("德庆县方案", deqing, [town]), ("全市方案", city, [deqing])):
+        plan = Plan.objects.create(
+            title=title,
+            issuer=issuer,
+            year_start=2025,
+            year_end=2025,
+            status="issued",
+            issued_on=date(2025, 1, 1),
+            created_by=owner,
+        )
+        task = Task.objects.create(
+            plan=plan, number="1", text="德庆县的任务", deadline=date(2025, 12, 31)
+        )
+        TaskParty.objects.create(task=task, role="lead", name=issuer.name, unit=issuer)
+        for unit in units:
+            Assignment.objects.create(task=task, unit=unit)
+        plans[title] = plan
+    huaiji = Unit.objects.get(code="441224000000")
+    Assignment.objects.create(task=plans["全市方案"].tasks.get(), unit=huaiji)
+    assignment = Assignment.objects.get(task__plan=plans["全市方案"], unit=deqing)
+    report = Report.objects.create(
+        assignment=assignment,
+        cycle="2025-03",
+        text="德庆县的进展",
+        percent=50,
+        status="on_track",
+        submitted_on=date(2025, 3, 20),
+        submitted_by=owner,
+    )
+    evidence = Evidence(report=report, name="德庆.pdf", content_type="application/pdf", size=8)
+    evidence.sha256 = "0" * 64
+    evidence.file.save("deqing.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    Notice.objects.create(
+        issuer=city,
+        year=2025,
+        sequence=1,
+        assignment=assignment,
+        addressee=deqing,
+        text="德庆县请于期限内回复",
+        reply_by=date(2025, 4, 1),
+        issued_on=date(2025, 3, 25),
+    )
+    return deqing_plan_objects()
+
+
 def deqing_units() -> list[str]:
     return [
         *list(Unit.objects.current().within("441226").values_list("code", flat=True)[:3]),
@@ -152,6 +253,11 @@ def test_every_unit_route_refuses_another_county(client, huaiji_operator, make_u
                 assert "德庆" not in response.content.decode(), (name, code)
                 checked += 1
     assert checked >= 16
+    # 怀集 shares the headquarters plan; it must not see 德庆's assignment in it either.
+    assert client.get(f"/plans/assignments/{deqing_plan_objects()['assignment']}/").status_code in (
+        403,
+        404,
+    )
 
 
 @pytest.mark.django_db

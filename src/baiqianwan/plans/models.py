@@ -9,13 +9,13 @@ progress and lights roll up that tree. Reports, evidence and notices hang on an 
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.models import TimestampedModel
@@ -303,14 +303,23 @@ class Assignment(TimestampedModel):
         return f"{self.task.number} → {self.unit.name}"
 
 
-class _PrivateStorage(LazyObject):
-    """Uploaded files under settings.PRIVATE_FILES_DIR, never under a public URL."""
+class PrivateStorage(FileSystemStorage):
+    """Uploaded files under settings.PRIVATE_FILES_DIR (read at each use, so tests can point
+    it elsewhere), never under a public URL: a view that checks the area serves them."""
 
-    def _setup(self) -> None:
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_FILES_DIR, base_url=None)
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_FILES_DIR)
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("A private file has no public address; the evidence view serves it.")
 
 
-private_storage = _PrivateStorage()
+private_storage = PrivateStorage()
 
 
 def _private_storage() -> Any:
