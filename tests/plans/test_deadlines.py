@@ -226,7 +226,7 @@ def test_plan_year_out_of_range_is_a_programming_error(plan_year: int) -> None:
 
 def test_module_imports_no_django() -> None:
     code = (
-        "import sys, baiqianwan.plans.deadlines; "
+        "import sys, baiqianwan.plans.deadlines, baiqianwan.plans.evidence; "
         "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')); "
         "assert not bad, bad"
     )
