@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "baiqianwan.core.context_processors.site",
+                "baiqianwan.notifications.context_processors.bell",
             ],
         },
     },

@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/", include("baiqianwan.units.urls")),
     path("audit/", include("baiqianwan.audit.urls")),
     path("intake/", include("baiqianwan.intake.urls")),
+    path("notifications/", include("baiqianwan.notifications.urls")),
     path("api/", api.urls),
 ]
 

@@ -39,6 +39,9 @@ UNIT_FREE = {
     "intake:documents_export",
     "accounts:users_export",
     "accounts:user_create",
+    "notifications:list",
+    "notifications:bell",
+    "notifications:export",
 }
 
 
