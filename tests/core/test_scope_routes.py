@@ -40,6 +40,10 @@ UNIT_FREE = {
     "intake:documents_export",
     "accounts:users_export",
     "accounts:user_create",
+    "notifications:list",
+    "notifications:bell",
+    "notifications:export",
+    "api:notifications_list",
 }
 
 
@@ -287,6 +291,10 @@ def test_every_route_but_the_public_ones_needs_a_signed_in_user(client):
             continue
         path = fill(route, DEQING)
         response = client.get(path)
+        if response.status_code == 405 and path.startswith("/api/"):
+            # django-ninja answers a method a route lacks before it asks who is calling; the
+            # route's own method must still be refused to an anonymous caller.
+            response = client.post(path)
         if path.startswith("/api/") and name not in ("api:openapi-view", "api:openapi-json"):
             expected = (401, 404) if name == "api:api-root" else (401,)
             assert response.status_code in expected, (name, response.status_code)
