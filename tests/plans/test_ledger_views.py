@@ -245,3 +245,13 @@ def test_departments_are_listed_edited_deactivated_and_added(client, hq_admin): 
     book = CalamineWorkbook.from_filelike(io.BytesIO(export.content))
     cells = [c for r in book.get_sheet_by_name(book.sheet_names[0]).to_python() for c in r]
     assert "怀集县林业局" in cells and "市农业农村局" in cells
+
+
+def test_the_pages_speak_chinese_by_default(client, huaiji_operator):  # type: ignore[no-untyped-def]
+    client.force_login(huaiji_operator)
+    assert "导入台账" in client.get("/plans/import/").content.decode()
+    response = upload(client, ledger_file(ROWS))
+    page = client.get(response["Location"]).content.decode()
+    assert "待匹配的单位" in page and "没有牵头单位的任务" in page and "待核对的完成时限" in page
+    bad = upload(client, ledger_file([ROWS[0], ROWS[0]]))
+    assert "任务台账 第 5 行：序号 1 与任务台账 第 4 行重复。" in bad.content.decode()

@@ -353,17 +353,22 @@ def _header(rows: list[list[Any]], sheet: str) -> tuple[int, dict[str, int]]:
                 if key is None:
                     continue
                 if key in columns:
-                    raise TableInputError(
-                        f"the column {text} appears twice (columns "
-                        f"{column_letter(columns[key])} and {column_letter(j)})",
-                        sheet=sheet,
-                        row=index + 1,
+                    raise InputError(
+                        _("%(where)s: the column %(name)s appears twice (columns %(a)s and %(b)s)")
+                        % {
+                            "where": _where(index + 1, sheet),
+                            "name": text,
+                            "a": column_letter(columns[key]),
+                            "b": column_letter(j),
+                        },
+                        field="file",
                     )
                 columns[key] = j
             return index, columns
-    raise TableInputError(
-        f"no header row with {', '.join(REQUIRED_HEADERS)} in the first {HEADER_SEARCH_ROWS} rows",
-        sheet=sheet,
+    raise InputError(
+        _("%(sheet)s: no header row with %(headers)s in the first %(n)d rows")
+        % {"sheet": sheet, "headers": ", ".join(REQUIRED_HEADERS), "n": HEADER_SEARCH_ROWS},
+        field="file",
     )
 
 
@@ -389,13 +394,14 @@ def ledger_read(*, data: bytes, name: str) -> LedgerSheet:
         raise InputError(_("Upload the ledger as an .xlsx, .xls or .ods workbook."), field="file")
     try:
         sheets = sheets_from_bytes(data=data, name=name, wanted=(LEDGER_SHEET,))
-        sheet = sheets.get(LEDGER_SHEET) or sheets[""]
-        top, columns = _header(sheet.rows, sheet.name)
     except TableInputError as exc:
         raise InputError(
-            _("%(where)s: %(message)s") % {"where": exc.where or name, "message": exc.message},
+            _("%(where)s cannot be read as a workbook: %(message)s")
+            % {"where": exc.where or name, "message": exc.message},
             field="file",
         ) from None
+    sheet = sheets.get(LEDGER_SHEET) or sheets[""]
+    top, columns = _header(sheet.rows, sheet.name)
     title, issuer = None, None
     for row in sheet.rows[:top]:
         for cell in row:
