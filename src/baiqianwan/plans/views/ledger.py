@@ -214,7 +214,8 @@ def _choices(plan: Plan) -> list[tuple[str, list[tuple[str, str]]]]:
     ]
     levels: dict[str, list[tuple[str, str]]] = {}
     for unit in units:
-        label = f"{unit.county_name} · {unit.name}" if unit.county_name else unit.name
+        county = getattr(unit, "county_name", None)  # annotated by with_places
+        label = f"{county} · {unit.name}" if county else unit.name
         levels.setdefault(unit.get_level_display(), []).append((f"unit:{unit.pk}", label))
     groups.extend(levels.items())
     return groups
