@@ -18,8 +18,11 @@ from tests.plans.factories import unit
 
 
 @pytest.fixture(autouse=True)
-def departments(db):  # type: ignore[no-untyped-def]
+def departments(db, client):  # type: ignore[no-untyped-def]
+    """The register's departments, and the pages in English so the tests read their words
+    (one test reads the Chinese)."""
     departments_load(rows=departments_read(ZHAOQING_DEPARTMENTS.read_bytes()), actor="tests")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 def ledger_file(rows) -> bytes:  # type: ignore[no-untyped-def]
@@ -248,6 +251,7 @@ def test_departments_are_listed_edited_deactivated_and_added(client, hq_admin): 
 
 
 def test_the_pages_speak_chinese_by_default(client, huaiji_operator):  # type: ignore[no-untyped-def]
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
     client.force_login(huaiji_operator)
     assert "导入台账" in client.get("/plans/import/").content.decode()
     response = upload(client, ledger_file(ROWS))
