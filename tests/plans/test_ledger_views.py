@@ -126,7 +126,7 @@ def test_a_bad_file_is_refused_with_its_place_and_nothing_is_made(client, huaiji
     response = upload(client, b"not a workbook", name="x.xlsx")
     assert (
         response.status_code == 400
-        and "cannot be read as a spreadsheet" in response.content.decode()
+        and "x.xlsx cannot be read as a workbook" in response.content.decode()
     )
     response = upload(client, ledger_file(ROWS), year_start="1999")
     assert response.status_code == 400 and "1999 is not a year" in response.content.decode()
@@ -259,3 +259,24 @@ def test_the_pages_speak_chinese_by_default(client, huaiji_operator):  # type: i
     assert "待匹配的单位" in page and "没有牵头单位的任务" in page and "待核对的完成时限" in page
     bad = upload(client, ledger_file([ROWS[0], ROWS[0]]))
     assert "任务台账 第 5 行：序号 1 与任务台账 第 4 行重复。" in bad.content.decode()
+
+
+def test_no_english_is_left_on_the_chinese_pages(client, hq_admin):  # type: ignore[no-untyped-def]
+    from tests.core.test_pages import LATIN_ALLOWED, visible_words
+
+    client.force_login(hq_admin)
+    del client.defaults["HTTP_ACCEPT_LANGUAGE"]
+    response = upload(client, ledger_file(ROWS))
+    paths = [
+        "/plans/import/",
+        response["Location"],
+        "/plans/departments/",
+        "/plans/departments/new/",
+    ]
+    for path in paths:
+        page = client.get(path)
+        assert page.status_code == 200
+        assert visible_words(page.content.decode(), LATIN_ALLOWED | {"hq"}) == set(), path
+    refused = upload(client, b"x", name="x.xlsx")
+    assert refused.status_code == 400
+    assert visible_words(refused.content.decode(), LATIN_ALLOWED | {"hq", "xlsx"}) == set()

@@ -394,10 +394,14 @@ def ledger_read(*, data: bytes, name: str) -> LedgerSheet:
         raise InputError(_("Upload the ledger as an .xlsx, .xls or .ods workbook."), field="file")
     try:
         sheets = sheets_from_bytes(data=data, name=name, wanted=(LEDGER_SHEET,))
-    except TableInputError as exc:
+    except TableInputError:
+        # The reader's own words are English and name the library's trouble; say what to do.
         raise InputError(
-            _("%(where)s cannot be read as a workbook: %(message)s")
-            % {"where": exc.where or name, "message": exc.message},
+            _(
+                "%(name)s cannot be read as a workbook: it is damaged or no spreadsheet. Save "
+                "it again as .xlsx from the spreadsheet program and upload that."
+            )
+            % {"name": name},
             field="file",
         ) from None
     sheet = sheets.get(LEDGER_SHEET) or sheets[""]
