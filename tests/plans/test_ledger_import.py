@@ -210,3 +210,37 @@ def test_the_samples_ledger_imports_with_every_row_listed_for_its_lead(  # type:
     assert len(made.flagged) == len(rows)
     texts = list(made.plan.tasks.order_by("order").values_list("text", flat=True))
     assert texts == [r.task for r in rows]
+
+
+def test_one_party_is_set_and_only_in_a_draft_of_the_issuers_city(hq_admin, departments):  # type: ignore[no-untyped-def]
+    from baiqianwan.plans.ledger import parties_match_name, task_party_set
+    from tests.factories import another_city
+
+    made = plan_from_ledger(
+        actor=hq_admin,
+        plan=PLAN,
+        rows=[row("1", partners=("有关部门",))],
+        issuer=unit(ZHAOQING),
+        today=TODAY,
+    )
+    party = TaskParty.objects.get(name="有关部门")
+    water = Department.objects.get(name="市水利局")
+    task_party_set(actor=hq_admin, party=party, department=water)
+    party.refresh_from_db()
+    assert (party.department_id, party.unit_id) == (water.pk, None)
+    task_party_set(actor=hq_admin, party=party, unit=unit(DEQING))
+    party.refresh_from_db()
+    assert (party.department_id, party.unit.code) == (None, DEQING)
+    with pytest.raises(InputError, match="Choose a unit or a department"):
+        task_party_set(actor=hq_admin, party=party, unit=unit(DEQING), department=water)
+    huizhou = another_city()
+    with pytest.raises(InputError, match="惠州市 is not a current unit of the issuer's city"):
+        task_party_set(actor=hq_admin, party=party, unit=huizhou)
+    water.is_active = False
+    water.save()
+    with pytest.raises(InputError, match="市水利局 is not an active department"):
+        parties_match_name(actor=hq_admin, plan=made.plan, name="有关部门", department=water)
+    Plan.objects.filter(pk=made.plan.pk).update(status=PlanStatus.ISSUED)
+    party.task.plan.refresh_from_db()
+    with pytest.raises(InputError, match="Only a draft plan's units can be matched"):
+        task_party_set(actor=hq_admin, party=party, unit=unit(HUAIJI))
