@@ -17,6 +17,7 @@ MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/
 demo: export BQW_MODE := demo
 demo: .env setup
 	$(BQW) units load --city 4412
+	$(BQW) departments_load --zhaoqing
 	@echo ""
 	@echo "Baiqianwan is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo "Sign in with one of these accounts; the passwords are shown only now:"

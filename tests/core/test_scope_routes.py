@@ -44,6 +44,9 @@ UNIT_FREE = {
     "notifications:bell",
     "notifications:export",
     "api:notifications_list",
+    "plans:import",
+    "plans:departments",
+    "plans:department_create",
 }
 
 
