@@ -74,7 +74,8 @@ messages: $(MESSAGES)
 messages-update: $(VENV)/.installed
 	cd src/baiqianwan && BQW_MODE=dev ../../$(BQW) makemessages -l zh_Hans --no-location \
 	  --ignore 'analysis/*' --ignore 'textclean/*' --ignore 'cli/*' --ignore 'static/*' \
-	  --ignore 'intake/draft.py' --ignore 'intake/ledger.py'
+	  --ignore 'intake/draft.py' --ignore 'intake/ledger.py' \
+	  --ignore 'plans/deadlines.py' --ignore 'plans/evidence.py'
 	msgattrib --no-obsolete -o src/baiqianwan/locale/zh_Hans/LC_MESSAGES/django.po \
 	  src/baiqianwan/locale/zh_Hans/LC_MESSAGES/django.po
 

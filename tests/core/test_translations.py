@@ -20,6 +20,8 @@ NOT_TRANSLATED = [
     "static/*",
     "intake/draft.py",
     "intake/ledger.py",
+    "plans/deadlines.py",
+    "plans/evidence.py",
 ]
 
 
