@@ -39,6 +39,9 @@ UNIT_FREE = {
     "intake:documents_export",
     "accounts:users_export",
     "accounts:user_create",
+    "plans:list",
+    "plans:create",
+    "plans:list_export",
 }
 
 
