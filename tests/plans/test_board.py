@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -86,7 +88,11 @@ def test_the_board_by_task_and_by_county(client, hq_admin):
     html = response.content.decode()
     assert html.count('class="bqw-milestone"') == 4  # 2025 inside, on each row; 2035 not
     assert "2035 远景 (after the plan's years)" in html
-    assert "@page" not in html and "window.print()" in html
+    # Printable on A3 landscape, without the menu and the buttons.
+    assert "data-print" in html and "/static/plans/plans.css" in html
+    css = Path(str(finders.find("plans/plans.css"))).read_text(encoding="utf-8")
+    assert "@page { size: A3 landscape;" in css
+    assert "nav.navbar, footer, .d-print-none" in css
     # By county: one row per county, worst light, mean progress, last deadline.
     by_county = client.get(url, {"by": "county"}).context["rows"]
     assert [(r.label, r.light, r.progress) for r in by_county] == [

@@ -502,3 +502,18 @@ def test_the_menu_links_to_plans_in_chinese(client, hq_admin):
             HTTP_ACCEPT_LANGUAGE="zh-hans",
         ).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_tree_part_links_the_export_with_its_filters(client, hq_admin, issued):
+    client.force_login(hq_admin)
+    part = client.get(
+        reverse("plans:detail", args=[issued.pk]),
+        {"light": "green", "lead": "肇庆"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    export = reverse("plans:tasks_export", args=[issued.pk])
+    assert f'href="{export}?light=green&amp;lead=%E8%82%87%E5%BA%86"' in part
+    # The page's scripts come from the site (the Content-Security-Policy allows no inline ones).
+    page = client.get(reverse("plans:detail", args=[issued.pk])).content.decode()
+    assert "onsubmit=" not in page and "/static/plans/plans.js" in page
