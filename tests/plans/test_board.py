@@ -221,3 +221,26 @@ def test_board_and_comparison_queries_do_not_grow_with_rows(client, hq_admin):
             _queries(client, reverse("plans:list")),
         ]
     assert counts[5] == counts[60]
+
+
+@pytest.mark.django_db
+def test_a_town_compares_from_its_own_row_down_to_its_villages(client, hq_admin, make_user):
+    plan = issued_plan(hq_admin, count=1)
+    county_operator = make_user("huaiji-op", "county_operator", HUAIJI)
+    town = unit("441224001000")  # 怀城街道
+    other_town = unit(HUAIJI).children.filter(valid_to__isnull=True).exclude(pk=town.pk).first()
+    county = Assignment.objects.get(task__plan=plan, unit__code=HUAIJI)
+    assignment_split(
+        actor=county_operator, assignment=county, units=[town, other_town], today=date(2025, 1, 2)
+    )
+    villages = list(town.children.filter(valid_to__isnull=True).order_by("code")[:2])
+    town_assignment = Assignment.objects.get(task__plan=plan, unit=town)
+    assignment_split(
+        actor=county_operator, assignment=town_assignment, units=villages, today=date(2025, 1, 2)
+    )
+    client.force_login(make_user("town-op", "town_operator", town.code))
+    url = reverse("plans:compare", args=[plan.pk])
+    assert [r.code for r in client.get(url).context["rows"]] == [town.code]
+    drilled = client.get(url, {"unit": town.code}).context["rows"]
+    assert [r.code for r in drilled] == [v.code for v in villages]
+    assert client.get(url, {"unit": HUAIJI}).status_code == 400

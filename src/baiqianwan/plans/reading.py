@@ -539,8 +539,9 @@ class CompareRow:
 
 
 def comparison(*, user: Any, plan: Plan, parent: Unit | None = None) -> list[CompareRow]:
-    """The units directly below `parent` (the plan's issuer by default) that hold the plan's
-    assignments in the user's area, ranked: by completion rate, then on-time rate, then mean
+    """The units directly below `parent` (the plan's issuer by default, or the user's own
+    unit's parent when the issuer lies outside the area) that hold the plan's assignments in
+    the user's area, ranked: by completion rate, then on-time rate, then mean
     progress, fewest red first. One aggregate query.
 
     Completion rate = done / assignments; on-time rate = done on or before the deadline /
@@ -548,6 +549,9 @@ def comparison(*, user: Any, plan: Plan, parent: Unit | None = None) -> list[Com
     """
     prefix = scope_prefix(user, "plans.read")
     above = parent or plan.issuer
+    if parent is None and not plan.issuer.code.startswith(prefix):
+        # A town reading headquarters' plan starts at its own row, among its county's towns.
+        above = user.home_unit.parent
     due = Coalesce(F("deadline"), F("task__deadline"))
     done_q = Q(light=Light.DONE)
     stats = (
