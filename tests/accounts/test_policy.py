@@ -124,6 +124,10 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
         return client.get(reverse("intake:documents")).status_code
     if action == "intake.write":
         return client.get(reverse("intake:new")).status_code
+    if action == "plans.read":
+        return client.get(reverse("plans:list")).status_code
+    if action == "plans.manage":
+        return client.get(reverse("plans:create")).status_code
     if action == "audit.read":
         return client.get(reverse("audit:events")).status_code
     if action == "security.read":
@@ -184,6 +188,7 @@ def test_the_menu_shows_what_the_role_may_open(client, users_by_role):
     links = {
         "units.read": reverse("units:browse"),
         "intake.read": reverse("intake:documents"),
+        "plans.read": reverse("plans:list"),
         "audit.read": reverse("audit:events"),
         "security.read": reverse("audit:security"),
         "accounts.read": reverse("accounts:users"),

@@ -47,6 +47,9 @@ UNIT_FREE = {
     "plans:import",
     "plans:departments",
     "plans:department_create",
+    "plans:list",
+    "plans:create",
+    "plans:list_export",
 }
 
 

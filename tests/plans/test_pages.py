@@ -502,3 +502,47 @@ def test_the_menu_links_to_plans_in_chinese(client, hq_admin):
             HTTP_ACCEPT_LANGUAGE="zh-hans",
         ).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_tree_part_links_the_export_with_its_filters(client, hq_admin, issued):
+    client.force_login(hq_admin)
+    part = client.get(
+        reverse("plans:detail", args=[issued.pk]),
+        {"light": "green", "lead": "肇庆"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    export = reverse("plans:tasks_export", args=[issued.pk])
+    assert f'href="{export}?light=green&amp;lead=%E8%82%87%E5%BA%86"' in part
+    # The page's scripts come from the site (the Content-Security-Policy allows no inline ones).
+    page = client.get(reverse("plans:detail", args=[issued.pk])).content.decode()
+    assert "onsubmit=" not in page and "/static/plans/plans.js" in page
+
+
+@pytest.mark.django_db
+def test_the_list_filters_by_status_and_words(client, hq_admin, issued):
+    plan_with_tasks(actor=hq_admin, title="另一草稿")
+    client.force_login(hq_admin)
+
+    def titles(**params: str) -> list[str]:
+        return [row.plan.title for row in client.get(reverse("plans:list"), params).context["rows"]]
+
+    assert sorted(titles()) == ["另一草稿", "市级方案"]
+    assert titles(status="issued") == ["市级方案"]
+    assert titles(status="draft") == ["另一草稿"]
+    assert titles(q="2025〕1号") == ["市级方案"]
+    assert titles(q="草稿") == ["另一草稿"]
+    assert client.get(reverse("plans:list"), {"page": "x"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_through_htmx_shows_in_place_of_the_tree(client, hq_admin, issued):
+    client.force_login(hq_admin)
+    response = client.get(
+        reverse("plans:detail", args=[issued.pk]),
+        {"unit": "123"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert 'data-testid="filter-error"' in html and "“123” is not a 12-digit unit code." in html
+    assert "<html" not in html

@@ -89,10 +89,15 @@ def _counts_of(row: Any) -> LightCounts:
 
 
 def top_assignments(*, user: Any) -> QuerySet[Assignment]:
-    """Assignments in the user's area whose parent is not (the first level the user holds)."""
+    """Assignments in the user's area whose parent is not: the first level the user holds.
+
+    A split assignment's unit lies directly below its parent's (`assignment_split` refuses
+    anything else), so the only split assignments whose parent lies outside the area are
+    those of the area's own unit: no join to the parent is needed.
+    """
     prefix = scope_prefix(user, "plans.read")
     return Assignment.objects.filter(unit__code__startswith=prefix).filter(
-        Q(parent__isnull=True) | ~Q(parent__unit__code__startswith=prefix)
+        Q(parent__isnull=True) | Q(unit_id=user.home_unit_id)
     )
 
 
@@ -324,14 +329,17 @@ def plan_categories(*, user: Any, plan: Plan) -> list[str]:
 
 
 def plan_units(*, user: Any, plan: Plan) -> list[Unit]:
-    """The units holding the plan's assignments in the area, above village level, for the
-    unit filter (counties, then their towns)."""
+    """The units for the plan page's unit filter: the current units one and two levels below
+    the plan's issuer (counties and their towns, for headquarters' plan) in the user's area.
+
+    Read from the register, not from the assignments, so it costs the same on a plan of
+    50,000 assignments; a unit holding none of the plan's work filters to no task.
+    """
     prefix = scope_prefix(user, "plans.read")
-    held = Assignment.objects.filter(
-        task__plan=plan, unit=OuterRef("pk"), unit__code__startswith=prefix
-    )
     return list(
-        Unit.objects.filter(Exists(held))
+        Unit.objects.current()
+        .filter(Q(parent=plan.issuer) | Q(parent__parent=plan.issuer))
+        .filter(code__startswith=prefix)
         .exclude(level="village")
         .order_by("code")
         .only("code", "name", "level")
@@ -531,8 +539,9 @@ class CompareRow:
 
 
 def comparison(*, user: Any, plan: Plan, parent: Unit | None = None) -> list[CompareRow]:
-    """The units directly below `parent` (the plan's issuer by default) that hold the plan's
-    assignments in the user's area, ranked: by completion rate, then on-time rate, then mean
+    """The units directly below `parent` (the plan's issuer by default, or the user's own
+    unit's parent when the issuer lies outside the area) that hold the plan's assignments in
+    the user's area, ranked: by completion rate, then on-time rate, then mean
     progress, fewest red first. One aggregate query.
 
     Completion rate = done / assignments; on-time rate = done on or before the deadline /
@@ -540,6 +549,9 @@ def comparison(*, user: Any, plan: Plan, parent: Unit | None = None) -> list[Com
     """
     prefix = scope_prefix(user, "plans.read")
     above = parent or plan.issuer
+    if parent is None and not plan.issuer.code.startswith(prefix):
+        # A town reading headquarters' plan starts at its own row, among its county's towns.
+        above = user.home_unit.parent
     due = Coalesce(F("deadline"), F("task__deadline"))
     done_q = Q(light=Light.DONE)
     stats = (
