@@ -335,7 +335,9 @@ def test_evil_file_names_come_out_safe(client, plan, huaiji_operator):
         disposition = response["Content-Disposition"]
         assert "\r" not in disposition and "\n" not in disposition
         assert "/" not in disposition.split("filename=")[1].split(";")[0]
-        assert "X-Injected" not in "".join(f"{k}{v}" for k, v in response.items() if k != "Content-Disposition")
+        assert "X-Injected" not in "".join(
+            f"{k}{v}" for k, v in response.items() if k != "Content-Disposition"
+        )
     names = list(Evidence.objects.order_by("id").values_list("name", flat=True))
     assert names[0] == "passwd.png"
     assert names[1].endswith(".pdf") and names[2].endswith(".pdf")
@@ -394,9 +396,10 @@ def test_a_county_splits_to_towns_which_report_and_the_county_reviews(
     )
     client.force_login(huaiji_operator)
     page = client.get(f"/plans/assignments/{assignment.pk}/", HTTP_ACCEPT_LANGUAGE="en")
-    assert page.content.decode().count('name="units"') == assignment.unit.children.filter(
-        valid_to__isnull=True, level="town"
-    ).count()
+    assert (
+        page.content.decode().count('name="units"')
+        == assignment.unit.children.filter(valid_to__isnull=True, level="town").count()
+    )
     bad = client.post(
         f"/plans/assignments/{assignment.pk}/split/",
         {"units": [towns[0].pk], "deadline": "2025-13-01"},

@@ -243,7 +243,13 @@ def mine_querysets(*, user: Any, today: date) -> dict[str, QuerySet[Any]]:
             Q(addressee=unit) | Q(escalated_to=unit),
             state__in=[NoticeState.OPEN, NoticeState.ESCALATED],
         )
-        .select_related("assignment", "assignment__task", "assignment__task__plan", "addressee")
+        .select_related(
+            "assignment",
+            "assignment__unit",
+            "assignment__task",
+            "assignment__task__plan",
+            "addressee",
+        )
         .order_by("reply_by", "id")
     )
     return {

@@ -250,7 +250,11 @@ def mine_export(request: HttpRequest) -> HttpResponse:
         detail = f"{report_.cycle} · {report_.percent}% · {report_.get_status_display()}"
         rows.append(line(_("To review"), report_.assignment, detail))
     for notice in lists["notices"]:
-        detail = f"{notice.number} · {_('reply by')} {notice.reply_by:%Y-%m-%d}"
+        detail = _("%(number)s · reply by %(on)s · %(state)s") % {
+            "number": notice.number,
+            "on": f"{notice.reply_by:%Y-%m-%d}",
+            "state": notice.get_state_display(),
+        }
         rows.append(line(_("Notices"), notice.assignment, detail))
     headers = [
         _("List"),
