@@ -520,3 +520,46 @@ def test_the_assignment_page_costs_the_same_queries_for_1_or_8_reports(
     client.force_login(hq_admin)
     assert count() == few
     _page_queries(client, assignment, django_assert_max_num_queries, 20)
+
+
+@pytest.mark.django_db
+def test_reviewers_hear_of_a_report_and_the_unit_of_a_return(
+    client, plan, huaiji_operator, hq_admin, make_user
+):
+    from baiqianwan.notifications.models import Notification
+
+    leader = make_user("city-leader", "leader", ZHAOQING)
+    assignment = county_assignment(plan)
+    client.force_login(huaiji_operator)
+    report_post(client, assignment, percent="45")
+    waiting = Notification.objects.get(kind="review")
+    assert waiting.user == hq_admin
+    assert waiting.url == f"/plans/assignments/{assignment.pk}/"
+    assert waiting.title == "怀集县 reported on task 1: 45.0%"
+    assert not Notification.objects.filter(user__in=[huaiji_operator, leader]).exists()
+    client.force_login(hq_admin)
+    review_post(client, Report.objects.get(), "return", comment="请补充佐证材料")
+    returned = Notification.objects.get(kind="returned")
+    assert returned.user == huaiji_operator
+    assert returned.body == "请补充佐证材料"
+    assert returned.unit_code == HUAIJI
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_towns_report_is_for_its_county_not_headquarters(
+    client, plan, huaiji_operator, hq_admin, make_user
+):
+    from baiqianwan.notifications.models import Notification
+    from baiqianwan.plans.services import assignment_split
+
+    county = county_assignment(plan)
+    town = county.unit.children.filter(valid_to__isnull=True, level="town").first()
+    (town_assignment,) = assignment_split(
+        actor=huaiji_operator, assignment=county, units=[town], today=plan.issued_on
+    )
+    client.force_login(make_user("town", "town_operator", town.code))
+    report_post(client, town_assignment)
+    assert list(Notification.objects.values_list("user__username", "kind")) == [
+        ("huaiji", "review")
+    ]

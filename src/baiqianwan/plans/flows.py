@@ -16,7 +16,8 @@ accepts the report or returns it with a comment.
   gets `Conflict` (409) and nothing of the first decision is lost.
 
 Every step is an audit event with the unit concerned, and refreshes the lights of the task's
-tree (`lights.lights_refresh`).
+tree (`lights.lights_refresh`). A report notifies the reviewers of `review_unit` (awaiting
+review); a return notifies the reporting unit, with the comment.
 """
 
 from __future__ import annotations
@@ -30,13 +31,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.policy import require
+from baiqianwan.accounts.policy import ACTIONS, require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.core.problems import Conflict, InputError
+from baiqianwan.notifications.choices import NotificationKind
+from baiqianwan.notifications.services import notifications_send_to_unit
 from baiqianwan.plans.choices import PlanStatus, ProgressStatus, ReportCycle, ReviewState
 from baiqianwan.plans.evidence_store import EvidenceWriter, evidence_check_all
 from baiqianwan.plans.lights import cycle_of, lights_refresh, task_trees
@@ -181,11 +185,47 @@ def report_submit(
                 },
             )
             lights_refresh(assignments=task_trees(task_ids=[assignment.task_id]), today=today)
+            _notify_reviewers(report, assignment)
     except BaseException:
         writer.discard()
         raise
     assignment.refresh_from_db()
     return report
+
+
+def _assignment_url(assignment: Assignment) -> str:
+    return reverse("plans:assignment", args=[assignment.pk])
+
+
+def _notify_reviewers(report: Report, assignment: Assignment) -> int:
+    """Tell the reviewers of the level above (`review_unit`) that a report awaits them."""
+    return notifications_send_to_unit(
+        unit=review_unit(assignment),
+        kind=NotificationKind.REVIEW,
+        title=_("%(unit)s reported on task %(number)s: %(percent)s%%")
+        % {
+            "unit": assignment.unit.name,
+            "number": assignment.task.number,
+            "percent": report.percent,
+        },
+        body=report.text[:500],
+        url=_assignment_url(assignment),
+        key=f"plans.report:{report.pk}:review",
+        roles=sorted(ACTIONS["plans.review"]),
+    )
+
+
+def _notify_returned(report: Report, assignment: Assignment) -> int:
+    """Tell the reporting unit its report came back, with the reviewer's comment."""
+    return notifications_send_to_unit(
+        unit=assignment.unit,
+        kind=NotificationKind.RETURNED,
+        title=_("Your report on task %(number)s (%(cycle)s) was returned")
+        % {"number": assignment.task.number, "cycle": report.cycle},
+        body=report.comment[:500],
+        url=_assignment_url(assignment),
+        key=f"plans.report:{report.pk}:returned",
+    )
 
 
 def _reviewer(actor: Any, report: Report) -> None:
@@ -278,6 +318,8 @@ def report_review(
             changes={"comment": comment, "percent": current.percent},
         )
         lights_refresh(assignments=task_trees(task_ids=[assignment.task_id]), today=today)
+        if not accept:
+            _notify_returned(current, assignment)
     report.refresh_from_db()
     assignment.refresh_from_db()
     return report
