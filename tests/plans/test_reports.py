@@ -563,3 +563,16 @@ def test_a_towns_report_is_for_its_county_not_headquarters(
     assert list(Notification.objects.values_list("user__username", "kind")) == [
         ("huaiji", "review")
     ]
+
+
+@pytest.mark.django_db
+def test_the_level_above_finds_the_report_form_folded_away(client, plan, huaiji_operator, hq_admin):
+    assignment = county_assignment(plan)
+    url = f"/plans/assignments/{assignment.pk}/"
+    client.force_login(huaiji_operator)
+    own = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="report-form"' in own and "report-on-behalf" not in own
+    client.force_login(hq_admin)
+    above = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="report-on-behalf"' in above
+    assert "Report on behalf of 怀集县" in above

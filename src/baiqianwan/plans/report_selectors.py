@@ -78,6 +78,9 @@ class AssignmentPage:
     can_review: bool
     can_split: bool
     can_notice: bool
+    # The user works for the assignment's own unit (the one that reports); a level above
+    # may report on its behalf, but that form is folded away.
+    own_unit: bool
     split_units: list[Unit] = field(default_factory=list)
     split_taken: set[int] = field(default_factory=set)
 
@@ -158,6 +161,7 @@ def assignment_page(*, user: Any, assignment: Assignment) -> AssignmentPage:
         ),
         can_split=can_split,
         can_notice=issued and can(user, "plans.notice", assignment),
+        own_unit=user.home_unit_id == assignment.unit_id,
         split_units=units,
         split_taken=taken,
     )
