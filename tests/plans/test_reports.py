@@ -576,3 +576,21 @@ def test_the_level_above_finds_the_report_form_folded_away(client, plan, huaiji_
     above = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-testid="report-on-behalf"' in above
     assert "Report on behalf of 怀集县" in above
+
+
+def test_only_the_report_route_takes_requests_over_10_mb():
+    from baiqianwan.core.middleware import _size_limit
+
+    assert _size_limit("/plans/assignments/5/report/") == (5 * 20 + 1) * 1024 * 1024
+    assert _size_limit("/intake/new/") == 10 * 1024 * 1024
+    assert _size_limit("/plans/assignments/5/report/more") == 10 * 1024 * 1024
+    assert _size_limit("/plans/assignments/5/split/") == 10 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_an_evidence_file_of_11_mb_is_taken(client, plan, huaiji_operator):
+    client.force_login(huaiji_operator)
+    big = pdf("航拍图.pdf", padding=11 * 1024 * 1024)
+    assert report_post(client, county_assignment(plan), files=[big]).status_code == 302
+    assert Evidence.objects.get().size == len(PDF) + 11 * 1024 * 1024
+    assert stored_files()[0].stat().st_size == len(PDF) + 11 * 1024 * 1024
