@@ -178,7 +178,8 @@ class Mine:
     """The signed-in unit's work: each list (at most `MINE_LIMIT` rows) and its full count."""
 
     unit: Unit
-    cycles: dict[str, str]
+    # The cycles `today` falls in: this month's (2025-03) and this quarter's (2025-Q1).
+    cycles: list[str]
     to_report: list[Assignment]
     to_report_count: int
     returned: list[Assignment]
@@ -269,10 +270,7 @@ def mine_get(*, user: Any, today: date, limit: int = MINE_LIMIT) -> Mine:
     lists = mine_querysets(user=user, today=today)
     return Mine(
         unit=user.home_unit,
-        cycles={
-            str(ReportCycle.MONTHLY.label): cycle_of(today, ReportCycle.MONTHLY),
-            str(ReportCycle.QUARTERLY.label): cycle_of(today, ReportCycle.QUARTERLY),
-        },
+        cycles=[cycle_of(today, cycle) for cycle in ReportCycle],
         to_report=list(lists["to_report"][:limit]),
         to_report_count=lists["to_report"].count(),
         returned=list(lists["returned"][:limit]),
