@@ -191,6 +191,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Files people upload (evidence of progress) live here, outside the static root; they are served
 # only through a view that checks the user's area, never by the web server directly.
 PRIVATE_FILES_DIR = VAR_DIR / "files"
+# Evidence of progress: each file at most this many MB, at most this many files to a report.
+PLANS_EVIDENCE_MAX_MB = 20
+PLANS_EVIDENCE_MAX_FILES = 5
+# Requests larger than DATA_UPLOAD_MAX_MEMORY_SIZE, allowed on these paths only (a regular
+# expression on the path, and the limit in bytes): a progress report with its evidence files,
+# which Django streams to temporary files rather than memory.
+REQUEST_SIZE_EXCEPTIONS = [
+    (
+        r"^/plans/assignments/\d+/report/$",
+        PLANS_EVIDENCE_MAX_MB * PLANS_EVIDENCE_MAX_FILES * 1024 * 1024 + 1024 * 1024,
+    ),
+]
 # A background intake job that shows no progress for this long is shown as stalled.
 INTAKE_STALL_MINUTES = CONFIG.intake_stall_minutes
 

@@ -40,6 +40,8 @@ UNIT_FREE = {
     "intake:documents_export",
     "accounts:users_export",
     "accounts:user_create",
+    "plans:mine",
+    "plans:mine_export",
     "notifications:list",
     "notifications:bell",
     "notifications:export",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,15 @@ class PagesLoginRequiredMiddleware(LoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
+def _size_limit(path: str) -> int:
+    """The largest request taken on `path`: DATA_UPLOAD_MAX_MEMORY_SIZE, or the limit of the
+    first of settings.REQUEST_SIZE_EXCEPTIONS whose pattern matches it (file uploads)."""
+    for pattern, limit in getattr(settings, "REQUEST_SIZE_EXCEPTIONS", ()):
+        if re.match(pattern, path):
+            return int(limit)
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
 class RequestSizeLimitMiddleware:
     """Refuse an oversized request before anything reads its body, with a page that says so.
 
@@ -45,7 +55,7 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = _size_limit(request.path)
         if length > limit:
             if request.path.startswith(API_PREFIX):
                 from baiqianwan.core.problems import problem_response

@@ -23,18 +23,30 @@ def _ascii_fallback(filename: str) -> str:
     return (kept or "export") + (f".{suffix}" if suffix else "")
 
 
+def safe_filename(filename: str) -> str:
+    """`filename` without what would not give one file name: a slash, a backslash, a quote
+    or a control character (a line break in a header) becomes "_"."""
+    return _UNSAFE_IN_NAME.sub("_", filename)
+
+
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """The Content-Disposition header of a download; RFC 6266 with RFC 5987 encoding, so
+    Chinese file names survive every browser."""
+    filename = safe_filename(filename)
+    return (
+        f'{"inline" if inline else "attachment"}; filename="{_ascii_fallback(filename)}"; '
+        f"filename*=UTF-8''{quote(filename, safe='')}"
+    )
+
+
 def attachment_response(body: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
-    """A download; RFC 6266 with RFC 5987 encoding, so Chinese file names survive every browser.
+    """A download, named by `content_disposition`.
 
     Every download is an audit event: who took which file, with which filters.
     """
     response = HttpResponse(body, content_type=content_type)
-    # A slash or a control character (in a document's title) would not give one file name.
-    filename = _UNSAFE_IN_NAME.sub("_", filename)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_ascii_fallback(filename)}"; '
-        f"filename*=UTF-8''{quote(filename, safe='')}"
-    )
+    filename = safe_filename(filename)
+    response["Content-Disposition"] = content_disposition(filename)
     download_record(filename=filename)
     return response
 
