@@ -116,6 +116,43 @@ def test_an_unknown_action_is_a_programming_error():
 # --- The pages and the API obey the same table ---------------------------------------------
 
 
+def _plan_objects(users_by_role):  # type: ignore[no-untyped-def]
+    """An issued plan's task assigned to 怀集县, split into 怀城街道 and its village 上郭, with a
+    report from the village: every business role's area holds the village's assignment."""
+    from datetime import date
+
+    from baiqianwan.plans.models import Assignment, Plan, Report, Task
+    from baiqianwan.units.models import Unit
+
+    units = {
+        u.code: u
+        for u in Unit.objects.filter(code__in=[ZHAOQING, HUAIJI, HUAIJI_TOWN, HUAIJI_VILLAGE])
+    }
+    plan = Plan.objects.create(
+        title="探针方案",
+        issuer=units[ZHAOQING],
+        year_start=2025,
+        year_end=2025,
+        status="issued",
+        issued_on=date(2025, 1, 1),
+        created_by=users_by_role[Role.HQ_ADMIN],
+    )
+    task = Task.objects.create(plan=plan, number="1", text="探针任务", deadline=date(2099, 12, 31))
+    county = Assignment.objects.create(task=task, unit=units[HUAIJI])
+    town = Assignment.objects.create(task=task, unit=units[HUAIJI_TOWN], parent=county)
+    village = Assignment.objects.create(task=task, unit=units[HUAIJI_VILLAGE], parent=town)
+    report = Report.objects.create(
+        assignment=village,
+        cycle="2025-01",
+        text="探针报告",
+        percent=10,
+        status="on_track",
+        submitted_on=date(2025, 1, 20),
+        submitted_by=users_by_role[Role.VILLAGE_REPORTER],
+    )
+    return {"town": town, "village": village, "report": report}
+
+
 def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untyped-def]
     """The status of one representative request for `action`."""
     if action == "units.read":
@@ -128,6 +165,15 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
         return client.get(reverse("plans:list")).status_code
     if action == "plans.manage":
         return client.get(reverse("plans:create")).status_code
+    if action.startswith("plans."):
+        objects = users_by_role["plan objects"]
+        url = {
+            "plans.assign": reverse("plans:split", args=[objects["town"].pk]),
+            "plans.review": reverse("plans:review", args=[objects["report"].pk]),
+            "plans.report": reverse("plans:report", args=[objects["village"].pk]),
+            "plans.notice": reverse("plans:notice_new", args=[objects["village"].pk]),
+        }[action]
+        return client.get(url).status_code
     if action == "audit.read":
         return client.get(reverse("audit:events")).status_code
     if action == "security.read":
@@ -144,6 +190,7 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
 
 @pytest.mark.django_db
 def test_every_page_answers_as_the_policy_says(client, users_by_role):
+    users_by_role["plan objects"] = _plan_objects(users_by_role)
     probed: set[str] = set()
     for action, role in ((action, role) for action in sorted(EXPECTED) for role in COLUMNS):
         user = users_by_role[role]

@@ -103,13 +103,21 @@ def _first(units: Any) -> Unit:
 
 
 # The light each leaf assignment is steered to, in turn; deterministic in its index.
-PATTERN = ("green", "done", "yellow_behind", "red_overdue", "green", "yellow_missing",
-           "red_returned", "review", "green", "done")
+PATTERN = (
+    "green",
+    "done",
+    "yellow_behind",
+    "red_overdue",
+    "green",
+    "yellow_missing",
+    "red_returned",
+    "review",
+    "green",
+    "done",
+)
 
 
-def _steer(
-    *, assignment: Assignment, kind: str, today: date, reporter: Any, reviewer: Any
-) -> int:
+def _steer(*, assignment: Assignment, kind: str, today: date, reporter: Any, reviewer: Any) -> int:
     """Deadline and reports that put `assignment` on the light `kind`; the reports made."""
     deadlines = {
         "green": today + timedelta(days=200),
@@ -254,8 +262,9 @@ def plans_demo_create(*, text_path: Path, today: date) -> DemoPlan:
                             units=villages,
                             today=issued + timedelta(days=5),
                         )
-                        leaves += [(g, _account("demo-village"), town_operator)
-                                   for g in grandchildren]
+                        leaves += [
+                            (g, _account("demo-village"), town_operator) for g in grandchildren
+                        ]
                     else:
                         reporter = (
                             town_operator
@@ -275,7 +284,11 @@ def plans_demo_create(*, text_path: Path, today: date) -> DemoPlan:
                 reviewer=reviewer,
             )
         notices = _notices(
-            hq=hq, county_operator=county_operator, huaiji=huaiji, towns=towns, today=today,
+            hq=hq,
+            county_operator=county_operator,
+            huaiji=huaiji,
+            towns=towns,
+            today=today,
             plan=plan,
         )
         plans_daily(today=today)

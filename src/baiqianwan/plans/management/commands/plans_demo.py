@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,7 @@ class Command(BaseCommand):
         if settings.BQW_MODE not in ("dev", "demo"):
             raise CommandError("bqw plans_demo writes demo data: BQW_MODE=dev or demo only.")
         try:
-            today = (
-                timezone.datetime.fromisoformat(options["date"]).date()
-                if options["date"]
-                else timezone.localdate()
-            )
+            today = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date {options['date']!r} is not a date (YYYY-MM-DD)") from None
         try:
