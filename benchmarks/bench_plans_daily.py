@@ -153,7 +153,8 @@ def main() -> int:
         start = time.perf_counter()
         count = build()
         print(
-            f"{count:,} assignments and {NOTICES:,} notices written in {time.perf_counter() - start:.1f} s"
+            f"{count:,} assignments and {NOTICES:,} notices written in "
+            f"{time.perf_counter() - start:.1f} s"
         )
         start = time.perf_counter()
         first = plans_daily(today=TODAY)
@@ -169,7 +170,8 @@ def main() -> int:
     print(f"second pass: {second_time:6.2f} s  -> {second.summary()}")
     print(f"lights after: {lights}")
     print(
-        f"first pass / {TARGET_SECONDS:.0f} s target: {first_time / TARGET_SECONDS:6.2f}  (must be under 1)"
+        f"first pass / {TARGET_SECONDS:.0f} s target: {first_time / TARGET_SECONDS:6.2f}"
+        "  (must be under 1)"
     )
     return 0 if first_time < TARGET_SECONDS else 1
 

@@ -224,10 +224,10 @@ def lights_refresh(*, assignments: QuerySet[Any], today: date) -> int:
             moved[new_progress].append(row["id"])
     changed: set[int] = set().union(*lit.values(), *moved.values())
     with transaction.atomic():
-        for (light, reason), ids in lit.items():
+        for (shown, why), ids in lit.items():
             for chunk in _chunks(ids):
                 Assignment.objects.filter(pk__in=chunk).update(
-                    light=light, light_reason=reason, light_on=today
+                    light=shown, light_reason=why, light_on=today
                 )
         for value, ids in moved.items():
             for chunk in _chunks(ids):
