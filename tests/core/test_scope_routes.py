@@ -39,6 +39,8 @@ UNIT_FREE = {
     "intake:documents_export",
     "accounts:users_export",
     "accounts:user_create",
+    "plans:notices",
+    "plans:notices_export",
 }
 
 
