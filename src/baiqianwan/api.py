@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from baiqianwan.audit.services import scope_refusal_record, scope_refusal_seen
 from baiqianwan.core.listing import ListParamError
 from baiqianwan.core.problems import Conflict, InputError, problem_response
+from baiqianwan.notifications.api import router as notifications_router
 from baiqianwan.units.api import router as units_router
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/units", units_router, tags=["units"])
+api.add_router("/notifications", notifications_router, tags=["notifications"])
 
 
 @api.exception_handler(AuthenticationError)

@@ -12,12 +12,17 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 MODES = ("production", "dev", "demo")
 DOTENV = ".env"
 SUPPORTED_DB_SCHEMES = ("sqlite", "postgres", "postgresql")
+# Django's e-mail backends by what the configuration asks for (see `email_backend`).
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 
 class ConfigError(RuntimeError):
@@ -40,6 +45,22 @@ class Config:
     https: bool
     trusted_proxies: tuple[str, ...]
     intake_stall_minutes: int = 30
+    email_host: str = ""
+    email_port: int = 25
+    email_user: str = ""
+    email_password: str = ""
+    email_tls: bool = False
+    email_from: str = ""
+    site_url: str = ""
+
+    @property
+    def email_backend(self) -> str | None:
+        """The e-mail backend: SMTP when a host is set; without one, the console in dev and
+        demo (the e-mail is printed where the server runs) and none at all in production,
+        where printing it would put programme data in the server's log. None: no e-mail."""
+        if self.email_host:
+            return SMTP_BACKEND
+        return None if self.mode == "production" else CONSOLE_BACKEND
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -85,6 +106,69 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 f"{name}: {item!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/24)."
             ) from None
     return tuple(networks)
+
+
+class _EmailSettings(TypedDict):
+    email_host: str
+    email_port: int
+    email_user: str
+    email_password: str
+    email_tls: bool
+    email_from: str
+
+
+def _email(env: Mapping[str, str]) -> _EmailSettings:
+    """The outgoing mail server's settings; a server without a sender, or half a login, is
+    refused."""
+    host = env.get("BQW_EMAIL_HOST", "").strip()
+    tls = _bool(env, "BQW_EMAIL_TLS", default=False)
+    port = _int(env, "BQW_EMAIL_PORT", 587 if tls else 25)
+    if port > 65535:
+        raise ConfigError(f"BQW_EMAIL_PORT={port} is not a port number (1 to 65535).")
+    user = env.get("BQW_EMAIL_USER", "").strip()
+    password = env.get("BQW_EMAIL_PASSWORD", "")
+    if bool(user) != bool(password):
+        raise ConfigError(
+            "BQW_EMAIL_USER and BQW_EMAIL_PASSWORD go together: set both to sign in to the "
+            "mail server, or neither."
+        )
+    sender = env.get("BQW_EMAIL_FROM", "").strip()
+    if host and not sender:
+        raise ConfigError(
+            "BQW_EMAIL_FROM is not set: give the address e-mails are sent from, e.g. "
+            "百千万平台 <bqw@zhaoqing.gov.cn>."
+        )
+    if sender and "@" not in parseaddr(sender)[1]:
+        raise ConfigError(
+            f"BQW_EMAIL_FROM={sender!r} is not an e-mail address "
+            "(bqw@zhaoqing.gov.cn or 百千万平台 <bqw@zhaoqing.gov.cn>)."
+        )
+    return {
+        "email_host": host,
+        "email_port": port,
+        "email_user": user,
+        "email_password": password,
+        "email_tls": tls,
+        "email_from": sender,
+    }
+
+
+def _site_url(env: Mapping[str, str]) -> str:
+    """The site's address as users reach it (scheme and host), for links in e-mails."""
+    raw = env.get("BQW_SITE_URL", "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"BQW_SITE_URL={raw!r} is not a web address: use https://bqw.zhaoqing.gov.cn."
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ConfigError(
+            f"BQW_SITE_URL={raw!r} must be the scheme and host only (https://bqw.zhaoqing.gov.cn):"
+            " the links add their own path."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def private_dir(path: Path) -> None:
@@ -198,4 +282,6 @@ def config_from_env(env: Mapping[str, str] | None = None, *, base_dir: Path) -> 
         https=_bool(env, "BQW_HTTPS", default=False),
         trusted_proxies=_networks(env, "BQW_TRUSTED_PROXIES"),
         intake_stall_minutes=_int(env, "INTAKE_STALL_MINUTES", 30),
+        site_url=_site_url(env),
+        **_email(env),
     )

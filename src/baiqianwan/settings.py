@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "baiqianwan.core.context_processors.site",
+                "baiqianwan.notifications.context_processors.bell",
             ],
         },
     },
@@ -192,6 +193,22 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 PRIVATE_FILES_DIR = VAR_DIR / "files"
 # A background intake job that shows no progress for this long is shown as stalled.
 INTAKE_STALL_MINUTES = CONFIG.intake_stall_minutes
+
+# --- E-mail: notifications are e-mailed through BQW_EMAIL_HOST; see `Config.email_backend` ---
+# Without a host: printed to the console in dev and demo, not sent at all in production.
+BQW_EMAIL_ENABLED = CONFIG.email_backend is not None
+EMAIL_BACKEND = CONFIG.email_backend or "django.core.mail.backends.dummy.EmailBackend"
+EMAIL_HOST = CONFIG.email_host or "localhost"
+EMAIL_PORT = CONFIG.email_port
+EMAIL_HOST_USER = CONFIG.email_user
+EMAIL_HOST_PASSWORD = CONFIG.email_password
+EMAIL_USE_TLS = CONFIG.email_tls
+# A mail server that does not answer holds a request or a job this long at most (seconds).
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = CONFIG.email_from or "baiqianwan@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's scheme and host as users reach it: e-mails link to it. Empty: no link.
+BQW_SITE_URL = CONFIG.site_url
 
 # --- Logging: errors go to stderr, never to the page ---------------------------------------
 LOGGING = {

@@ -95,3 +95,91 @@ def test_trusted_proxies_are_addresses_and_networks(tmp_path: Path):
     config = config_from_env(env, base_dir=tmp_path)
     assert config.trusted_proxies == ("127.0.0.1/32", "10.0.0.0/24", "::1/128", "10.1.0.0/16")
     assert config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path).trusted_proxies == ()
+
+
+PRODUCTION = {"SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "bqw.example"}
+MAIL_SERVER = {"BQW_EMAIL_HOST": "smtp.example", "BQW_EMAIL_FROM": "bqw@example.gov.cn"}
+
+
+def test_without_a_mail_server_dev_prints_e_mails_and_production_sends_none(tmp_path: Path):
+    dev = config_from_env({"BQW_MODE": "dev"}, base_dir=tmp_path)
+    assert dev.email_backend == "django.core.mail.backends.console.EmailBackend"
+    assert config_from_env({"BQW_MODE": "demo"}, base_dir=tmp_path).email_backend == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    assert config_from_env(PRODUCTION, base_dir=tmp_path).email_backend is None
+    assert dev.site_url == "" and dev.email_from == ""
+
+
+def test_a_mail_server_is_used_in_every_mode(tmp_path: Path):
+    for env in (PRODUCTION, {"BQW_MODE": "dev"}):
+        config = config_from_env({**env, **MAIL_SERVER}, base_dir=tmp_path)
+        assert config.email_backend == "django.core.mail.backends.smtp.EmailBackend"
+        assert (config.email_host, config.email_port, config.email_tls) == (
+            "smtp.example",
+            25,
+            False,
+        )
+        assert config.email_from == "bqw@example.gov.cn"
+
+
+def test_mail_server_login_tls_port_and_site_address(tmp_path: Path):
+    env = {
+        **PRODUCTION,
+        **MAIL_SERVER,
+        "BQW_EMAIL_TLS": "yes",
+        "BQW_EMAIL_USER": "bqw",
+        "BQW_EMAIL_PASSWORD": " pass word ",
+        "BQW_EMAIL_FROM": "百千万平台 <bqw@example.gov.cn>",
+        "BQW_SITE_URL": "https://bqw.zhaoqing.gov.cn:8443/",
+    }
+    config = config_from_env(env, base_dir=tmp_path)
+    assert config.email_tls is True and config.email_port == 587  # STARTTLS's port by default
+    assert (config.email_user, config.email_password) == ("bqw", " pass word ")
+    assert config.email_from == "百千万平台 <bqw@example.gov.cn>"
+    assert config.site_url == "https://bqw.zhaoqing.gov.cn:8443"
+    port = config_from_env({**env, "BQW_EMAIL_PORT": "2525"}, base_dir=tmp_path).email_port
+    assert port == 2525
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"BQW_EMAIL_HOST": "smtp.example"}, "BQW_EMAIL_FROM is not set"),
+        ({**MAIL_SERVER, "BQW_EMAIL_FROM": "bqw"}, "BQW_EMAIL_FROM='bqw' is not an e-mail"),
+        ({**MAIL_SERVER, "BQW_EMAIL_USER": "bqw"}, "BQW_EMAIL_USER and BQW_EMAIL_PASSWORD"),
+        ({**MAIL_SERVER, "BQW_EMAIL_PASSWORD": "secret"}, "BQW_EMAIL_USER and BQW_EMAIL_PASSWORD"),
+        ({**MAIL_SERVER, "BQW_EMAIL_PORT": "70000"}, "BQW_EMAIL_PORT=70000 is not a port"),
+        ({**MAIL_SERVER, "BQW_EMAIL_PORT": "smtp"}, "BQW_EMAIL_PORT='smtp' is not a whole"),
+        ({**MAIL_SERVER, "BQW_EMAIL_TLS": "maybe"}, "BQW_EMAIL_TLS='maybe' is not a boolean"),
+        ({"BQW_SITE_URL": "bqw.zhaoqing.gov.cn"}, "BQW_SITE_URL='bqw.zhaoqing.gov.cn' is not"),
+        ({"BQW_SITE_URL": "ftp://bqw.example"}, "BQW_SITE_URL='ftp://bqw.example' is not"),
+        ({"BQW_SITE_URL": "https://bqw.example/app"}, "scheme and host only"),
+        ({"BQW_SITE_URL": "https://bqw.example/?a=1"}, "scheme and host only"),
+    ],
+)
+def test_wrong_mail_settings_name_the_variable(tmp_path: Path, env, message):
+    with pytest.raises(ConfigError, match=message):
+        config_from_env({"BQW_MODE": "dev", **env}, base_dir=tmp_path)
+
+
+def test_production_without_a_mail_server_sends_no_e_mail(tmp_path: Path):
+    """The settings a production server starts with: the dummy backend, and the flag that
+    keeps the notification centre from pretending to e-mail."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BQW_", "DATABASE_URL"))}
+    env.update({**PRODUCTION, "BQW_MODE": "production", "BQW_VAR_DIR": str(tmp_path / "var")})
+    probe = "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.BQW_EMAIL_ENABLED)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**env, "DJANGO_SETTINGS_MODULE": "baiqianwan.settings"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.mail.backends.dummy.EmailBackend", "False"]

@@ -41,6 +41,10 @@ UNIT_FREE = {
     "accounts:user_create",
     "plans:notices",
     "plans:notices_export",
+    "notifications:list",
+    "notifications:bell",
+    "notifications:export",
+    "api:notifications_list",
 }
 
 
@@ -181,6 +185,10 @@ def test_every_route_but_the_public_ones_needs_a_signed_in_user(client):
             continue
         path = fill(route, DEQING)
         response = client.get(path)
+        if response.status_code == 405 and path.startswith("/api/"):
+            # django-ninja answers a method a route lacks before it asks who is calling; the
+            # route's own method must still be refused to an anonymous caller.
+            response = client.post(path)
         if path.startswith("/api/") and name not in ("api:openapi-view", "api:openapi-json"):
             expected = (401, 404) if name == "api:api-root" else (401,)
             assert response.status_code in expected, (name, response.status_code)
