@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from baiqianwan.notifications.models import Notification
 from baiqianwan.plans.choices import Light, NoticeState
 from baiqianwan.plans.jobs import (
     ReminderKind,
@@ -142,3 +143,21 @@ def test_the_command(issued, capsys):
     assert "queued for" in capsys.readouterr().out
     call_command("plans_schedule")
     assert "queued already" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_pass_reminds_a_unit_once_a_month(issued, huaiji_operator, make_user):
+    deqing = make_user("deqing", "county_operator", DEQING)
+    first = plans_daily(today=date(2025, 6, 20))
+    assert first.notified == 2  # one due-soon reminder for each county's operator
+    (soon,) = Notification.objects.filter(user=huaiji_operator)
+    assert soon.kind == "due_soon" and soon.url == "/plans/mine/"
+    assert soon.title == "测试方案: 2 tasks due soon (the first by 2025-06-30)"
+    for day in (date(2025, 7, 1), date(2025, 7, 2), date(2025, 7, 31)):
+        plans_daily(today=day)
+    overdue = Notification.objects.filter(user=huaiji_operator, kind="overdue")
+    assert overdue.count() == 1
+    assert overdue.get().title == "测试方案: 2 tasks past their deadline (the first 2025-06-30)"
+    assert plans_daily(today=date(2025, 8, 1)).notified == 2
+    assert overdue.count() == 2
+    assert Notification.objects.filter(user=deqing, kind="overdue").count() == 2

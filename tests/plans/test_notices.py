@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.models import AuditEvent
 from baiqianwan.core.problems import Conflict, InputError
+from baiqianwan.notifications.models import Notification
 from baiqianwan.plans import supervision
 from baiqianwan.plans.choices import NoticeState, NoticeStepKind
 from baiqianwan.plans.models import Assignment, Notice
@@ -116,8 +117,15 @@ def test_who_may_issue(tree, hq_admin, huaiji_operator, make_user):
 
 @pytest.mark.django_db
 def test_reply_and_close(tree, hq_admin, huaiji_operator, make_user):
-    notice = issue(huaiji_operator, tree["town"])
     town_op = make_user("town-op", "town_operator", tree["town"].unit.code)
+    notice = issue(huaiji_operator, tree["town"])
+    told = Notification.objects.get(user=town_op)
+    assert (told.kind, told.url, told.body) == (
+        "notice",
+        f"/plans/notices/{notice.pk}/",
+        "请加快进度",
+    )
+    assert told.title.startswith(f"Supervision notice {notice.number} from 怀集县")
     with pytest.raises(PermissionDenied):  # the issuer does not answer its own notice
         notice_reply(
             actor=huaiji_operator, notice=notice, reply="x", version=notice.version, today=ISSUED
@@ -140,6 +148,8 @@ def test_reply_and_close(tree, hq_admin, huaiji_operator, make_user):
     assert closed.state == NoticeState.CLOSED and closed.closed_on == date(2025, 3, 4)
     assert [s.kind for s in closed.steps.all()] == ["issued", "replied", "closed"]
     assert AuditEvent.objects.filter(action=Action.REPLY, unit_code=closed.addressee.code).exists()
+    (answer,) = Notification.objects.filter(user=huaiji_operator)
+    assert answer.title == f"{tree['town'].unit.name} replied to supervision notice {notice.number}"
 
 
 @pytest.mark.django_db
@@ -162,6 +172,16 @@ def test_escalation_climbs_one_level_then_interview(tree, hq_admin, huaiji_opera
         assert notice.escalated_on == date(2025, 3, 12) and notice.version == 2
         step = notice.steps.last()
         assert (step.kind, step.unit.code, step.actor) == ("escalated", parent, None)
+    # 怀集县 issued two of them and receives one: told once, of both.
+    (told,) = Notification.objects.filter(user=huaiji_operator, kind="escalated")
+    assert (
+        told.title == "Supervision notices escalated: 2"
+        and told.url == "/plans/notices/?state=escalated"
+    )
+    assert (
+        f"{to_town.number} to {tree['town'].unit.name}, unanswered, was escalated to 怀集县."
+        in told.body
+    )
     event = AuditEvent.objects.get(action=Action.ESCALATE, object_id=str(to_village.pk))
     assert event.actor_name == "system" and event.unit_code == tree["village"].unit.code
     # 5 days' grace after escalation: marked for interview on the 18th.
@@ -177,6 +197,9 @@ def test_escalation_climbs_one_level_then_interview(tree, hq_admin, huaiji_opera
     )
     assert [s.kind for s in to_village.steps.all()] == ["issued", "escalated", "interview"]
     assert AuditEvent.objects.filter(action=Action.INTERVIEW).count() == 3
+    assert Notification.objects.get(user=hq_admin, kind="interview").title == (
+        "Supervision notices marked for interview (约谈): 1"
+    )
 
 
 @pytest.mark.django_db
@@ -230,14 +253,17 @@ def test_a_reply_after_the_pass_read_the_notice_is_kept(tree, hq_admin, make_use
     )
 
 
-def escalation_queries(hq_admin, tree, count: int) -> int:  # type: ignore[no-untyped-def]
+def escalation_queries(hq_admin, tree, count: int, shift: int) -> int:  # type: ignore[no-untyped-def]
+    """The queries of the two passes over `count` notices issued `shift` days after ISSUED
+    (another day for each round: each day's notifications are new)."""
     Notice.objects.all().delete()
     for _ in range(count):
-        issue(hq_admin, tree["county"])
+        issue(hq_admin, tree["county"], today=ISSUED + timedelta(days=shift))
     with CaptureQueriesContext(connection) as open_pass:
-        assert len(notices_escalate(today=date(2025, 3, 12)).escalated) == count
+        escalated = notices_escalate(today=date(2025, 3, 12) + timedelta(days=shift)).escalated
     with CaptureQueriesContext(connection) as interview_pass:
-        assert len(notices_escalate(today=date(2025, 3, 18)).interviews) == count
+        marked = notices_escalate(today=date(2025, 3, 18) + timedelta(days=shift)).interviews
+    assert len(escalated) == len(marked) == count
     return len(open_pass) + len(interview_pass)
 
 
@@ -245,7 +271,12 @@ def escalation_queries(hq_admin, tree, count: int) -> int:  # type: ignore[no-un
 def test_the_pass_batches_its_queries(tree, hq_admin):
     """Ten times the notices: the same statements, but for the few extra batches that a
     database's limit on the parameters of one INSERT asks for (SQLite: about 100 audit
-    events per statement)."""
-    ten = escalation_queries(hq_admin, tree, 10)
-    hundred = escalation_queries(hq_admin, tree, 100)
-    assert ten <= 20 and ten <= hundred <= ten + 4
+    events per statement). The notifications go out one per unit, not one per notice."""
+    ten = escalation_queries(hq_admin, tree, 10, shift=0)
+    hundred = escalation_queries(hq_admin, tree, 100, shift=30)
+    assert ten <= 40 and ten <= hundred <= ten + 4
+    # The city (issuer and escalated-to) heard once of each pass, with every notice listed.
+    escalated = Notification.objects.filter(kind="escalated", user=hq_admin).order_by("pk")
+    assert escalated.count() == 2
+    assert escalated.last().title == "Supervision notices escalated: 100"
+    assert escalated.last().body.count("was escalated to 肇庆市") == 50  # the first 50 listed

@@ -6,7 +6,8 @@
    deadline that passed on `today` turns red);
 2. reminders: for each unit and plan, the assignments whose deadline is within the plan's
    warning window (due soon) or has passed (overdue), grouped so that a unit hears once a
-   month per plan and kind, however many assignments it holds (`Reminder.key`);
+   month per plan and kind, however many assignments it holds (`Reminder.key`), sent to
+   the unit's people through the notification centre;
 3. escalation: `notices_escalate` (see `plans.supervision`).
 
 `plans_daily_job` is the django-tasks task: it runs the pass for the local day, then queues
@@ -18,6 +19,7 @@ again never doubles the nightly run.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -25,15 +27,21 @@ from typing import Any
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus, task
 
+from baiqianwan.notifications.choices import NotificationKind
+from baiqianwan.notifications.services import notifications_send_to_unit
 from baiqianwan.plans.choices import Light, PlanStatus
 from baiqianwan.plans.lights import lights_refresh
 from baiqianwan.plans.models import Assignment
 from baiqianwan.plans.supervision import EscalationResult, notices_escalate
+from baiqianwan.units.models import Unit
 
 # The local time of the nightly run: after midnight, so "today" is the day just begun.
 RUN_AT = time(1, 0)
+# 我的任务 (the reports area's `plans:mine`): where a reminder takes its reader.
+MINE_URL = "/plans/mine/"
 # The longest warning window a plan may set (services.PLAN_SETTINGS): what is read at most.
 MAX_WARNING_DAYS = 365
 
@@ -65,6 +73,7 @@ class DailyResult:
     today: date
     lights_changed: int
     reminders: tuple[Reminder, ...]
+    notified: int
     escalation: EscalationResult
 
     def summary(self) -> dict[str, Any]:
@@ -77,6 +86,7 @@ class DailyResult:
             "lights_changed": self.lights_changed,
             "due_soon": kinds[ReminderKind.DUE_SOON],
             "overdue": kinds[ReminderKind.OVERDUE],
+            "notified": self.notified,
             "escalated": len(self.escalation.escalated),
             "interviews": len(self.escalation.interviews),
         }
@@ -126,16 +136,45 @@ def reminders_due(*, today: date) -> list[Reminder]:
     ]
 
 
+def reminders_send(reminders: Sequence[Reminder]) -> int:
+    """Send each reminder to its unit's people; returns how many notifications were made (a
+    key already sent makes none)."""
+    units = Unit.objects.in_bulk([reminder.unit_id for reminder in reminders])
+    sent = 0
+    for reminder in reminders:
+        values = {
+            "plan": reminder.plan_title,
+            "count": reminder.count,
+            "day": reminder.first_deadline.isoformat(),
+        }
+        if reminder.kind == ReminderKind.OVERDUE:
+            kind = NotificationKind.OVERDUE
+            title = _("%(plan)s: %(count)d tasks past their deadline (the first %(day)s)") % values
+        else:
+            kind = NotificationKind.DUE_SOON
+            title = _("%(plan)s: %(count)d tasks due soon (the first by %(day)s)") % values
+        sent += notifications_send_to_unit(
+            unit=units[reminder.unit_id],
+            kind=kind,
+            title=title[:300],
+            url=MINE_URL,
+            key=reminder.key,
+        )
+    return sent
+
+
 def plans_daily(*, today: date) -> DailyResult:
     """The daily pass for `today` (see the module docstring); running it twice the same day
     changes nothing the second time."""
     changed = lights_refresh(assignments=_issued(), today=today)
     reminders = reminders_due(today=today)
+    sent = reminders_send(reminders)
     escalation = notices_escalate(today=today)
     return DailyResult(
         today=today,
         lights_changed=changed,
         reminders=tuple(reminders),
+        notified=sent,
         escalation=escalation,
     )
 

@@ -13,6 +13,7 @@ Every step is a `NoticeStep` and an audit event.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,12 +23,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import OutOfScope, require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
 from baiqianwan.core.problems import Conflict, InputError
+from baiqianwan.notifications.choices import NotificationKind
+from baiqianwan.notifications.services import notifications_send_to_unit
 from baiqianwan.plans.choices import NoticeState, NoticeStepKind, PlanStatus
 from baiqianwan.plans.models import Assignment, Notice, NoticeStep, Plan
 from baiqianwan.units.models import Unit
@@ -126,6 +130,15 @@ def notice_issue(
                         "reply_by": reply_by,
                     },
                 )
+                notifications_send_to_unit(
+                    unit=assignment.unit,
+                    kind=NotificationKind.NOTICE,
+                    title=_("Supervision notice %(number)s from %(issuer)s: reply by %(day)s")
+                    % {"number": notice.number, "issuer": issuer.name, "day": reply_by},
+                    body=text,
+                    url=reverse("plans:notice", args=[notice.pk]),
+                    key=f"notice:{notice.pk}",
+                )
             return notice
         except IntegrityError:
             # Another notice of this issuer took the number meanwhile: take the next one.
@@ -189,6 +202,15 @@ def notice_reply(*, actor: Any, notice: Notice, reply: str, version: int, today:
             action=Action.REPLY,
             obj=notice,
             changes={"number": notice.number, "replied_on": today},
+        )
+        notifications_send_to_unit(
+            unit=notice.issuer,
+            kind=NotificationKind.NOTICE,
+            title=_("%(unit)s replied to supervision notice %(number)s")
+            % {"unit": actor.home_unit.name, "number": notice.number},
+            body=reply,
+            url=reverse("plans:notice", args=[notice.pk]),
+            key=f"notice-reply:{notice.pk}",
         )
     return notice
 
@@ -269,12 +291,55 @@ def _step_and_audit(
             action=action,
             object_type="plans.notice",
             object_id=str(row["id"]),
-            object_repr=f"督办〔{row['year']}〕{row['sequence']}号",
+            object_repr=_number(row),
             unit_code=row["addressee__code"],
             changes={"to": row["unit_code"], "on": today},
         )
         for row in rows
     )
+
+
+def _number(row: dict[str, Any]) -> str:
+    return f"督办〔{row['year']}〕{row['sequence']}号"
+
+
+def _tell(
+    rows: Sequence[dict[str, Any]],
+    *,
+    kind: NotificationKind,
+    recipients: Sequence[str],
+    today: date,
+) -> None:
+    """One notification per unit concerned (the `recipients` columns of each row), listing
+    its notices: a unit hears once a day however many of its notices moved."""
+    by_unit: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        for unit_id in {row[column] for column in recipients}:
+            by_unit[unit_id].append(row)
+    units = Unit.objects.in_bulk(list(by_unit))
+    if kind == NotificationKind.ESCALATED:
+        title, line = (
+            _("Supervision notices escalated: %(count)d"),
+            _("%(number)s to %(to)s, unanswered, was escalated to %(up)s."),
+        )
+    else:
+        title, line = (
+            _("Supervision notices marked for interview (约谈): %(count)d"),
+            _("%(number)s to %(to)s: no reply since escalated to %(up)s; marked for interview."),
+        )
+    for unit_id, found in by_unit.items():
+        notifications_send_to_unit(
+            unit=units[unit_id],
+            kind=kind,
+            title=title % {"count": len(found)},
+            body="\n".join(
+                line
+                % {"number": _number(row), "to": row["addressee__name"], "up": row["unit_name"]}
+                for row in found[:50]
+            ),
+            url=reverse("plans:notices") + f"?state={found[0]['state']}",
+            key=f"{kind}:{unit_id}:{today.isoformat()}",
+        )
 
 
 def notices_escalate(*, today: date) -> EscalationResult:
@@ -286,7 +351,15 @@ def notices_escalate(*, today: date) -> EscalationResult:
     lands meanwhile wins and the pass leaves that notice alone.
     """
     parent = Unit.objects.filter(pk=OuterRef("addressee_id")).values("parent_id")
-    fields = ("id", "year", "sequence", "addressee__code")
+    fields = (
+        "id",
+        "year",
+        "sequence",
+        "issuer_id",
+        "addressee_id",
+        "addressee__code",
+        "addressee__name",
+    )
     escalated: list[int] = []
     interviews: list[int] = []
     with transaction.atomic():
@@ -294,7 +367,12 @@ def notices_escalate(*, today: date) -> EscalationResult:
             _overdue(NoticeState.OPEN, "reply_by", "escalation_days", today)
             .filter(addressee__parent__isnull=False)
             .select_for_update(of=("self",))
-            .values(*fields, unit=F("addressee__parent_id"), unit_code=F("addressee__parent__code"))
+            .values(
+                *fields,
+                unit=F("addressee__parent_id"),
+                unit_code=F("addressee__parent__code"),
+                unit_name=F("addressee__parent__name"),
+            )
         )
         for chunk in _chunks([row["id"] for row in due]):
             Notice.objects.filter(pk__in=chunk, state=NoticeState.OPEN).update(
@@ -304,18 +382,34 @@ def notices_escalate(*, today: date) -> EscalationResult:
                 version=F("version") + 1,
             )
         _step_and_audit(due, kind=NoticeStepKind.ESCALATED, action=Action.ESCALATE, today=today)
+        for row in due:
+            row["state"] = NoticeState.ESCALATED
+        _tell(due, kind=NotificationKind.ESCALATED, recipients=("unit", "issuer_id"), today=today)
         escalated = [row["id"] for row in due]
 
         marked = list(
             _overdue(NoticeState.ESCALATED, "escalated_on", "interview_days", today)
             .select_for_update(of=("self",))
-            .values(*fields, unit=F("escalated_to_id"), unit_code=F("escalated_to__code"))
+            .values(
+                *fields,
+                unit=F("escalated_to_id"),
+                unit_code=F("escalated_to__code"),
+                unit_name=F("escalated_to__name"),
+            )
         )
         for chunk in _chunks([row["id"] for row in marked]):
             Notice.objects.filter(pk__in=chunk, state=NoticeState.ESCALATED).update(
                 state=NoticeState.INTERVIEW, interview_on=today, version=F("version") + 1
             )
         _step_and_audit(marked, kind=NoticeStepKind.INTERVIEW, action=Action.INTERVIEW, today=today)
+        for row in marked:
+            row["state"] = NoticeState.INTERVIEW
+        _tell(
+            marked,
+            kind=NotificationKind.INTERVIEW,
+            recipients=("addressee_id", "unit", "issuer_id"),
+            today=today,
+        )
         interviews = [row["id"] for row in marked]
     return EscalationResult(escalated=tuple(escalated), interviews=tuple(interviews))
 

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "%(today)s: %(lights_changed)d lights changed, %(due_soon)d due-soon and "
-                "%(overdue)d overdue reminders, %(escalated)d notices escalated, "
+                "%(overdue)d overdue reminders (%(notified)d notifications), "
+                "%(escalated)d notices escalated, "
                 "%(interviews)d marked for interview."
             )
             % summary
