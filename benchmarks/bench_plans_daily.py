@@ -4,9 +4,10 @@ One issued plan of 2,000 tasks assigned down Zhaoqing's tree: each task to the 8
 a town of each county (split from the county's assignment) and a village of each such town,
 and a second village in the first county: 25 assignments a task, 50,000 in all; an operator
 in every county and town. Deadlines and reports vary so that the lights come out green,
-yellow, red and done; 5,000 notices wait, half of them past their grace. Then `plans_daily(today=...)` runs twice for the same day:
-the first run recomputes and writes every light, sends the reminders and escalates 2,500
-notices (notifying the units concerned); the second finds nothing to change. Target: the first run ≤ 10 s.
+yellow, red and done; 5,000 notices wait, half of them past their grace.
+Then `plans_daily(today=...)` runs twice for the same day: the first run recomputes and
+writes every light, sends the reminders and escalates 2,500 notices (notifying the units
+concerned); the second finds nothing to change. Target: the first run ≤ 10 s.
 Run: `make bench` or `.venv/bin/python benchmarks/bench_plans_daily.py`.
 
 On the 2-core development container shared with other work (December 2026): see
