@@ -16,7 +16,7 @@ from baiqianwan.notifications.models import Notification
 from baiqianwan.plans import supervision
 from baiqianwan.plans.choices import NoticeState, NoticeStepKind
 from baiqianwan.plans.models import Assignment, Notice
-from baiqianwan.plans.services import assignment_split, plan_issue
+from baiqianwan.plans.services import assignment_split, plan_close, plan_issue
 from baiqianwan.plans.supervision import (
     notice_close,
     notice_issue,
@@ -251,6 +251,17 @@ def test_a_reply_after_the_pass_read_the_notice_is_kept(tree, hq_admin, make_use
         version=notice.version,
         today=date(2025, 3, 12),
     )
+
+
+@pytest.mark.django_db
+def test_a_closed_plans_notices_do_not_climb(tree, hq_admin):
+    notice = issue(hq_admin, tree["county"])
+    plan = tree["county"].task.plan
+    plan.refresh_from_db()
+    plan_close(actor=hq_admin, plan=plan, version=plan.version, today=date(2025, 3, 10))
+    assert notices_escalate(today=date(2025, 4, 1)) == supervision.EscalationResult()
+    notice.refresh_from_db()
+    assert notice.state == NoticeState.OPEN
 
 
 def escalation_queries(hq_admin, tree, count: int, shift: int) -> int:  # type: ignore[no-untyped-def]

@@ -143,3 +143,20 @@ def test_deqing_notices_are_404_for_huaiji(client, hq_admin, huaiji_operator, is
             assert response.status_code == 404, path
             assert "德庆" not in response.content.decode()
     assert Notice.objects.get().state == NoticeState.OPEN
+
+
+@pytest.mark.django_db
+def test_the_list_reads_the_same_queries_for_more_rows(client, hq_admin, issued):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(hq_admin)
+    counts = []
+    for total in (3, 30):
+        while Notice.objects.count() < total:
+            notice_to(hq_admin, issued[HUAIJI if Notice.objects.count() % 2 else DEQING])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/plans/notices/")
+        assert page.content.decode().count('href="/plans/notices/') == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

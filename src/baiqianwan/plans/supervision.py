@@ -269,7 +269,8 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 def _overdue(state: str, since: str, grace: str, today: date) -> QuerySet[Notice]:
     """Notices in `state` whose date `since` lies more than the plan's `grace` days before
     `today`: one condition per distinct grace value among the plans (a handful)."""
-    waiting = Notice.objects.filter(state=state)
+    # A closed plan's notices stay where they stand: its work is no longer pressed.
+    waiting = Notice.objects.filter(state=state, assignment__task__plan__status=PlanStatus.ISSUED)
     grace_path = f"assignment__task__plan__{grace}"
     values = waiting.values_list(grace_path, flat=True).distinct().order_by()
     condition = Q(pk__in=[])
