@@ -150,13 +150,13 @@ def notices_export(request: HttpRequest) -> HttpResponse:
         for notice in listed
     ]
     headers = [
-        _("Number"),
+        pgettext("notice", "Number"),
         _("Plan"),
         _("Task"),
         pgettext("notice addressee", "To"),
         _("Unit code"),
         _("Issued by"),
-        _("Issued on"),
+        pgettext("notice", "Issued on"),
         _("Reply by"),
         _("State"),
         _("Escalated to"),
