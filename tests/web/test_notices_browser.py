@@ -13,7 +13,7 @@ from baiqianwan.plans.models import Assignment, Notice
 from baiqianwan.plans.services import plan_issue
 from tests.factories import HUAIJI, PASSWORD, ZHAOQING
 from tests.plans.factories import assigned, plan_with_tasks
-from tests.web.conftest import browser, page, shot, zhaoqing  # noqa: F401 (fixtures)
+from tests.web.conftest import shot
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def sign_in(tab, live_server, username: str) -> None:  # type: ignore[no-untyped
     tab.click("[data-testid=sign-in]")
 
 
-def test_issue_reply_print_close(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_issue_reply_print_close(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
     today = timezone.localdate()
     hq = user_create(username="hq-b", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
     user_create(username="hj-b", role="county_operator", unit_code=HUAIJI, password=PASSWORD)
