@@ -348,8 +348,9 @@ def notices_escalate(*, today: date) -> EscalationResult:
     one unanswered past the next; idempotent for a day, and a constant number of queries per
     batch of notices (never one per notice).
 
-    Each change is made only on rows still in the state they were read in, so a reply that
-    lands meanwhile wins and the pass leaves that notice alone.
+    The notices are locked as they are read (PostgreSQL; SQLite writes one transaction at a
+    time), so a reply and the pass never interleave: a reply sent with the version read
+    before the pass is refused (409) and the unit replies again to the escalated notice.
     """
     parent = Unit.objects.filter(pk=OuterRef("addressee_id")).values("parent_id")
     fields = (
