@@ -24,6 +24,7 @@ demo: .env setup
 	@$(BQW) demo_users
 	@echo ""
 	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.
+	$(BQW) plans_schedule
 	$(BQW) db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	  $(BQW) runserver --insecure $(HOST):$(PORT)
 

@@ -42,6 +42,8 @@ UNIT_FREE = {
     "accounts:user_create",
     "plans:mine",
     "plans:mine_export",
+    "plans:notices",
+    "plans:notices_export",
     "notifications:list",
     "notifications:bell",
     "notifications:export",

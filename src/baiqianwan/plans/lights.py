@@ -171,7 +171,7 @@ def lights_refresh(*, assignments: QuerySet[Any], today: date) -> int:
     assignment of the tasks concerned) as of `today`; returns how many rows changed.
 
     Reads one query of values and writes only the rows whose light, reason or rolled-up
-    progress changed, in batches.
+    progress changed, grouped by the values written.
     """
     from baiqianwan.plans.models import Assignment
 
@@ -180,7 +180,11 @@ def lights_refresh(*, assignments: QuerySet[Any], today: date) -> int:
     for row in rows:
         if row["parent_id"] is not None:
             children[row["parent_id"]].append(row)
-    changed: list[Any] = []
+    # The rows to write, grouped by what they are set to: one UPDATE per distinct light and
+    # reason, and one per distinct rolled-up progress, each a batch of ids. (Django's
+    # bulk_update builds a CASE of every row in Python: 50,000 rows took ~45 s.)
+    lit: dict[tuple[str, str], list[int]] = defaultdict(list)
+    moved: dict[Decimal, list[int]] = defaultdict(list)
     for row in _order_children_first(rows):
         kids = children.get(row["id"], [])
         progress = float(row["progress"])
@@ -213,25 +217,27 @@ def lights_refresh(*, assignments: QuerySet[Any], today: date) -> int:
             if LIGHT_SEVERITY[Light(child_worst)] > LIGHT_SEVERITY[light]:
                 light, reason = Light(child_worst), _("A unit below is behind")
         row["_progress"], row["_light"] = progress, light
-        if (
-            light != row["light"]
-            or reason != row["light_reason"]
-            or Decimal(str(progress)) != row["progress"]
-        ):
-            changed.append(
-                Assignment(
-                    id=row["id"],
-                    light=light,
-                    light_reason=reason[:200],
-                    progress=Decimal(str(progress)),
-                    light_on=today,
-                )
-            )
+        new_progress, reason = Decimal(str(progress)), reason[:200]
+        if light != row["light"] or reason != row["light_reason"]:
+            lit[(light, reason)].append(row["id"])
+        if new_progress != row["progress"]:
+            moved[new_progress].append(row["id"])
+    changed: set[int] = set().union(*lit.values(), *moved.values())
     with transaction.atomic():
-        Assignment.objects.bulk_update(
-            changed, ["light", "light_reason", "progress", "light_on"], batch_size=2000
-        )
+        for (shown, why), ids in lit.items():
+            for chunk in _chunks(ids):
+                Assignment.objects.filter(pk__in=chunk).update(
+                    light=shown, light_reason=why, light_on=today
+                )
+        for value, ids in moved.items():
+            for chunk in _chunks(ids):
+                Assignment.objects.filter(pk__in=chunk).update(progress=value, light_on=today)
     return len(changed)
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def task_trees(*, task_ids: Iterable[int]) -> QuerySet[Any]:
