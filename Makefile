@@ -23,6 +23,8 @@ demo: .env setup
 	@echo "Sign in with one of these accounts; the passwords are shown only now:"
 	@$(BQW) demo_users
 	@echo ""
+	@# The demo plan (演示数据): the sample text's ledger issued to the 8 counties; once only.
+	$(BQW) plans_demo
 	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.
 	$(BQW) plans_schedule
 	$(BQW) db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \

@@ -23,11 +23,12 @@ are long past), so that the board shows every light.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from baiqianwan.intake.ledger import ledger_from_document
 from baiqianwan.intake.services import intake_create
@@ -222,7 +223,7 @@ def plans_demo_create(*, text_path: Path, today: date) -> DemoPlan:
             issuer=city,
             today=issued,
             source_document=document,
-            title=f"（演示数据）{ledger_plan.title or '百千万工程重点任务'}任务分解方案",
+            title=f"（演示数据）{ledger_plan.title or '百千万工程重点任务'}",
             year_start=today.year,
             year_end=today.year + 2,
             document_number="肇百千万指〔演示〕1号",
@@ -262,8 +263,16 @@ def plans_demo_create(*, text_path: Path, today: date) -> DemoPlan:
                             units=villages,
                             today=issued + timedelta(days=5),
                         )
+                        village_reporter = _account("demo-village")
                         leaves += [
-                            (g, _account("demo-village"), town_operator) for g in grandchildren
+                            (
+                                grandchild,
+                                village_reporter
+                                if grandchild.unit_id == village_reporter.home_unit_id
+                                else _operator(grandchild.unit, "village_reporter"),
+                                town_operator,
+                            )
+                            for grandchild in grandchildren
                         ]
                     else:
                         reporter = (
@@ -272,6 +281,10 @@ def plans_demo_create(*, text_path: Path, today: date) -> DemoPlan:
                             else _operator(child.unit, "town_operator")
                         )
                         leaves.append((child, reporter, county_operator))
+        # Assigned when the plan was issued (the rule's expected line starts there).
+        Assignment.objects.filter(task__plan=plan).update(
+            created_at=timezone.make_aware(datetime.combine(issued, time(9)))
+        )
         reports = 0
         for number, (assignment, reporter, reviewer) in enumerate(leaves):
             kind = PATTERN[number % len(PATTERN)]
