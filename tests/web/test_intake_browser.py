@@ -20,7 +20,7 @@ def test_paste_review_edit_and_download(page, live_server, zhaoqing, tmp_path): 
     sample = shared_path("samples", "xijiang-daily-commentary-2025.txt").read_text(encoding="utf-8")
     user_create(username="zq-office", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
     sign_in(page, live_server, "zq-office")
-    page.wait_for_selector("[data-testid=unit-name]")
+    page.wait_for_url(re.compile(r"/plans/mine/$"))
 
     page.click("nav >> text=文件导入")
     page.click("[data-testid=intake-new]")
@@ -65,7 +65,7 @@ def test_a_two_million_character_text_opens_in_parts(page, live_server, zhaoqing
     text = "".join(f"〔{n:07d}〕" for n in range(2_000_000 // 9))
     document = document_make(user, text, rows=2100)
     sign_in(page, live_server, "zq-big")
-    page.wait_for_selector("[data-testid=unit-name]")
+    page.wait_for_url(re.compile(r"/plans/mine/$"))
     page.goto(f"{live_server.url}/intake/{document.pk}/")
     original = page.locator("[data-testid=original-text]")
     assert original.inner_text().startswith("〔0000000〕")
@@ -95,7 +95,7 @@ def test_a_large_text_shows_progress_until_it_is_done(page, live_server, zhaoqin
         status=IntakeStatus.QUEUED, progress=0, clean_text="", ledger={}, task_count=0
     )
     sign_in(page, live_server, "zq-wait")
-    page.wait_for_selector("[data-testid=unit-name]")
+    page.wait_for_url(re.compile(r"/plans/mine/$"))
     page.goto(f"{live_server.url}/intake/{document.pk}/")
     assert page.inner_text("[data-testid=intake-progress]") == "0%"
     assert page.locator("[data-testid=ledger-form]").count() == 0
@@ -118,7 +118,7 @@ def test_the_ledger_editor_fits_a_phone(page, live_server, zhaoqing):  # type: i
     )
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server, "zq-phone")
-    page.wait_for_selector("[data-testid=unit-name]")
+    page.wait_for_url(re.compile(r"/plans/mine/$"))
     page.goto(f"{live_server.url}/intake/{document.pk}/")
     page.wait_for_selector("[data-testid=ledger-form]")
     widths = page.evaluate(
@@ -144,7 +144,7 @@ def test_a_ledger_grown_past_the_limit_is_not_sent(page, live_server, zhaoqing):
     user = user_create(username="zq-long", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
     document = document_make(user, "正文", rows=1999)
     sign_in(page, live_server, "zq-long")
-    page.wait_for_selector("[data-testid=unit-name]")
+    page.wait_for_url(re.compile(r"/plans/mine/$"))
     page.goto(f"{live_server.url}/intake/{document.pk}/")
     page.click("[data-add-row]")
     page.locator("[data-testid=ledger] tbody tr").last.locator("textarea").fill("新增任务甲")
@@ -188,7 +188,7 @@ def test_a_stalled_job_is_retried_from_the_page(page, live_server, zhaoqing):  #
         updated_at=timezone.now() - timedelta(hours=1),
     )
     sign_in(page, live_server, "zq-stall")
-    page.wait_for_selector("[data-testid=unit-name]")
+    page.wait_for_url(re.compile(r"/plans/mine/$"))
     page.goto(f"{live_server.url}/intake/{document.pk}/")
     assert "超过 30 分钟没有进展" in page.inner_text("[data-testid=intake-stalled]")
     shot(page, "16-intake-stalled")

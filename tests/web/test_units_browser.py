@@ -25,6 +25,8 @@ def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untype
 def test_drill_down_and_switch_to_english(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
     user_create(username="zq-hq", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
     sign_in(page, live_server, "zq-hq")
+    page.wait_for_url(re.compile(r"/plans/mine/$"))  # headquarters starts on 我的任务
+    page.goto(live_server.url + "/units/")
 
     page.wait_for_selector("[data-testid=unit-name]")
     assert page.inner_text("[data-testid=unit-name]") == "肇庆市"

@@ -70,6 +70,9 @@ WEB_MANAGED_ROLES = frozenset(set(Role) - SEPARATED_ADMIN_ROLES)
 
 # Where each role starts: the first of these actions it may take names its home page.
 HOME_PAGES = (
+    # Those who report start on what their unit must do now; leaders on the plans.
+    ("plans.report", "plans:mine"),
+    ("plans.read", "plans:list"),
     ("units.read", "units:browse"),
     ("accounts.manage", "accounts:users"),
     ("accounts.unlock", "accounts:users"),
