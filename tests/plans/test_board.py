@@ -87,7 +87,7 @@ def test_the_board_by_task_and_by_county(client, hq_admin):
     assert (rows[0].bar_left, rows[0].bar_width) == (0.0, 33.24)
     html = response.content.decode()
     assert html.count('class="bqw-milestone"') == 4  # 2025 inside, on each row; 2035 not
-    assert "2035 远景 (after the plan's years)" in html
+    assert "2035 远景 (outside the plan's years)" in html
     # Printable on A3 landscape, without the menu and the buttons.
     assert "data-print" in html and "/static/plans/plans.css" in html
     css = Path(str(finders.find("plans/plans.css"))).read_text(encoding="utf-8")

@@ -48,7 +48,7 @@ def test_the_deadline_passes_red_escalation_interview(issued, hq_admin):
     assert huaiji.light == Light.GREEN
     result = plans_daily(today=date(2025, 7, 1))
     huaiji.refresh_from_db()
-    assert huaiji.light == Light.RED and huaiji.light_reason == "Overdue by 1 days"
+    assert huaiji.light == Light.RED and huaiji.light_why == "Overdue by 1 days"
     assert result.lights_changed == 4
     notice = notice_issue(
         actor=hq_admin, assignment=huaiji, text="逾期，请说明", today=date(2025, 7, 1)

@@ -116,3 +116,18 @@ def test_progress_and_lights_roll_up_the_tree(hq_admin, huaiji_operator):
     second.refresh_from_db()
     assert (first.light, second.light, county.light) == (Light.RED, Light.DONE, Light.RED)
     assert Assignment.objects.get(unit__code=DEQING).light == Light.RED
+
+
+def test_reasons_are_stored_as_codes_and_read_in_the_readers_language():
+    from django.utils import translation
+
+    from baiqianwan.plans.lights import reason_text
+
+    light, code = light_for(state(deadline=date(2025, 7, 1)), rule=RULE, today=date(2025, 7, 10))
+    assert (light, code) == (Light.RED, "overdue:9")
+    assert reason_text(code) == "Overdue by 9 days"
+    with translation.override("zh-hans"):
+        assert reason_text(code) == "已逾期 9 天"
+        assert reason_text("behind:30:92") == "进度滞后：完成 30%，应达 92%"
+        assert reason_text("missing:2025-06") == "2025-06 未报送进展"
+    assert reason_text("") == ""

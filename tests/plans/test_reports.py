@@ -130,7 +130,7 @@ def test_returned_twice_turns_red_and_a_return_needs_a_comment(
         assignment.refresh_from_db()
         assert assignment.returns == round_
     assert assignment.light == Light.RED
-    assert assignment.light_reason == "Returned 2 times"
+    assert assignment.light_why == "Returned 2 times"
     assert list(Report.objects.values_list("state", flat=True)) == ["returned", "returned"]
     page = client.get(f"/plans/assignments/{assignment.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.content.decode().count("佐证材料不足") >= 2

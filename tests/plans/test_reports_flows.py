@@ -52,7 +52,7 @@ def test_a_missing_report_turns_yellow_and_the_report_turns_it_green(hq_admin, h
 
     lights_refresh(assignments=Assignment.objects.all(), today=date(2025, 3, 26))
     assignment.refresh_from_db()
-    assert (assignment.light, assignment.light_reason) == (Light.YELLOW, "No report for 2025-03")
+    assert (assignment.light, assignment.light_why) == (Light.YELLOW, "No report for 2025-03")
     report = submit(huaiji_operator, assignment, today=date(2025, 3, 26))
     assert report.cycle == "2025-03"
     assignment.refresh_from_db()

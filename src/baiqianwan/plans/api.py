@@ -177,7 +177,6 @@ def _assignment_out(assignment: Assignment) -> dict[str, Any]:
                 "deadline",
                 "progress",
                 "light",
-                "light_reason",
                 "returns",
                 "last_cycle",
                 "last_report_on",
@@ -186,6 +185,7 @@ def _assignment_out(assignment: Assignment) -> dict[str, Any]:
             )
         },
         "id": assignment.pk,
+        "light_reason": assignment.light_why,
         "unit_code": assignment.unit.code,
         "unit_name": assignment.unit.name,
         "department": assignment.department.name if assignment.department else None,

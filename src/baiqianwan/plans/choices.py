@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
@@ -75,7 +76,7 @@ class NoticeState(models.TextChoices):
 
 
 class NoticeStepKind(models.TextChoices):
-    ISSUED = "issued", _("issued")
+    ISSUED = "issued", pgettext_lazy("notice", "issued")
     REPLIED = "replied", _("replied")
     ESCALATED = "escalated", _("escalated")
     INTERVIEW = "interview", _("marked for interview")

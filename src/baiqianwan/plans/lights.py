@@ -109,21 +109,42 @@ def light_for(
         return Light.DONE, ""
     if state.deadline is not None and today > state.deadline:
         days = (today - state.deadline).days
-        return Light.RED, _("Overdue by %(days)d days") % {"days": days}
+        return Light.RED, f"overdue:{days}"
     if state.returns >= rule.red_returns:
-        return Light.RED, _("Returned %(count)d times") % {"count": state.returns}
+        return Light.RED, f"returned:{state.returns}"
     if reports:
         cycle, due = cycle_required(today, rule)
         if due >= state.start and state.last_cycle < cycle:
-            return Light.YELLOW, _("No report for %(cycle)s") % {"cycle": cycle}
+            return Light.YELLOW, f"missing:{cycle}"
     if state.deadline is not None and (state.deadline - today).days <= rule.warning_days:
         expected = expected_progress(state.start, state.deadline, today)
         if state.progress < expected:
-            return Light.YELLOW, _("Behind: %(progress).0f%% of an expected %(expected).0f%%") % {
-                "progress": state.progress,
-                "expected": expected,
-            }
+            return Light.YELLOW, f"behind:{state.progress:.0f}:{expected:.0f}"
     return Light.GREEN, ""
+
+
+def reason_text(code: str) -> str:
+    """The reason code `light_for` stores (``overdue:6``, ``returned:2``, ``missing:2025-03``,
+    ``behind:30:92``, ``below``), as a sentence in the active language."""
+    kind, _sep, rest = code.partition(":")
+    values = rest.split(":")
+    try:
+        if kind == "overdue":
+            return _("Overdue by %(days)d days") % {"days": int(values[0])}
+        if kind == "returned":
+            return _("Returned %(count)d times") % {"count": int(values[0])}
+        if kind == "missing":
+            return _("No report for %(cycle)s") % {"cycle": values[0]}
+        if kind == "behind":
+            return _("Behind: %(progress).0f%% of an expected %(expected).0f%%") % {
+                "progress": float(values[0]),
+                "expected": float(values[1]),
+            }
+    except (IndexError, ValueError):
+        return code
+    if kind == "below":
+        return _("A unit below is behind")
+    return code
 
 
 def worst(lights: Iterable[str]) -> str:
@@ -215,7 +236,7 @@ def lights_refresh(*, assignments: QuerySet[Any], today: date) -> int:
         if kids:
             child_worst = worst(kid["_light"] for kid in kids)
             if LIGHT_SEVERITY[Light(child_worst)] > LIGHT_SEVERITY[light]:
-                light, reason = Light(child_worst), _("A unit below is behind")
+                light, reason = Light(child_worst), "below"
         row["_progress"], row["_light"] = progress, light
         new_progress, reason = Decimal(str(progress)), reason[:200]
         if light != row["light"] or reason != row["light_reason"]:

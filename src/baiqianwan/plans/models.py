@@ -302,6 +302,13 @@ class Assignment(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.task.number} → {self.unit.name}"
 
+    @property
+    def light_why(self) -> str:
+        """Why the light shows, in the reader's language."""
+        from baiqianwan.plans.lights import reason_text
+
+        return reason_text(self.light_reason)
+
 
 class PrivateStorage(FileSystemStorage):
     """Uploaded files under settings.PRIVATE_FILES_DIR (read at each use, so tests can point

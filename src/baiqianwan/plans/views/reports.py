@@ -236,7 +236,7 @@ def mine_export(request: HttpRequest) -> HttpResponse:
             item.task.text,
             item.unit.name,
             item.get_light_display(),
-            item.light_reason,
+            item.light_why,
             float(item.progress),
             deadline.isoformat() if deadline else item.task.deadline_text,
             detail,
