@@ -617,3 +617,46 @@ def parties_match_name(
             },
         )
     return count
+
+
+def tasks_lead_set(
+    *,
+    actor: Any,
+    plan: Plan,
+    task_ids: Sequence[int],
+    unit: Unit | None = None,
+    department: Department | None = None,
+) -> int:
+    """Give each of a draft plan's tasks that has no lead unit `unit` or `department` as its
+    lead; returns how many were given one. Tasks that have a lead already keep theirs.
+
+    Raises
+    ------
+    InputError
+        When the plan is no draft, no task is chosen, or the choice lies outside the issuer's
+        city.
+    """
+    require(actor, "plans.manage", plan)
+    if plan.status != choices.PlanStatus.DRAFT:
+        raise InputError(_("Only a draft plan's units can be matched."))
+    _choice_check(plan=plan, unit=unit, department=department)
+    tasks = list(
+        plan.tasks.filter(pk__in=list(task_ids)).exclude(parties__role=choices.PartyRole.LEAD)
+    )
+    if not tasks:
+        raise InputError(_("Choose the tasks to give this lead unit."), field="tasks")
+    name = unit.name if unit is not None else department.name if department else ""
+    with transaction.atomic():
+        TaskParty.objects.bulk_create(
+            TaskParty(
+                task=task, role=choices.PartyRole.LEAD, name=name, unit=unit, department=department
+            )
+            for task in tasks
+        )
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=plan,
+            changes={"lead": name, "tasks": [task.number for task in tasks]},
+        )
+    return len(tasks)

@@ -32,6 +32,7 @@ from baiqianwan.plans.ledger import (
     plan_from_ledger,
     plan_ledger_workbook,
     plan_unmatched,
+    tasks_lead_set,
 )
 from baiqianwan.plans.matching import city_prefix
 from baiqianwan.plans.models import Department, Plan, Task
@@ -246,7 +247,24 @@ def parties(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     status = 200
     posted: dict[str, str] = {}
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "lead":
+        posted = {"lead_choice": request.POST.get("choice", "").strip()}
+        try:
+            unit, department = _choice(plan, posted["lead_choice"])
+            count = tasks_lead_set(
+                actor=request.user,
+                plan=plan,
+                task_ids=[int(v) for v in request.POST.getlist("task") if v.isdigit()],
+                unit=unit,
+                department=department,
+            )
+        except InputError as exc:
+            error = exc.message
+            status = 400
+        else:
+            messages.success(request, _("%(n)d tasks were given their lead unit.") % {"n": count})
+            return redirect("plans:parties", pk=plan.pk)
+    elif request.method == "POST":
         posted = {key: request.POST.get(key, "").strip() for key in ("name", "choice", "new")}
         try:
             unit, department = None, None
