@@ -2,15 +2,16 @@
 
 Every task is assigned to the 8 counties; each county's assignment of a task is split into the
 towns of one county in turn, and one town's into its villages, so that every town and village
-holds assignments: about 71,000 in all (the issue asks for ≈ 50,000). Times, on the server (Django's test client, the whole
-stack but the socket), the pages a user opens most: the plan page (first page, and filtered by
-a light), the board, the county comparison, a task page, 我的任务 for a county, each requested
-20 times; prints the median and the 95th percentile. Target: p95 ≤ 300 ms for the plan page
-and the board. Run: `make bench` or `.venv/bin/python benchmarks/bench_plans_pages.py`.
+holds assignments: about 71,000 in all (the issue asks for ≈ 50,000). Times, on the server
+(Django's test client, the whole stack but the socket), the pages a user opens most: the plan
+page (first page, and filtered by a light), the board, the county comparison, a task page, 我的任务
+for a county, each requested 20 times; prints the median and the 95th percentile. Target: p95 ≤
+300 ms for the plan page and the board. Run: `make bench` or `.venv/bin/python
+benchmarks/bench_plans_pages.py`.
 
 On the 2-core development container (December 2026, another test run beside it): 71,255
-assignments, lights in 1.7 s; p95 plan page 99 ms, red only 65 ms, board 60 ms, comparison
-121 ms, task page 40 ms, plan page as a county 98 ms, 我的任务 115 ms: worst 0.33 of the target.
+assignments, lights in 1.7 s; p95 plan page 99 ms, red only 65 ms, board 60 ms, comparison 121
+ms, task page 40 ms, plan page as a county 98 ms, 我的任务 115 ms: worst 0.33 of the target.
 """
 
 from __future__ import annotations
