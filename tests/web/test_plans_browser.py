@@ -116,6 +116,9 @@ def test_the_supervision_loop(page, browser, live_server, zhaoqing):  # type: ig
     leads = [rows.nth(n).locator("input[name$='-lead']").input_value() for n in range(4)]
     assert leads == ["市农业农村局", "市生态环境局", "市商务局", UNMATCHED]
     assert rows.nth(0).locator("textarea").input_value().startswith("加快推进典型镇村建设")
+    lost = page.locator(".bqw-card:has-text('缺失字符')").first
+    assert lost.locator(".bqw-count").inner_text() == "0"
+    assert "border-warning" not in (lost.get_attribute("class") or "")  # nothing lost: no alarm
     shot(page, "loop-01-ledger")
     page.click("[data-testid=make-plan] button")
     page.wait_for_url(re.compile(r"/plans/\d+/parties/$"))
@@ -245,6 +248,11 @@ def test_the_supervision_loop(page, browser, live_server, zhaoqing):  # type: ig
         notice_url = page.url
         assert page.inner_text("[data-testid=notice-state]") == "待回复"
         assert reply_by.isoformat() in page.inner_text("[data-testid=notice-paper]")
+        steps, close = (
+            page.locator("h2:text-is('办理过程')"),
+            page.locator("h2:text-is('办结督办单')"),
+        )
+        assert steps.bounding_box()["y"] == close.bounding_box()["y"]  # level, side by side
         shot(page, "loop-13-notice")
 
         county.reload()
