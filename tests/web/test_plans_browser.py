@@ -286,6 +286,8 @@ def test_the_supervision_loop(page, browser, live_server, zhaoqing):  # type: ig
     shot(page, "loop-15-board")
     page.emulate_media(media="print")
     assert not page.locator("[data-testid=plan-nav]").is_visible()
+    assert not page.locator("[data-testid=plan-title]").is_visible()  # the chart's heading has it
+    assert page.locator("[data-testid=board] h2").inner_text().startswith("挂图作战 · 肇庆市")
     shot(page, "loop-16-board-print")
     page.emulate_media(media="screen")
     page.click("[data-testid=board-by-county]")
