@@ -36,7 +36,8 @@ def month_end(day: date) -> date:
 
 
 def task_list(soon: date, later: date) -> str:
-    """Four numbered tasks, two due at the end of next month, two at the end of next year."""
+    """Four numbered tasks: two due at the end of next month (`soon`), two at the end of the
+    year after it (`later`); the last names a lead the register lacks."""
     near = f"{soon.year}年{soon.month}月底前"
     far = f"{later.year}年底前"
     return f"""肇庆市“百千万工程”冬春攻坚重点任务清单
