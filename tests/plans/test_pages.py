@@ -505,6 +505,23 @@ def test_the_menu_links_to_plans_in_chinese(client, hq_admin):
 
 
 @pytest.mark.django_db
+def test_the_list_of_tasks_is_named_so_and_a_count_of_tasks_so(client, hq_admin, issued):
+    """任务清单 names the plan's tab and its export; 任务数 stays the plan list's count column."""
+    client.force_login(hq_admin)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    detail = client.get(reverse("plans:detail", args=[issued.pk]), **zh).content.decode()
+    tab = reverse("plans:detail", args=[issued.pk])
+    assert f'<a class="nav-link active" href="{tab}">任务清单</a>' in detail
+    assert (
+        '<th class="text-end">任务数</th>'
+        in client.get(reverse("plans:list"), **zh).content.decode()
+    )
+    export = client.get(reverse("plans:tasks_export", args=[issued.pk]), **zh)
+    assert CalamineWorkbook.from_filelike(io.BytesIO(export.content)).sheet_names == ["任务清单"]
+    assert "%E4%BB%BB%E5%8A%A1%E6%B8%85%E5%8D%95" in export["Content-Disposition"]  # 任务清单
+
+
+@pytest.mark.django_db
 def test_the_tree_part_links_the_export_with_its_filters(client, hq_admin, issued):
     client.force_login(hq_admin)
     part = client.get(

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from baiqianwan.accounts.policy import can, require
 from baiqianwan.core.excel import xlsx_from_rows
@@ -289,7 +289,7 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
         *[str(light.label) for light in reading.LIGHTS],
     ]
     body = xlsx_from_rows(
-        sheet=_("Tasks"),
+        sheet=pgettext("the list of tasks", "Tasks"),
         headers=headers,
         note=f"{plan.title}" + (f" · {filters.query()}" if filters.active else ""),
         rows=[
@@ -307,7 +307,9 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
             for row in rows
         ],
     )
-    return xlsx_response(body, filename=_export_name(plan.title, _("Tasks")))
+    return xlsx_response(
+        body, filename=_export_name(plan.title, pgettext("the list of tasks", "Tasks"))
+    )
 
 
 def _light_label(light: str) -> str:
