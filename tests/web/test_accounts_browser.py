@@ -3,6 +3,8 @@ the password page until the new user has chosen their own."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from baiqianwan.accounts.services import user_create
@@ -51,6 +53,8 @@ def test_create_an_account_and_sign_in_with_its_one_time_password(  # type: igno
     newcomer.fill("#id_new_password1", "Eigenes-Passw0rt-7")
     newcomer.fill("#id_new_password2", "Eigenes-Passw0rt-7")
     newcomer.click("[data-testid=change-password]")
+    newcomer.wait_for_url(re.compile(r"/plans/mine/$"))  # a town operator starts on 我的任务
+    newcomer.goto(live_server.url + "/units/")
     newcomer.wait_for_selector("[data-testid=unit-name]")
     assert newcomer.inner_text("[data-testid=unit-name]") == "怀城街道"
     context.close()

@@ -13,13 +13,17 @@ from tests.web.conftest import shot
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, live_server, username: str, then: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Sign in; then open `then` (those who report start on 我的任务, not the units)."""
     page.goto(live_server.url + "/")
     assert "/accounts/login/" in page.url
     shot(page, "01-login")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("[data-testid=sign-in]")
+    if then:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.goto(live_server.url + then)
 
 
 def test_drill_down_and_switch_to_english(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
@@ -67,7 +71,7 @@ def test_drill_down_and_switch_to_english(page, live_server, zhaoqing):  # type:
 
 def test_search_live_as_you_type(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
     user_create(username="zq-hq2", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
-    sign_in(page, live_server, "zq-hq2")
+    sign_in(page, live_server, "zq-hq2", then="/units/")
     page.wait_for_selector("[data-testid=unit-name]")
     page.goto(live_server.url + "/units/search/")
     page.fill("#q", "怀集")
@@ -80,7 +84,7 @@ def test_another_county_is_not_found(page, live_server, zhaoqing):  # type: igno
     user_create(
         username="hj-op", role="county_operator", unit_code="441224000000", password=PASSWORD
     )
-    sign_in(page, live_server, "hj-op")
+    sign_in(page, live_server, "hj-op", then="/units/")
     page.wait_for_selector("[data-testid=unit-name]")
     assert page.inner_text("[data-testid=unit-name]") == "怀集县"
     response = page.goto(live_server.url + "/units/441226000000/")
@@ -91,7 +95,7 @@ def test_another_county_is_not_found(page, live_server, zhaoqing):  # type: igno
 
 def test_the_api_documentation_works_offline(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
     user_create(username="zq-dev", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
-    sign_in(page, live_server, "zq-dev")
+    sign_in(page, live_server, "zq-dev", then="/units/")
     page.wait_for_selector("[data-testid=unit-name]")
     page.goto(live_server.url + "/api/docs")
     page.wait_for_selector(".swagger-ui .opblock-summary-path")
@@ -174,7 +178,7 @@ def labels_apart(page) -> dict[str, dict[str, object]]:  # type: ignore[no-untyp
 
 def test_the_city_map_shows_every_county_label_apart(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
     user_create(username="zq-map", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
-    sign_in(page, live_server, "zq-map")
+    sign_in(page, live_server, "zq-map", then="/units/")
     page.wait_for_selector("[data-testid=unit-map][data-ready=true]")
     page.wait_for_timeout(300)  # the second layout pass, once the map is drawn
     labels = labels_apart(page)
@@ -209,7 +213,7 @@ def test_a_conflict_is_shown_as_a_red_alert(browser, live_server, zhaoqing):  # 
     )
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    sign_in(page, live_server, "zq-alert")
+    sign_in(page, live_server, "zq-alert", then="/units/")
     page.wait_for_selector("[data-testid=unit-name]")
     page.goto(f"{live_server.url}/intake/{document.pk}/")
     page.wait_for_selector("[data-testid=save-ledger]")
@@ -232,7 +236,7 @@ def test_a_conflict_is_shown_as_a_red_alert(browser, live_server, zhaoqing):  # 
 
 def test_search_names_county_and_town_and_reads_full_width(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
     user_create(username="zq-find", role="hq_admin", unit_code=ZHAOQING, password=PASSWORD)
-    sign_in(page, live_server, "zq-find")
+    sign_in(page, live_server, "zq-find", then="/units/")
     page.wait_for_selector("[data-testid=unit-name]")
     page.goto(live_server.url + "/units/search/")
     page.fill("#q", "三联")
