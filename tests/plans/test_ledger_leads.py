@@ -39,3 +39,33 @@ def test_leadless_tasks_get_a_lead_on_the_parties_page(client, hq_admin):
         ("3", "441200000000"),
     ]
     assert plan_problems(plan=plan) == []
+
+
+@pytest.mark.django_db
+def test_a_plan_from_a_ledger_runs_until_its_latest_deadline(hq_admin):
+    from baiqianwan.intake.ledger import LedgerPlan, LedgerRow
+    from baiqianwan.plans.ledger import plan_from_ledger
+    from baiqianwan.textclean.report import Span
+
+    def row(number: str, deadline: str) -> LedgerRow:
+        return LedgerRow(
+            category="一、测试",
+            number=number,
+            task=f"任务{number}",
+            lead=("市农业农村局",),
+            partners=(),
+            deadline=deadline,
+            progress="",
+            targets=(),
+            places=(),
+            source=Span(0, 0),
+        )
+
+    made = plan_from_ledger(
+        actor=hq_admin,
+        plan=LedgerPlan(title="肇庆市2025年重点任务", issuer=None),
+        rows=[row("1", "2025年底前"), row("2", "2027年6月底前"), row("3", "长期坚持")],
+        issuer=unit("441200000000"),
+        today=date(2025, 3, 1),
+    )
+    assert (made.plan.year_start, made.plan.year_end) == (2025, 2027)

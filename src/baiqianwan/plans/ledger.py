@@ -175,8 +175,9 @@ def _target(texts: Sequence[str]) -> tuple[str, Decimal | None, str]:
 
 
 def plan_years(*, plan: LedgerPlan, today: date) -> tuple[int, int]:
-    """The years a ledger's plan covers when none are given: the year in its title (《…2025年
-    工作方案》), else this year."""
+    """The first year of a ledger's plan when none is given: the year in its title (《…2025年
+    工作方案》), else this year; `plan_from_ledger` extends the last year to the latest
+    deadline of its rows."""
     found = _YEAR.search(plan.title or "")
     year = int(found.group(1)) if found else today.year
     return year, year
@@ -231,6 +232,10 @@ def plan_from_ledger(
     default_start, default_end = plan_years(plan=plan, today=today)
     start = year_start or default_start
     end = year_end or (year_start if year_start else default_end)
+    if not year_end:
+        # A plan runs at least until its latest dated task (2025年 plan, 2027年底前 task).
+        dues = (deadline_parse(row.deadline, plan_year=start).due for row in rows)
+        end = max([end, *(due.year for due in dues if due is not None and due.year <= 2100)])
     matcher = matcher_for(issuer=issuer)
     unmatched: dict[str, list[int]] = defaultdict(list)
     ambiguous: set[str] = set()
