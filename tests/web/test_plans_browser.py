@@ -142,12 +142,7 @@ def test_the_supervision_loop(page, browser, live_server, zhaoqing):  # type: ig
     plan_url = page.url
     assert page.inner_text("[data-testid=plan-status]") == "草稿"
     assert page.inner_text("[data-testid=plan-nav] .active") == "任务清单"
-    # The draft runs for this year only; its tasks run to the end of next year.
-    assert f"{today.year}–" not in page.inner_text("[data-testid=plan-header]")
-    page.click("[data-testid=nav-settings]")
-    page.fill("#id_year_end", str(later.year))
-    page.click("[data-testid=plan-settings] button")
-    page.wait_for_selector("text=方案已保存。")
+    # The draft runs until its latest dated task, the end of the year after next.
     assert f"{today.year}–{later.year}" in page.inner_text("[data-testid=plan-header]")
     assert "尚未分派给任何单位" in page.inner_text("[data-testid=plan-problems]")
     page.click("[data-testid=nav-assign]")

@@ -280,17 +280,25 @@ def _task_rows(*, user: Any, tasks: Sequence[Task]) -> list[TaskRow]:
                 light=counts.worst,
                 progress=round(float(mean), 1) if mean is not None else 0.0,
                 counts=counts,
-                leads=[p.name for p in task.parties.all() if p.role == PartyRole.LEAD],
+                leads=[_party_name(p) for p in task.parties.all() if p.role == PartyRole.LEAD],
                 deadline=task.deadline or stat.get("last"),
             )
         )
     return rows
 
 
+def _party_name(party: TaskParty) -> str:
+    """A lead as the reader needs it: what it was matched to, the plan's words beside it when
+    they differ (市预制菜产业推进专班 matched to 市农业农村局)."""
+    matched = party.department or party.unit
+    if matched is None or matched.name == party.name:
+        return party.name
+    return f"{matched.name}（{party.name}）"
+
+
 def _with_parties(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.prefetch_related(
-        Prefetch("parties", queryset=TaskParty.objects.order_by("role", "order", "id"))
-    )
+    parties = TaskParty.objects.select_related("unit", "department").order_by("role", "order", "id")
+    return tasks.prefetch_related(Prefetch("parties", queryset=parties))
 
 
 def task_tree(
