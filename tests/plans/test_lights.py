@@ -131,3 +131,19 @@ def test_reasons_are_stored_as_codes_and_read_in_the_readers_language():
         assert reason_text("behind:30:92") == "进度滞后：完成 30%，应达 92%"
         assert reason_text("missing:2025-06") == "2025-06 未报送进展"
     assert reason_text("") == ""
+
+
+@pytest.mark.django_db
+def test_issuing_tells_each_assigned_unit_once(hq_admin, huaiji_operator, make_user):
+    from baiqianwan.notifications.models import Notification
+
+    deqing_operator = make_user("deqing", "county_operator", DEQING)
+    plan = plan_with_tasks(actor=hq_admin, count=3)
+    assigned(actor=hq_admin, plan=plan, codes=[HUAIJI, DEQING], today=date(2025, 1, 2))
+    plan_issue(actor=hq_admin, plan=plan, version=plan.version, today=date(2025, 1, 2))
+    for operator in (huaiji_operator, deqing_operator):
+        notes = list(Notification.objects.filter(user=operator))
+        assert len(notes) == 1, operator
+        assert plan.title in notes[0].title and "3" in notes[0].body
+        assert notes[0].url == "/plans/mine/"
+    assert not Notification.objects.filter(user=hq_admin).exists()

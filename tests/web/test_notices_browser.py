@@ -62,7 +62,8 @@ def test_issue_reply_print_close(page, live_server, zhaoqing):  # type: ignore[n
     page.emulate_media(media="screen")
 
     sign_in(page, live_server, "hj-b")
-    assert page.inner_text("[data-testid=bell-count]").startswith("1")
+    # Two unread: the plan's issue (new tasks) and the notice.
+    assert page.inner_text("[data-testid=bell-count]").startswith("2")
     page.goto(f"{live_server.url}/plans/notices/")
     page.click(f"text={notice.number}")
     page.fill("#id_reply", "已召开专题会议部署整改，本月底前完成。")

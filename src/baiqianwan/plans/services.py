@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import require
@@ -201,7 +201,34 @@ def plan_issue(*, actor: Any, plan: Plan, version: int, today: date) -> Plan:
         plan.refresh_from_db()
         audit_record(actor=actor, action=Action.ISSUE, obj=plan, changes={"issued_on": today})
         lights_refresh(assignments=Assignment.objects.filter(task__plan=plan), today=today)
+        _issued_notify(plan=plan)
     return plan
+
+
+def _issued_notify(*, plan: Plan) -> int:
+    """Tell each unit the plan assigns work to that it has new tasks, once per unit."""
+    from baiqianwan.notifications.choices import NotificationKind
+    from baiqianwan.notifications.services import notifications_send_to_unit
+
+    counts = dict(
+        Assignment.objects.filter(task__plan=plan)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    units = Unit.objects.in_bulk(list(counts))
+    sent = 0
+    for unit_id, count in counts.items():
+        sent += notifications_send_to_unit(
+            unit=units[unit_id],
+            kind=NotificationKind.GENERAL,
+            title=_("New plan issued: %(title)s") % {"title": plan.title},
+            body=_("%(count)d tasks are assigned to %(unit)s.")
+            % {"count": count, "unit": units[unit_id].name},
+            url="/plans/mine/",
+            key=f"plan-issued:{plan.pk}",
+        )
+    return sent
 
 
 def plan_close(*, actor: Any, plan: Plan, version: int, today: date) -> Plan:
