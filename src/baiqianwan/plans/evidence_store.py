@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.policy import OutOfScope, scope_prefix
+from baiqianwan.accounts.policy import scope_prefix
 from baiqianwan.audit.services import download_record
 from baiqianwan.core.problems import InputError
 from baiqianwan.core.responses import content_disposition, safe_filename
@@ -33,6 +33,7 @@ from baiqianwan.plans.evidence import (
     evidence_check,
 )
 from baiqianwan.plans.models import Evidence, Report, private_storage
+from baiqianwan.plans.selectors import in_area_or_refused
 
 MB = 1024 * 1024
 # Served inline (shown in the browser): pictures and PDF. Everything else is an attachment.
@@ -175,14 +176,15 @@ def evidence_visible(*, user: Any) -> QuerySet[Evidence]:
 def evidence_get(*, user: Any, pk: int) -> Evidence:
     """One evidence file the user may read; 404 otherwise (one elsewhere is a security
     event)."""
-    found = evidence_visible(user=user).filter(pk=pk).first()
-    if found is not None:
-        return found
-    other = Evidence.objects.filter(pk=pk).values_list("report__assignment__unit__code", flat=True)
-    code = other.first()
-    if code is None:
-        raise Http404(_("No such file."))
-    raise OutOfScope(user=user, action="plans.read", code=code, message=_("No such file."))
+    return in_area_or_refused(
+        evidence_visible(user=user).filter(pk=pk).first(),
+        user=user,
+        action="plans.read",
+        codes_elsewhere=Evidence.objects.filter(pk=pk).values_list(
+            "report__assignment__unit__code", flat=True
+        ),
+        message=_("No such file."),
+    )
 
 
 def evidence_response(*, evidence: Evidence) -> FileResponse:

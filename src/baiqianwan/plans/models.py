@@ -413,6 +413,11 @@ class Evidence(TimestampedModel):
         return self.report.assignment.unit
 
 
+def notice_number(year: int, sequence: int) -> str:
+    """督办〔2025〕3号: a notice's number, its issuer's own sequence within the year."""
+    return f"督办〔{year}〕{sequence}号"
+
+
 class Notice(TimestampedModel):
     """A supervision notice (督办单): a numbered demand that a unit act on an assignment and reply
     by a date. Unanswered, it escalates to the unit's parent level, then is marked for 约谈."""
@@ -472,8 +477,7 @@ class Notice(TimestampedModel):
 
     @property
     def number(self) -> str:
-        """督办〔2025〕3号: the issuer's own sequence within the year."""
-        return f"督办〔{self.year}〕{self.sequence}号"
+        return notice_number(self.year, self.sequence)
 
     @property
     def unit(self) -> Any:

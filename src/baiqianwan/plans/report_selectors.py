@@ -12,14 +12,14 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.policy import OutOfScope, can, scope_prefix
+from baiqianwan.accounts.policy import can, scope_prefix
 from baiqianwan.audit.models import AuditEvent
 from baiqianwan.plans.choices import NoticeState, PlanStatus, ReportCycle, ReviewState
 from baiqianwan.plans.lights import cycle_of
 from baiqianwan.plans.models import Assignment, Notice, Report
+from baiqianwan.plans.selectors import in_area_or_refused
 from baiqianwan.plans.services import CHILD_LEVEL
 from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
@@ -47,12 +47,15 @@ def report_get(*, user: Any, pk: int, action: str = "plans.read") -> Report:
         )
         .first()
     )
-    if found is not None:
-        return found
-    code = Report.objects.filter(pk=pk).values_list("assignment__unit__code", flat=True).first()
-    if code is None:
-        raise Http404(_("No such report."))
-    raise OutOfScope(user=user, action=action, code=code, message=_("No such report."))
+    return in_area_or_refused(
+        found,
+        user=user,
+        action=action,
+        codes_elsewhere=Report.objects.filter(pk=pk).values_list(
+            "assignment__unit__code", flat=True
+        ),
+        message=_("No such report."),
+    )
 
 
 @dataclass

@@ -8,7 +8,7 @@ every area that holds one of its assignments; a task likewise. Anything else is 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import OutOfScope, scope_prefix
 from baiqianwan.plans.choices import PlanStatus
 from baiqianwan.plans.models import Assignment, Plan, Task
+
+T = TypeVar("T")
 
 
 def assignments_visible(*, user: Any, action: str = "plans.read") -> QuerySet[Assignment]:
@@ -45,32 +47,43 @@ def tasks_visible(*, user: Any, plan: Plan | None = None) -> QuerySet[Task]:
     return tasks.filter(plan=plan) if plan is not None else tasks
 
 
-def _refuse(*, user: Any, action: str, code: str, what: str) -> Http404:
-    return OutOfScope(
-        user=user, action=action, code=code, message=_("No such %(what)s.") % {"what": what}
-    )
+def in_area_or_refused(
+    found: T | None, *, user: Any, action: str, codes_elsewhere: QuerySet[Any], message: str
+) -> T:
+    """`found` (the object looked up within the user's area), or the refusal: `OutOfScope`
+    (404, a security event) when it exists elsewhere, a plain 404 when it does not exist.
+
+    `codes_elsewhere` is a values_list query of the unit code the object belongs to, by pk
+    alone, read only when the object was not found in the area.
+    """
+    if found is not None:
+        return found
+    code = codes_elsewhere.first()
+    if code is None:
+        raise Http404(message)
+    raise OutOfScope(user=user, action=action, code=code, message=message)
 
 
 def plan_get(*, user: Any, pk: int) -> Plan:
     """A plan the user may see; 404 otherwise (an existing one elsewhere is a security
     event)."""
-    plan = plans_visible(user=user).select_related("issuer", "created_by").filter(pk=pk).first()
-    if plan is not None:
-        return plan
-    other = Plan.objects.select_related("issuer").filter(pk=pk).first()
-    if other is None:
-        raise Http404(_("No such plan."))
-    raise _refuse(user=user, action="plans.read", code=other.issuer.code, what=_("plan"))
+    return in_area_or_refused(
+        plans_visible(user=user).select_related("issuer", "created_by").filter(pk=pk).first(),
+        user=user,
+        action="plans.read",
+        codes_elsewhere=Plan.objects.filter(pk=pk).values_list("issuer__code", flat=True),
+        message=_("No such plan."),
+    )
 
 
 def task_get(*, user: Any, pk: int) -> Task:
-    task = tasks_visible(user=user).select_related("plan", "plan__issuer").filter(pk=pk).first()
-    if task is not None:
-        return task
-    other = Task.objects.select_related("plan__issuer").filter(pk=pk).first()
-    if other is None:
-        raise Http404(_("No such task."))
-    raise _refuse(user=user, action="plans.read", code=other.plan.issuer.code, what=_("task"))
+    return in_area_or_refused(
+        tasks_visible(user=user).select_related("plan", "plan__issuer").filter(pk=pk).first(),
+        user=user,
+        action="plans.read",
+        codes_elsewhere=Task.objects.filter(pk=pk).values_list("plan__issuer__code", flat=True),
+        message=_("No such task."),
+    )
 
 
 def assignment_get(*, user: Any, pk: int, action: str = "plans.read") -> Assignment:
@@ -81,9 +94,10 @@ def assignment_get(*, user: Any, pk: int, action: str = "plans.read") -> Assignm
         .filter(pk=pk)
         .first()
     )
-    if found is not None:
-        return found
-    other = Assignment.objects.select_related("unit").filter(pk=pk).first()
-    if other is None:
-        raise Http404(_("No such assignment."))
-    raise _refuse(user=user, action=action, code=other.unit.code, what=_("assignment"))
+    return in_area_or_refused(
+        found,
+        user=user,
+        action=action,
+        codes_elsewhere=Assignment.objects.filter(pk=pk).values_list("unit__code", flat=True),
+        message=_("No such assignment."),
+    )

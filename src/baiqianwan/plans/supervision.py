@@ -22,18 +22,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.policy import OutOfScope, require, scope_prefix
+from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.notifications.choices import NotificationKind
 from baiqianwan.notifications.services import notifications_send_to_unit
 from baiqianwan.plans.choices import NoticeState, NoticeStepKind, PlanStatus
-from baiqianwan.plans.models import Assignment, Notice, NoticeStep, Plan
+from baiqianwan.plans.models import Assignment, Notice, NoticeStep, Plan, notice_number
+from baiqianwan.plans.selectors import in_area_or_refused
 from baiqianwan.units.models import Unit
 
 # A notice's requirement, as long as a paper 督办单 holds.
@@ -301,7 +301,7 @@ def _step_and_audit(
 
 
 def _number(row: dict[str, Any]) -> str:
-    return f"督办〔{row['year']}〕{row['sequence']}号"
+    return notice_number(row["year"], row["sequence"])
 
 
 def _tell(
@@ -464,11 +464,10 @@ def notice_get(*, user: Any, pk: int) -> Notice:
         .filter(pk=pk)
         .first()
     )
-    if found is not None:
-        return found
-    other = Notice.objects.select_related("addressee").filter(pk=pk).first()
-    if other is None:
-        raise Http404(_("No such notice."))
-    raise OutOfScope(
-        user=user, action="plans.read", code=other.addressee.code, message=_("No such notice.")
+    return in_area_or_refused(
+        found,
+        user=user,
+        action="plans.read",
+        codes_elsewhere=Notice.objects.filter(pk=pk).values_list("addressee__code", flat=True),
+        message=_("No such notice."),
     )
