@@ -19,13 +19,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BQW = ROOT / ".venv" / "bin" / "bqw"
+from _fresh import BQW, ROOT, bqw, zhaoqing_database
+
 SAMPLE = ROOT.parent / "shared" / "samples" / "xijiang-daily-commentary-2025.txt"
 CHROMIUM = "/usr/bin/chromium"
 CHARACTERS = 2_000_000
@@ -46,16 +44,6 @@ def large_text(seed: int) -> str:
         size += len(part)
         copy += 1
     return "".join(parts)[:CHARACTERS]
-
-
-def bqw(args: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    result = subprocess.run(
-        [str(BQW), *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        sys.exit(f"bqw {' '.join(args)} failed:\n{result.stderr}")
-    return time.perf_counter() - start
 
 
 def timed(label: str, call):  # type: ignore[no-untyped-def]
@@ -121,21 +109,7 @@ def server_wait(process: subprocess.Popen[bytes]) -> None:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "BQW_MODE": "dev",
-            "BQW_VAR_DIR": tmp,
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "LANGUAGE": "en",
-        }
-        bqw(["migrate", "-v", "0"], env)
-        bqw(["units", "load", "--city", "4412", "--no-progress"], env)
-        os.environ.update(env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "baiqianwan.settings"
-        import django
-
-        django.setup()
+    with zhaoqing_database() as env:
         from django.test import Client
 
         from baiqianwan.accounts.services import user_create

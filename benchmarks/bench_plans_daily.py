@@ -16,29 +16,17 @@ benchmarks/README.md for the figures.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-BQW = ROOT / ".venv" / "bin" / "bqw"
+from _fresh import zhaoqing_database
+
 TASKS = 2_000
 NOTICES = 5_000
 TODAY = date(2025, 9, 1)
 TARGET_SECONDS = 10.0
-
-
-def bqw(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [str(BQW), *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        sys.exit(f"bqw {' '.join(args)} failed:\n{result.stderr}")
 
 
 def build() -> int:
@@ -147,21 +135,7 @@ def build() -> int:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "BQW_MODE": "dev",
-            "BQW_VAR_DIR": tmp,
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "LANGUAGE": "en",
-        }
-        bqw(["migrate", "-v", "0"], env)
-        bqw(["units", "load", "--city", "4412", "--no-progress"], env)
-        os.environ.update(env)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baiqianwan.settings")
-        import django
-
-        django.setup()
+    with zhaoqing_database():
         from baiqianwan.plans.jobs import plans_daily
         from baiqianwan.plans.models import Assignment
 

@@ -10,50 +10,23 @@ its output. Exits non-zero when the import takes 5 s or more. Run: `make bench`.
 
 from __future__ import annotations
 
-import io
-import os
 import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _fresh import bqw, zhaoqing_database
+
 ROWS = 2000
 TARGET_SECONDS = 5.0
 MATCH_TARGET_SECONDS = 1.0
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ.update(
-            {
-                "BQW_MODE": "dev",
-                "BQW_VAR_DIR": tmp,
-                "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-                "DJANGO_SETTINGS_MODULE": "baiqianwan.settings",
-            }
-        )
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with zhaoqing_database() as env:
+        bqw(["departments_load", "--zhaoqing"], env)
         from django.utils import translation
 
         translation.activate("en")
-        call_command("migrate", verbosity=0)
-        quiet = io.StringIO()
-        call_command(
-            "units",
-            "load",
-            "--city",
-            "4412",
-            "--no-progress",
-            "--node-modules",
-            str(ROOT / "node_modules"),
-            stdout=quiet,
-        )
-        call_command("departments_load", "--zhaoqing", stdout=quiet)
         return measure()
 
 
@@ -135,5 +108,4 @@ def measure() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "src"))
     sys.exit(main())

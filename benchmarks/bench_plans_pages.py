@@ -16,30 +16,18 @@ ms, task page 40 ms, plan page as a county 98 ms, 我的任务 115 ms: worst 0.3
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BQW = ROOT / ".venv" / "bin" / "bqw"
+from _fresh import zhaoqing_database
+
 TASKS = 2_000
 REPEAT = 20
 TARGET_MS = 300.0
 TODAY = date(2026, 6, 15)
 PASSWORD = "Bench-Passw0rd-2026"
-
-
-def bqw(args: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [str(BQW), *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        sys.exit(f"bqw {' '.join(args)} failed:\n{result.stderr}")
 
 
 def world_build(hq):  # type: ignore[no-untyped-def]
@@ -145,21 +133,7 @@ def timed_get(client, label: str, url: str) -> float:  # type: ignore[no-untyped
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "BQW_MODE": "dev",
-            "BQW_VAR_DIR": tmp,
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "LANGUAGE": "en",
-        }
-        bqw(["migrate", "-v", "0"], env)
-        bqw(["units", "load", "--city", "4412", "--no-progress"], env)
-        os.environ.update(env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "baiqianwan.settings"
-        import django
-
-        django.setup()
+    with zhaoqing_database():
         from django.test import Client
 
         from baiqianwan.accounts.services import user_create
