@@ -291,3 +291,35 @@ def test_the_pass_batches_its_queries(tree, hq_admin):
     assert escalated.count() == 2
     assert escalated.last().title == "Supervision notices escalated: 100"
     assert escalated.last().body.count("was escalated to 肇庆市") == 50  # the first 50 listed
+
+
+@pytest.mark.django_db
+def test_the_issuer_never_answers_its_own_notice(tree, hq_admin, huaiji_operator):
+    """Headquarters' notice to 怀集县 escalates to 肇庆市, headquarters' own unit: the county
+    still answers it, headquarters does not."""
+    from django.core.exceptions import PermissionDenied
+
+    from baiqianwan.plans.supervision import notice_repliers_may, notice_reply
+
+    notice = issue(hq_admin, tree["county"])
+    notices_escalate(today=date(2025, 3, 12))
+    notice.refresh_from_db()
+    assert notice.escalated_to.code == ZHAOQING
+    assert not notice_repliers_may(actor=hq_admin, notice=notice)
+    with pytest.raises(PermissionDenied):
+        notice_reply(
+            actor=hq_admin,
+            notice=notice,
+            reply="自己答复",
+            version=notice.version,
+            today=date(2025, 3, 13),
+        )
+    assert notice_repliers_may(actor=huaiji_operator, notice=notice)
+    replied = notice_reply(
+        actor=huaiji_operator,
+        notice=notice,
+        reply="已整改",
+        version=notice.version,
+        today=date(2025, 3, 13),
+    )
+    assert replied.state == NoticeState.REPLIED

@@ -147,9 +147,15 @@ def notice_issue(
 
 
 def notice_repliers_may(*, actor: Any, notice: Notice) -> bool:
-    """Whether the actor's home unit is the one addressed or the one escalated to."""
+    """Whether the actor's home unit is the one addressed or the one escalated to. The issuer
+    never answers its own notice: one escalated to the issuer's own level (a county's, from
+    headquarters, to the city) still waits for the addressee's reply."""
     home_id = getattr(actor, "home_unit_id", None)
-    return home_id is not None and home_id in (notice.addressee_id, notice.escalated_to_id)
+    return (
+        home_id is not None
+        and home_id != notice.issuer_id
+        and home_id in (notice.addressee_id, notice.escalated_to_id)
+    )
 
 
 def notice_reply(*, actor: Any, notice: Notice, reply: str, version: int, today: date) -> Notice:
