@@ -211,3 +211,14 @@ def test_export_holds_only_ones_own(client, huaiji_operator, hq_admin):
 def _rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     return book.get_sheet_by_name(book.sheet_names[0]).to_python()
+
+
+@pytest.mark.django_db
+def test_the_pager_keeps_the_filter(client, huaiji_operator):
+    for n in range(60):
+        notification_send(user=huaiji_operator, kind="general", title=f"第{n}条")
+    client.force_login(huaiji_operator)
+    first = client.get("/notifications/?unread=1").content.decode()
+    assert 'href="?unread=1&amp;page=2"' in first and "1 / 2" in first
+    second = client.get("/notifications/?unread=1&page=2").content.decode()
+    assert 'href="?unread=1&amp;page=1"' in second and "2 / 2" in second

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -154,6 +155,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "rows": reading.plan_rows(user=request.user, plans=list(page.items)),
         "status": status,
         "q": text,
+        "query": urlencode({"status": status, "q": text}),
         "statuses": PlanStatus.choices,
         "can_manage": can(request.user, "plans.manage"),
     }
