@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "baiqianwan.intake",
     "baiqianwan.notifications",
     "baiqianwan.plans",
+    "baiqianwan.indicators",
 ]
 
 MIDDLEWARE = [

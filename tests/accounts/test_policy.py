@@ -40,6 +40,10 @@ EXPECTED = {
     "plans.review": "✓✓✓·····",
     "plans.report": "✓✓✓✓····",
     "plans.notice": "✓✓······",
+    "indicators.read": "✓✓✓✓✓···",
+    "indicators.enter": "✓✓✓✓····",
+    "indicators.approve": "✓✓✓·····",
+    "indicators.manage": "✓·······",
     "audit.read": "·······✓",
     "security.read": "······✓·",
     "accounts.read": "·····✓✓✓",
@@ -185,7 +189,21 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
     if action == "accounts.unlock":
         target = users_by_role[Role.VILLAGE_REPORTER].username
         return client.post(reverse("accounts:user_unlock", args=[target])).status_code
+    if action.startswith("indicators."):
+        # Until the indicators pages land, the policy itself answers (each page's probe
+        # replaces its line here).
+        try:
+            policy.require(client.session and _session_user(client), action)
+        except PermissionDenied:
+            return 403
+        return 200
     raise LookupError(action)
+
+
+def _session_user(client):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=client.session["_auth_user_id"])
 
 
 @pytest.mark.django_db

@@ -52,6 +52,14 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "plans.report": frozenset(BUSINESS_ROLES - {Role.LEADER}),
     # Issue supervision notices (督办单).
     "plans.notice": PLAN_ISSUERS,
+    # Indicators, data sets and reported values: everyone at work reads those of their area.
+    "indicators.read": BUSINESS_ROLES,
+    # Enter, upload and submit the values of one's area; leaders only read.
+    "indicators.enter": frozenset(BUSINESS_ROLES - {Role.LEADER}),
+    # Approve, return or waive the level below's reports.
+    "indicators.approve": PLAN_SUPERVISORS,
+    # The indicator system, data sets, collection windows, lock exceptions and rules.
+    "indicators.manage": frozenset({Role.HQ_ADMIN}),
     # The audit trail (the audit administrator's duty).
     "audit.read": frozenset({Role.AUDIT_ADMIN}),
     # Security events: lock-outs, requests refused by scope (the security administrator's).

@@ -30,6 +30,13 @@ class Action(models.TextChoices):
     REPLY = "reply", _("Replied")
     ESCALATE = "escalate", _("Escalated")
     INTERVIEW = "interview", _("Marked for interview")
+    # Indicators and collection.
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    LOCK = "lock", _("Locked")
+    WAIVE = "waive", _("Waived")
+    LOCK_EXCEPTION = "lock_exception", _("Lock exception granted")
+    VALUES = "values", _("Values stored")
 
 
 # What the security administrator reads (`security.read`): refusals and sign-in trouble

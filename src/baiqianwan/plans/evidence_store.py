@@ -26,13 +26,14 @@ from baiqianwan.accounts.policy import scope_prefix
 from baiqianwan.audit.services import download_record
 from baiqianwan.core.problems import InputError
 from baiqianwan.core.responses import content_disposition, safe_filename
+from baiqianwan.core.storage import private_storage
 from baiqianwan.plans.evidence import (
     EvidenceFile,
     EvidenceProblem,
     EvidenceRejected,
     evidence_check,
 )
-from baiqianwan.plans.models import Evidence, Report, private_storage
+from baiqianwan.plans.models import Evidence, Report
 from baiqianwan.plans.selectors import in_area_or_refused
 
 MB = 1024 * 1024

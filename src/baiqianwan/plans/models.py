@@ -9,16 +9,15 @@ progress and lights roll up that tree. Reports, evidence and notices hang on an 
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from baiqianwan.core.models import TimestampedModel
+from baiqianwan.core.storage import private_storage_get
 from baiqianwan.plans.choices import (
     DeadlineKind,
     Light,
@@ -310,27 +309,8 @@ class Assignment(TimestampedModel):
         return reason_text(self.light_reason)
 
 
-class PrivateStorage(FileSystemStorage):
-    """Uploaded files under settings.PRIVATE_FILES_DIR (read at each use, so tests can point
-    it elsewhere), never under a public URL: a view that checks the area serves them."""
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_FILES_DIR)
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("A private file has no public address; the evidence view serves it.")
-
-
-private_storage = PrivateStorage()
-
-
-def _private_storage() -> Any:
-    return private_storage
+# The migrations name this callable; the storage itself is core's.
+_private_storage = private_storage_get
 
 
 class Report(TimestampedModel):
@@ -525,5 +505,4 @@ __all__ = [
     "Report",
     "Task",
     "TaskParty",
-    "private_storage",
 ]

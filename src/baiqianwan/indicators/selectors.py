@@ -1,0 +1,85 @@
+"""Reading the indicators app: what a user may see, and who is expected to report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from baiqianwan.accounts.policy import refuse_out_of_scope, scope_prefix
+from baiqianwan.core.problems import InputError
+from baiqianwan.indicators.models import DataSet, Indicator, Period
+from baiqianwan.units.models import Unit
+
+
+def units_valid_on(day: date) -> QuerySet[Unit]:
+    """The units that existed on `day` (`valid_to` is the first day a unit no longer did)."""
+    return Unit.objects.filter(valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+    )
+
+
+def _subtrees(prefixes: list[str]) -> Q:
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(code__startswith=prefix)
+    return condition
+
+
+def expected_units(dataset: DataSet, period: Period, *, within: str = "") -> QuerySet[Unit]:
+    """The units expected to report `dataset` for `period`: those of its level that existed
+    on the period's last day, in the subtrees it is assigned to (and under `within`, a code
+    prefix, if given)."""
+    prefixes = [unit.prefix for unit in dataset.assigned_to.all()]
+    units = units_valid_on(period.end).filter(level=dataset.level).filter(_subtrees(prefixes))
+    if within:
+        units = units.filter(code__startswith=within)
+    return units.order_by("code")
+
+
+def datasets_visible(*, user: Any) -> QuerySet[DataSet]:
+    """The data sets assigned to some part of the user's area, or to an area containing it."""
+    prefix = scope_prefix(user, "indicators.read")
+    home = user.home_unit
+    ids = set()
+    for dataset in DataSet.objects.prefetch_related("assigned_to"):
+        for unit in dataset.assigned_to.all():
+            if unit.code.startswith(prefix) or home.code.startswith(unit.prefix):
+                ids.add(dataset.pk)
+                break
+    return DataSet.objects.filter(pk__in=ids).order_by("code")
+
+
+def dataset_get(*, user: Any, code: str) -> DataSet:
+    dataset = datasets_visible(user=user).filter(code=code).first()
+    if dataset is None:
+        raise InputError(_("No data set %(code)s in your area.") % {"code": code}, field="dataset")
+    return dataset
+
+
+def period_get(code: str) -> Period:
+    period = Period.objects.filter(code=(code or "").strip().upper()).first()
+    if period is None:
+        raise InputError(_("No period %(code)s.") % {"code": code}, field="period")
+    return period
+
+
+def unit_in_area(*, user: Any, code: str, action: str = "indicators.read") -> Unit:
+    """A current unit of the user's area by its code; refused (404) outside it."""
+    prefix = scope_prefix(user, action)
+    unit = Unit.objects.filter(valid_to__isnull=True, code=code, code__startswith=prefix).first()
+    if unit is None:
+        refuse_out_of_scope(user, action, code)
+    return unit
+
+
+def dataset_indicators(dataset: DataSet) -> list[Indicator]:
+    """The data set's indicators in its order, with their dimensions."""
+    return [
+        member.indicator
+        for member in dataset.members.select_related(
+            "indicator__dimension", "indicator__dimension__parent"
+        ).order_by("order", "id")
+    ]
