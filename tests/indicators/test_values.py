@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from baiqianwan.core.problems import Conflict, InputError
-from baiqianwan.indicators.models import Approval, DataValue, DataValueChange, LockException
+from baiqianwan.indicators.models import DataValue, DataValueChange, LockException, Submission
 from baiqianwan.indicators.values import Cell, values_write, versions_read
 from tests.indicators.factories import DEQING, HUAICHENG, OPEN_DAY, SHANGGUO, system_make, unit
 
@@ -97,6 +97,6 @@ def test_submitted_report_is_not_editable(make_user, world):  # type: ignore[no-
     town = make_user("town", "town_operator", HUAICHENG)
     village = unit(SHANGGUO)
     _write(town, world, [Cell(village.pk, world["ind"]["POP"].pk, 1)])
-    Approval.objects.filter(unit=village).update(state="submitted")
+    Submission.objects.filter(unit=village).update(state="submitted")
     with pytest.raises(InputError, match="no longer open"):
         _write(town, world, [Cell(village.pk, world["ind"]["POP"].pk, 2)])

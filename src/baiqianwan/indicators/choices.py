@@ -42,7 +42,7 @@ class Binding(models.TextChoices):
     INDICATIVE = "indicative", _("Indicative")
 
 
-class ApprovalState(models.TextChoices):
+class SubmissionState(models.TextChoices):
     """A data set's values for one unit and period, on their way up the tree."""
 
     DRAFT = "draft", _("Draft")
@@ -55,9 +55,11 @@ class ApprovalState(models.TextChoices):
 
 
 # The states in which a unit's values may still be entered or changed.
-EDITABLE_STATES = frozenset({ApprovalState.DRAFT, ApprovalState.RETURNED})
+EDITABLE_STATES = frozenset({SubmissionState.DRAFT, SubmissionState.RETURNED})
 # The states that count as done for the level above (its own approval may go ahead).
-SETTLED_STATES = frozenset({ApprovalState.APPROVED, ApprovalState.LOCKED, ApprovalState.WAIVED})
+SETTLED_STATES = frozenset(
+    {SubmissionState.APPROVED, SubmissionState.LOCKED, SubmissionState.WAIVED}
+)
 
 
 class Severity(models.TextChoices):

@@ -5,7 +5,7 @@ An `Indicator` is defined once (code, names, unit of measure, type, direction, h
 aggregates, the levels that report it, its dimension); a `DataSet` (报表) groups indicators that
 one level reports for one period type, for the units below the units it is assigned to. A
 `DataValue` is one number for an indicator, unit and period, stored only through
-`baiqianwan.indicators.values`, which keeps every change (`DataValueChange`). An `Approval`
+`baiqianwan.indicators.values`, which keeps every change (`DataValueChange`). An `Submission`
 carries one data set's values of one unit and period through draft → submitted → approved →
 locked. At each approval the totals of the units above (`DerivedValue`) are recomputed, with
 the computed indicators (a formula over others) at every level. See docs/indicators.md.
@@ -24,13 +24,13 @@ from baiqianwan.core.models import TimestampedModel
 from baiqianwan.core.storage import private_storage_get
 from baiqianwan.indicators.choices import (
     Aggregation,
-    ApprovalState,
     Binding,
     DerivedKind,
     Direction,
     Operator,
     PeriodType,
     Severity,
+    SubmissionState,
     ValueSource,
     ValueType,
 )
@@ -323,7 +323,7 @@ class LockException(models.Model):
         return f"{self.dataset_id} {self.period_id} {self.unit_id} until {self.until}"
 
 
-class Approval(models.Model):
+class Submission(models.Model):
     """One data set's values of one unit and period on their way up: draft → submitted →
     approved by the level above → locked (or returned with a comment, or waived).
 
@@ -331,11 +331,11 @@ class Approval(models.Model):
     before someone else's change is refused instead of overwriting it.
     """
 
-    dataset: Any = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="approvals")
+    dataset: Any = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="submissions")
     period: Any = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
     unit: Any = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(
-        _("state"), max_length=16, choices=ApprovalState.choices, default=ApprovalState.DRAFT
+        _("state"), max_length=16, choices=SubmissionState.choices, default=SubmissionState.DRAFT
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -349,23 +349,23 @@ class Approval(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
-        verbose_name = _("approval")
-        verbose_name_plural = _("approvals")
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
         ordering = ["dataset", "period", "unit__code"]
         constraints = [
-            models.UniqueConstraint(fields=["dataset", "period", "unit"], name="approval_unique")
+            models.UniqueConstraint(fields=["dataset", "period", "unit"], name="submission_unique")
         ]
 
     def __str__(self) -> str:
         return f"{self.dataset_id} {self.period_id} {self.unit_id}: {self.state}"
 
 
-class ApprovalStep(models.Model):
-    """One move of an approval, kept for the history."""
+class SubmissionStep(models.Model):
+    """One move of a submission, kept for the history."""
 
-    approval: Any = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="steps")
-    state_from = models.CharField(_("from"), max_length=16, choices=ApprovalState.choices)
-    state_to = models.CharField(_("to"), max_length=16, choices=ApprovalState.choices)
+    submission: Any = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="steps")
+    state_from = models.CharField(_("from"), max_length=16, choices=SubmissionState.choices)
+    state_to = models.CharField(_("to"), max_length=16, choices=SubmissionState.choices)
     actor: Any = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -373,7 +373,7 @@ class ApprovalStep(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
-        ordering = ["approval", "at", "id"]
+        ordering = ["submission", "at", "id"]
 
     def __str__(self) -> str:
         return f"{self.state_from} → {self.state_to}"
@@ -519,7 +519,7 @@ class Upload(models.Model):
     )
     # {"new": n, "changed": n, "unchanged": n, "cleared": n}
     summary = models.JSONField(_("summary"), default=dict, blank=True)
-    # {unit_id: approval version at the preview}
+    # {unit_id: submission version at the preview}
     versions = models.JSONField(default=dict, blank=True)
     stored_at = models.DateTimeField(_("stored at"), null=True, blank=True)
 

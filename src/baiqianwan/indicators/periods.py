@@ -44,6 +44,9 @@ def _month_end(year: int, month: int) -> date:
 def period_parse(code: str) -> PeriodSpan:
     """The type and dates of a period code; `PeriodError` names a code that is none."""
     code = (code or "").strip().upper()
+    # 2025-03, as people write a month, is DHIS2's 202503.
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", code):
+        code = code.replace("-", "")
     for pattern, kind in _FORMS:
         match = pattern.match(code)
         if not match:

@@ -28,15 +28,15 @@ from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.core.problems import Conflict, InputError
-from baiqianwan.indicators.choices import EDITABLE_STATES, ApprovalState, ValueSource
+from baiqianwan.indicators.choices import EDITABLE_STATES, SubmissionState, ValueSource
 from baiqianwan.indicators.models import (
-    Approval,
     CollectionWindow,
     DataSet,
     DataValue,
     DataValueChange,
     LockException,
     Period,
+    Submission,
 )
 from baiqianwan.indicators.selectors import expected_units
 
@@ -62,7 +62,7 @@ class WriteResult:
     changed: int = 0
     unchanged: int = 0
     cleared: int = 0
-    # unit id → its approval's version after the write
+    # unit id → its submission's version after the write
     versions: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -117,19 +117,19 @@ def excepted_unit_ids(dataset: DataSet, period: Period, *, today: date) -> set[i
     )
 
 
-def approvals_ensure(dataset: DataSet, period: Period, unit_ids: Iterable[int]) -> None:
-    """A draft approval row for each unit that has none yet."""
+def submissions_ensure(dataset: DataSet, period: Period, unit_ids: Iterable[int]) -> None:
+    """A draft submission row for each unit that has none yet."""
     wanted = set(unit_ids)
     have: set[int] = set()
     for chunk in _chunks(sorted(wanted), IN_CHUNK):
         have.update(
-            Approval.objects.filter(dataset=dataset, period=period, unit_id__in=chunk).values_list(
-                "unit_id", flat=True
-            )
+            Submission.objects.filter(
+                dataset=dataset, period=period, unit_id__in=chunk
+            ).values_list("unit_id", flat=True)
         )
-    Approval.objects.bulk_create(
+    Submission.objects.bulk_create(
         [
-            Approval(dataset=dataset, period=period, unit_id=u, version=0)
+            Submission(dataset=dataset, period=period, unit_id=u, version=0)
             for u in sorted(wanted - have)
         ],
         batch_size=BATCH,
@@ -244,24 +244,24 @@ def _lock_and_check(
     units: Mapping[int, tuple[str, str]],
     expected_versions: Mapping[int, int] | None,
 ) -> dict[int, int]:
-    """Take the units' approvals for this write (bumping their versions is the first write
+    """Take the units' submissions for this write (bumping their versions is the first write
     of the transaction, so a concurrent write waits, on SQLite and PostgreSQL alike), then
     refuse what is not editable or changed since `expected_versions`. Returns the new
     versions."""
     unit_ids = sorted(units)
     for chunk in _chunks(unit_ids, IN_CHUNK):
-        Approval.objects.filter(dataset=dataset, period=period, unit_id__in=chunk).update(
+        Submission.objects.filter(dataset=dataset, period=period, unit_id__in=chunk).update(
             version=F("version") + 1
         )
     versions: dict[int, int] = {}
     not_editable: list[str] = []
     for chunk in _chunks(unit_ids, IN_CHUNK):
-        for unit_id, state, version in Approval.objects.filter(
+        for unit_id, state, version in Submission.objects.filter(
             dataset=dataset, period=period, unit_id__in=chunk
         ).values_list("unit_id", "state", "version"):
             versions[unit_id] = version
             if state not in EDITABLE_STATES:
-                not_editable.append(f"{units[unit_id][1]}（{ApprovalState(state).label}）")
+                not_editable.append(f"{units[unit_id][1]}（{SubmissionState(state).label}）")
     if not_editable:
         raise InputError(
             _(
@@ -289,15 +289,15 @@ def _lock_and_check(
 
 
 def versions_read(dataset: DataSet, period: Period, unit_ids: Iterable[int]) -> dict[int, int]:
-    """The current approval version of each unit (0 for a unit with no approval yet): what a
+    """The current submission version of each unit (0 for a unit with none yet): what a
     preview or a form remembers, to pass back as `expected_versions`."""
     ids = sorted(set(unit_ids))
     versions = dict.fromkeys(ids, 0)
     for chunk in _chunks(ids, IN_CHUNK):
         versions.update(
-            Approval.objects.filter(dataset=dataset, period=period, unit_id__in=chunk).values_list(
-                "unit_id", "version"
-            )
+            Submission.objects.filter(
+                dataset=dataset, period=period, unit_id__in=chunk
+            ).values_list("unit_id", "version")
         )
     return versions
 
@@ -355,7 +355,7 @@ def values_write(
     actor_id = getattr(actor, "pk", None)
     upload_id = getattr(upload, "pk", None)
     with transaction.atomic():
-        approvals_ensure(dataset, period, unit_ids)
+        submissions_ensure(dataset, period, unit_ids)
         result.versions = _lock_and_check(
             dataset=dataset, period=period, units=units, expected_versions=expected_versions
         )
@@ -445,8 +445,8 @@ def value_history(*, indicator_id: int, unit_id: int, period: Period) -> list[Da
 __all__ = [
     "Cell",
     "WriteResult",
-    "approvals_ensure",
     "excepted_unit_ids",
+    "submissions_ensure",
     "value_history",
     "values_write",
     "versions_read",
