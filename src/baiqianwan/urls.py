@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("baiqianwan.audit.urls")),
     path("intake/", include("baiqianwan.intake.urls")),
     path("plans/", include("baiqianwan.plans.urls")),
+    path("indicators/", include("baiqianwan.indicators.urls")),
     path("notifications/", include("baiqianwan.notifications.urls")),
     path("api/", api.urls),
 ]

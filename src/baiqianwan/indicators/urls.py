@@ -1,0 +1,8 @@
+"""The indicators app's pages: each views module keeps its own `urlpatterns`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+app_name = "indicators"
+urlpatterns: list[Any] = []
