@@ -82,6 +82,25 @@ def as_weights(weights: ArrayLike, m: int, *, name: str = "weights") -> NDArray[
     return array
 
 
+def as_raw_weights(
+    weights: ArrayLike | None, m: int, *, name: str = "weights"
+) -> NDArray[np.float64]:
+    """Weights of the last axis used as given (raw weights such as 1, 2, 3); None is 1 each.
+
+    Non-negative and finite, and not all 0 along the last axis; their sum is not checked.
+    """
+    if weights is None:
+        return np.ones(m)
+    array = as_float_array(weights, name=name)
+    if array.shape[-1] != m:
+        raise AnalysisInputError(f"{array.shape[-1]} {name} given for {m} indicators")
+    if not np.all(np.isfinite(array)) or np.any(array < 0):
+        raise AnalysisInputError(f"{name} must be finite and non-negative")
+    if np.any(array.sum(axis=-1) <= 0):
+        raise AnalysisInputError(f"{name} are all 0")
+    return array
+
+
 def label(labels: Sequence[Any] | None, index: int, kind: str) -> str:
     """A human name for position `index`: the label if given, else 'row 3' / 'column 2'."""
     if labels is not None and 0 <= index < len(labels):

@@ -242,6 +242,7 @@ def _fused(
         benefit=np.ones(m, dtype=bool),
         normalization="minmax",
         cost="invert",
+        rescale=True,
     )
     weak = ObstacleResult(
         degree=None,
