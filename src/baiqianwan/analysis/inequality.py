@@ -241,9 +241,7 @@ def theil(
     all_zero = income_total[..., 0] <= 0
     if index == "L" and (values == 0).any():
         where = _where(np.argwhere(values == 0)[0], units)
-        raise AnalysisInputError(
-            f"Theil L is infinite when a unit has 0 ({where}); use index='T'"
-        )
+        raise AnalysisInputError(f"Theil L is infinite when a unit has 0 ({where}); use index='T'")
     s = income / np.where(income_total > 0, income_total, 1.0)  # an all-zero period: s = 0
     p = weights / weights.sum(axis=-1, keepdims=True)
     if groups is None:
@@ -441,7 +439,9 @@ def _group_gini(
     safe = np.where(has, group_income, 1.0)[..., sorted_codes]
     big_l, share = within / safe, income / safe
     f = ws / group_w[..., sorted_codes]
-    g = 1.0 - group_sum(f * (2.0 * big_l - share), sorted_codes, count)  # Eq. (25), L_{i-1} = L_i - s_i
+    g = 1.0 - group_sum(
+        f * (2.0 * big_l - share), sorted_codes, count
+    )  # Eq. (25), L_{i-1} = L_i - s_i
     return np.where(has, g, 0.0)
 
 
@@ -574,7 +574,9 @@ def cv(
         group_mean = group_sum(w * values, codes, count) / group_w
         spread = w * (values - group_mean[..., codes]) ** 2
         group_std = np.sqrt(group_sum(spread, codes, count) / (group_w - ddof))
-        group_cv = np.where(group_mean > 0, group_std / np.where(group_mean > 0, group_mean, 1.0), 0.0)
+        group_cv = np.where(
+            group_mean > 0, group_std / np.where(group_mean > 0, group_mean, 1.0), 0.0
+        )
     return DispersionResult(
         cv=np.where(all_zero, 0.0, std / np.where(all_zero, 1.0, mean)),
         mean=mean,

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from baiqianwan.analysis import _blocks
 from baiqianwan.analysis._validation import (
+    AnalysisInputError,
     Direction,
     Missing,
     as_matrix,
@@ -191,11 +192,6 @@ def topsis(
     """
     choice(normalization, ("vector", "minmax", "none"), name="normalization")
     choice(cost, ("ideal", "invert"), name="cost")
-    if missing == "keep":  # type: ignore[comparison-overlap]
-        raise AnalysisInputError(
-            "TOPSIS cannot keep missing values (a distance needs every coordinate); pass"
-            " missing='raise', 'drop', 'mean' or 'median'"
-        )
     matrix, w, benefit = _prepare(X, weights, directions, missing, units, indicators, rescale)
     blocked = not intermediates
     pre: Affine | None = None
@@ -326,6 +322,8 @@ def weighted_sum(
     with :math:`y` from :func:`~baiqianwan.analysis.normalize` (default direction-aware min-max,
     so S lies in [0, 1]); ``normalization="none"`` scores X as given. Constant columns follow
     :func:`normalize`'s fill rule and shift every score equally, leaving ranks unchanged.
+    Missing values (``missing``) are refused naming the unit and indicator, or dropped or
+    imputed; a sum over a missing cell is not defined, so ``missing="keep"`` is refused.
 
     References
     ----------
