@@ -195,6 +195,54 @@ ZH: dict[str, str] = {
     "no such file or directory": "文件或目录不存在",
 }
 
+#: Intake's refusals by reason (``IntakeInputError.reason``), filled from its ``values``; the
+#: library's own sentence is English, so the command builds the Chinese one from these.
+INTAKE_ZH: dict[str, str] = {
+    "empty": "输入为空：没有文字。",
+    "furniture-only": "去掉网页附属内容后没有剩下正文。",
+    "binary": (
+        "这像是二进制文件而不是文本（第 {offset} 字节是控制字符）。"
+        "请上传 .txt、.docx 或 .html 文件。"
+    ),
+    "bom-not-utf8": (
+        "文件以 UTF-8 标记开头，但从第 {offset} 字节起不是 UTF-8。请重新以 UTF-8 保存。"
+    ),
+    "unknown-encoding": "无法识别文本的编码（已尝试 {encodings}）。请另存为 UTF-8 再导入。",
+    "too-large": "输入过大：{size:,} {unit}，上限为 {limit:,} {unit}。请把文本分成几部分导入。",
+    "unsupported": "不接受 {suffix} 类型的文件；请使用 .txt、.docx 或 .html。",
+    "docx-damaged": "无法读取这个 .docx 文件（{error}）。请用 Word 重新保存。",
+    "docx-unpacked": "这个 .docx 文件解压后过大（{size:,} 字节，上限 {limit:,} 字节）。",
+}
+INTAKE_UNITS_ZH = {"bytes": "字节", "characters": "字"}
+KINDS_ZH = {"text": "纯文本", "html": "网页", "docx": "Word 文档"}
+
+
+def kind_name(kind: str) -> str:
+    """What intake read the input as (text, html, docx), in the current language."""
+    return KINDS_ZH.get(kind, kind) if lang() == "zh" else kind
+
+
+def intake_refusal(reason: str, message: str, values: Mapping[str, object]) -> str:
+    """Intake's refusal in the current language: built from its reason and values in Chinese,
+    its own English sentence otherwise (or when the reason is one this table lacks)."""
+    template = INTAKE_ZH.get(reason) if lang() == "zh" else None
+    if template is None:
+        return message
+    filled = dict(values)
+    if isinstance(filled.get("offset"), int):
+        filled["offset"] = int(filled["offset"]) + 1  # type: ignore[call-overload]  # 第 1 字节: offset 0
+    if "unit" in filled:
+        filled["unit"] = INTAKE_UNITS_ZH.get(str(filled["unit"]), filled["unit"])
+    if "encodings" in filled and not isinstance(filled["encodings"], str):
+        filled["encodings"] = "、".join(map(str, filled["encodings"]))  # type: ignore[call-overload]
+    if filled.get("suffix") == "":
+        filled["suffix"] = "无扩展名"
+    try:
+        return template.format(**filled)
+    except (KeyError, ValueError):
+        return message
+
+
 #: Sentences of the tabular and analysis libraries, by pattern (the values are fields).
 PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), t)
