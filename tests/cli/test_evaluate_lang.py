@@ -200,6 +200,15 @@ def test_gini_and_cv_by_group_with_an_all_zero_group(
         == 0
     )
     assert rows_of(out, "分组")[0] == ["指标", "分组", "基尼系数"]
+    theil = tmp_path / "theil.xlsx"
+    assert (
+        run([str(coded), "--method", "theil", "--group-col", "县", "--out", str(theil)], capsys)[0]
+        == 0
+    )
+    groups = rows_of(theil, "分组")
+    assert groups[0] == ["指标", "分组", "指数", "收入份额", "人口份额", "贡献率"]
+    assert ["集体收入", "怀集县", 0.0, 0.0, 0.5, 0.0] in groups
+    assert {row[1] for row in groups[1:]} == {"怀集县", "四会市", "组间", "总体"}
 
 
 def test_an_all_zero_indicator_gets_a_note(
