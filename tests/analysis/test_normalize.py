@@ -201,3 +201,14 @@ def test_keep_per_period() -> None:
         np.testing.assert_allclose(
             kept.values[p], an.normalize(panel[p], missing="keep").values, atol=1e-15
         )
+
+
+@pytest.mark.parametrize("method", ["minmax", "vector", "proportion", "zscore"])
+def test_an_all_zero_period_is_filled_not_nan(method: str) -> None:
+    panel = np.stack([[[1.0, 4.0], [3.0, 2.0], [2.0, 6.0]], np.zeros((3, 2))])
+    result = an.normalize(panel, method=method)  # type: ignore[arg-type]
+    assert np.isfinite(result.values).all()
+    assert result.degenerate[1].all() and not result.degenerate[0].any()
+    np.testing.assert_allclose(result.values[0], an.normalize(panel[0], method=method).values)  # type: ignore[arg-type]
+    with pytest.raises(an.AnalysisInputError, match="indicator 'x'"):
+        an.normalize(panel, method=method, degenerate="raise", indicators=["x", "y"])  # type: ignore[arg-type]

@@ -105,3 +105,15 @@ def test_missing_values_refused_and_a_weightless_dimension() -> None:
     np.testing.assert_array_equal(result.dimension_degree[:, ecology], 0.0)
     np.testing.assert_allclose(result.dimension_degree[:, 1 - ecology], [1.0, 1.0, 1.0])
     assert np.isfinite(result.dimension_degree).all()
+
+
+def test_an_all_zero_period_has_no_obstacle() -> None:
+    panel = np.stack([[[1.0, 5.0, 2.0], [2.0, 3.0, 3.0], [4.0, 1.0, 1.0]], np.zeros((3, 3))])
+    for intermediates in (True, False):
+        result = an.obstacle_degree(
+            panel, weights=[0.4, 0.4, 0.2], dimensions=["a", "a", "b"], intermediates=intermediates
+        )
+        assert np.isfinite(result.top_degree).all()
+        np.testing.assert_array_equal(result.top_degree[1], 0.0)  # every unit equal: none lags
+        assert result.dimension_degree is not None
+        np.testing.assert_array_equal(result.dimension_degree[1], 0.0)

@@ -237,3 +237,21 @@ def test_missing_values_are_refused_naming_the_cell_never_kept() -> None:
         an.topsis(kept, normalization="none", units=list("abc"), indicators=["x", "y"])
     dropped = an.topsis(incomplete, missing="drop")
     assert dropped.closeness.shape == (2,)
+
+
+@pytest.mark.parametrize("intermediates", [True, False])
+def test_an_all_zero_period_scores_every_unit_alike(intermediates: bool) -> None:
+    panel = np.stack([np.array(QINGFENG, dtype=float), np.zeros((4, 2))])
+    for normalization in ("vector", "minmax"):
+        result = an.topsis(
+            panel,
+            directions=["+", "-"],
+            normalization=normalization,  # type: ignore[arg-type]
+            intermediates=intermediates,
+        )
+        np.testing.assert_array_equal(result.closeness[1], 0.5)  # D+ = D- = 0 for all
+        assert result.ranks[1].tolist() == [1, 1, 1, 1]
+        first = an.topsis(panel[0], directions=["+", "-"], normalization=normalization)  # type: ignore[arg-type]
+        np.testing.assert_allclose(result.closeness[0], first.closeness, atol=1e-12)
+    scores = an.weighted_sum(panel, weights=[0.5, 0.5], directions=["+", "-"])
+    assert np.isfinite(scores.scores).all() and len(set(scores.scores[1].tolist())) == 1
