@@ -270,3 +270,25 @@ def test_library_sentences_by_pattern(english: str, chinese: str) -> None:
     assert lang.library_text(english) == chinese
     lang.lang_set("en")
     assert lang.library_text(english) == english
+
+
+def test_usage_errors_and_help_speak_the_language(
+    coded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([str(coded), "--method", "nope"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：bqw evaluate")
+    assert "bqw evaluate：错误：参数 --method：无效的选择 'nope'" in err
+    with pytest.raises(SystemExit):
+        main([str(coded), "--method", "nope", "--lang", "en"])
+    assert "error: argument --method: invalid choice: 'nope'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "选项：" in out and "显示本帮助并退出" in out and "单位名称所在列" in out
+    with pytest.raises(SystemExit):
+        main(["--help", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert "options:" in out and "column of unit names" in out

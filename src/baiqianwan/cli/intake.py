@@ -18,6 +18,7 @@ from typing import Any
 
 from baiqianwan.cli.lang import (
     LANGUAGES,
+    argparse_speaking,
     colon,
     intake_refusal,
     kind_name,
@@ -180,12 +181,13 @@ def _output(args: argparse.Namespace, decoded: DecodedText, result: CleanResult)
 def main(argv: list[str]) -> int:
     """Run ``bqw intake``; return the exit status."""
     lang_set(language_from_argv(argv))
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.format == "xlsx" and (args.out is None or args.clean_only):
-        parser.error(
-            say("--format xlsx writes a workbook: give --out FILE.xlsx, without --clean-only")
-        )
+    with argparse_speaking():
+        parser = _parser()
+        args = parser.parse_args(argv)
+        if args.format == "xlsx" and (args.out is None or args.clean_only):
+            parser.error(
+                say("--format xlsx writes a workbook: give --out FILE.xlsx, without --clean-only")
+            )
     lead = f"{PROG}{colon()}"
     try:
         decoded = _source_read(args.file)

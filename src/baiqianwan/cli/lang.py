@@ -13,9 +13,11 @@ leaves any other as it is. Machine-readable output (JSON keys, exit codes) never
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 LANGUAGES = ("zh", "en")
 _state = {"lang": "zh"}
@@ -58,6 +60,19 @@ def say(text: str, **values: object) -> str:
     """`text` (English, with ``{name}`` fields) in the current language, filled in."""
     template = ZH.get(text, text) if lang() == "zh" else text
     return template.format(**values) if values else template
+
+
+@contextmanager
+def argparse_speaking() -> Iterator[None]:
+    """argparse's own words (usage, help titles, errors) in the current language while a
+    parser is built and run; argparse looks them up through its module's ``_`` each time."""
+    original = argparse._  # type: ignore[attr-defined]
+    if lang() == "zh":
+        argparse._ = lambda text: ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 def colon() -> str:
@@ -193,6 +208,26 @@ ZH: dict[str, str] = {
     "read {file} as {kind}, encoding {encoding}": "已读取 {file}（{kind}，编码 {encoding}）",
     "the unit register is not UTF-8": "单位名录不是 UTF-8 编码",
     "no such file or directory": "文件或目录不存在",
+}
+
+#: argparse's sentences (Python 3.11) that a user of the commands meets.
+ARGPARSE_ZH: dict[str, str] = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "无效的选择 %(value)r（可选：%(choices)s）"
+    ),
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "选项 %(option)s 有歧义，可能是 %(matches)s"
+    ),
 }
 
 #: Intake's refusals by reason (``IntakeInputError.reason``), filled from its ``values``; the

@@ -37,6 +37,7 @@ from baiqianwan.cli.evaluate.output import (
 )
 from baiqianwan.cli.lang import (
     LANGUAGES,
+    argparse_speaking,
     colon,
     lang_set,
     language_from_argv,
@@ -166,7 +167,8 @@ def _options(args: argparse.Namespace) -> Options:
 def main(argv: list[str]) -> int:
     """Run ``bqw evaluate``; returns the exit status."""
     lang_set(language_from_argv(argv))
-    args = _parser().parse_args(argv)
+    with argparse_speaking():
+        args = _parser().parse_args(argv)
     method = METHODS[args.method]
     lead = f"{PROG}{colon()}"
     if args.out is not None and args.out.suffix.lower() not in OUT_SUFFIXES:
