@@ -66,3 +66,33 @@ def test_sigma_random_against_loops() -> None:
         cvs.append((sum((v - mean) ** 2 for v in row) / len(row)) ** 0.5 / mean)
     np.testing.assert_allclose(result.sigma, cvs)
     assert result.slope == pytest.approx(stats.linregress(range(2019, 2025), cvs).slope)
+
+
+# ------------------------------------------------------------- all-zero periods (issue 12)
+# 2022 is all 0 (the indicator was not yet reported): its σ is 0, its CV 0/0.
+WITH_ZERO_PERIOD = np.array([[2.0, 4.0, 6.0, 8.0], [0.0, 0.0, 0.0, 0.0], [3.0, 4.0, 5.0, 6.0]])
+
+
+def test_sigma_refuses_an_all_zero_period_by_name_for_cv_and_logs() -> None:
+    with pytest.raises(an.AnalysisInputError, match=r"period 2022: every value is 0.*CV"):
+        an.sigma_convergence(WITH_ZERO_PERIOD, times=[2021, 2022, 2023])
+    with pytest.raises(an.AnalysisInputError, match="unit 1 has 0 in period 2022"):
+        an.sigma_convergence(WITH_ZERO_PERIOD, times=[2021, 2022, 2023], measure="log_std")
+    # σ itself is defined (0), and the trend uses it as it is.
+    std = an.sigma_convergence(WITH_ZERO_PERIOD, times=[2021, 2022, 2023], measure="std")
+    np.testing.assert_allclose(std.sigma, WITH_ZERO_PERIOD.std(axis=1))
+    assert std.sigma[1] == 0.0 and np.isfinite(std.slope)
+
+
+def test_beta_uses_first_and_last_periods_only() -> None:
+    # An all-zero middle period does not enter; an all-zero end does and is refused.
+    result = an.beta_convergence(WITH_ZERO_PERIOD, times=[2021, 2022, 2023])
+    ends = an.beta_convergence(WITH_ZERO_PERIOD[[0, 2]], times=[2021, 2023])
+    assert result.beta == pytest.approx(ends.beta) and np.isfinite(result.beta)
+    with pytest.raises(an.AnalysisInputError, match="positive levels"):
+        an.beta_convergence(WITH_ZERO_PERIOD[:2])
+
+
+def test_missing_value_is_named() -> None:
+    with pytest.raises(an.AnalysisInputError, match="unit 3 in period 2"):
+        an.sigma_convergence([[1.0, 2.0, 3.0], [1.0, 2.0, np.nan]])

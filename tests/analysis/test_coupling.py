@@ -92,3 +92,19 @@ def test_coupling_properties(u: list[float]) -> None:
     revised = an.coupling_coordination(u, variant="revised")
     assert 0 <= revised.coupling <= 1
     assert result.coordination == pytest.approx(math.sqrt(result.coupling * sum(u) / n))
+
+
+@pytest.mark.parametrize("variant", ["standard", "power", "revised"])
+def test_an_all_zero_period_and_a_missing_level(variant: str) -> None:
+    # 2024 (period 2): no subsystem has developed anywhere yet.
+    levels = np.stack([[[0.3, 0.6], [0.7, 0.7], [0.2, 0.4]], np.zeros((3, 2))])
+    result = an.coupling_coordination(levels, variant=variant)  # type: ignore[arg-type]
+    for field in ("coupling", "development", "coordination"):
+        values = getattr(result, field)
+        assert np.isfinite(values).all(), field
+        np.testing.assert_array_equal(values[1], 0.0)
+    assert result.grade_name[1].tolist() == ["极度失调"] * 3
+    first = an.coupling_coordination(levels[0], variant=variant)  # type: ignore[arg-type]
+    np.testing.assert_allclose(result.coordination[0], first.coordination)
+    with pytest.raises(an.AnalysisInputError, match="finite"):
+        an.coupling_coordination([[0.3, np.nan], [0.2, 0.4]])

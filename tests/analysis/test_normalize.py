@@ -152,3 +152,63 @@ def test_minmax_invariant_under_positive_affine_rescaling() -> None:
     base = an.normalize(data, directions=["+", "-", "+", "-"]).values
     moved = an.normalize(data * [2.0, 0.5, 10.0, 3.0] - 7.0, directions=["+", "-", "+", "-"]).values
     np.testing.assert_allclose(base, moved, atol=1e-12)
+
+
+# ---------------------------------------------------------------- missing="keep" (issue 12)
+# Incomplete reporting: village 2 has not reported indicator 2, nobody has reported indicator 3.
+INCOMPLETE = np.array(
+    [[1.0, 5.0, np.nan], [2.0, np.nan, np.nan], [4.0, 1.0, np.nan], [3.0, 2.0, np.nan]]
+)
+
+
+@pytest.mark.parametrize("method", ["minmax", "vector", "proportion", "zscore"])
+def test_keep_leaves_nan_and_ignores_it_in_every_statistic(method: str) -> None:
+    result = an.normalize(INCOMPLETE, method=method, directions=["+", "-", "+"], missing="keep")  # type: ignore[arg-type]
+    assert result.missing is not None
+    np.testing.assert_array_equal(result.missing, np.isnan(INCOMPLETE))
+    np.testing.assert_array_equal(np.isnan(result.values), np.isnan(INCOMPLETE))
+    assert not result.degenerate.any()  # a column with no value is missing, not constant
+    # Each column's present cells get what they get when that column is normalised alone,
+    # without the units that did not report it.
+    for j, direction in ((0, "+"), (1, "-")):
+        present = ~np.isnan(INCOMPLETE[:, j])
+        alone = an.normalize(INCOMPLETE[present][:, [j]], method=method, directions=[direction])  # type: ignore[arg-type]
+        np.testing.assert_allclose(result.values[present, j], alone.values[:, 0], atol=1e-15)
+
+
+def test_keep_by_hand_and_the_other_modes() -> None:
+    kept = an.normalize(INCOMPLETE[:, :2], directions=["+", "-"], missing="keep")
+    np.testing.assert_allclose(kept.values[:, 1], [0.0, np.nan, 1.0, 0.75])  # (5 - x)/(5 - 1)
+    np.testing.assert_allclose(kept.values[:, 0], [0.0, 1 / 3, 1.0, 2 / 3])
+    with pytest.raises(an.AnalysisInputError, match="unit 'b', indicator 'y'"):
+        an.normalize(INCOMPLETE[:, :2], units=list("abcd"), indicators=["x", "y"])
+    imputed = an.normalize(INCOMPLETE[:, :2], missing="mean")
+    assert imputed.missing is None and not np.isnan(imputed.values).any()
+    with pytest.raises(
+        an.AnalysisInputError, match="infinite value at unit row 2, indicator column 1"
+    ):
+        an.normalize([[1.0, 2.0], [np.inf, 1.0], [3.0, 3.0]], missing="keep")
+    with pytest.raises(an.AnalysisInputError, match="missing must be one of"):
+        an.normalize(INCOMPLETE, missing="ignore")  # type: ignore[arg-type]
+    complete = an.normalize([[1.0, 2.0], [3.0, 1.0]], missing="keep")
+    assert complete.missing is not None and not complete.missing.any()
+
+
+def test_keep_per_period() -> None:
+    panel = np.stack([INCOMPLETE[:, :2], INCOMPLETE[::-1, :2] * 2])
+    kept = an.normalize(panel, missing="keep")
+    for p in range(2):
+        np.testing.assert_allclose(
+            kept.values[p], an.normalize(panel[p], missing="keep").values, atol=1e-15
+        )
+
+
+@pytest.mark.parametrize("method", ["minmax", "vector", "proportion", "zscore"])
+def test_an_all_zero_period_is_filled_not_nan(method: str) -> None:
+    panel = np.stack([[[1.0, 4.0], [3.0, 2.0], [2.0, 6.0]], np.zeros((3, 2))])
+    result = an.normalize(panel, method=method)  # type: ignore[arg-type]
+    assert np.isfinite(result.values).all()
+    assert result.degenerate[1].all() and not result.degenerate[0].any()
+    np.testing.assert_allclose(result.values[0], an.normalize(panel[0], method=method).values)  # type: ignore[arg-type]
+    with pytest.raises(an.AnalysisInputError, match="indicator 'x'"):
+        an.normalize(panel, method=method, degenerate="raise", indicators=["x", "y"])  # type: ignore[arg-type]

@@ -87,3 +87,33 @@ def test_against_loops(matrix: np.ndarray, data: st.DataObject) -> None:
         np.testing.assert_allclose(result.degree[i], expected, atol=1e-12)
         assert result.top_degree[i, 0] == pytest.approx(max(expected))
         assert result.top_degree[i, 0] >= result.top_degree[i, 1]
+
+
+def test_missing_values_refused_and_a_weightless_dimension() -> None:
+    incomplete = [[1.0, 5.0, 2.0], [2.0, np.nan, 3.0], [4.0, 1.0, 1.0]]
+    with pytest.raises(an.AnalysisInputError, match="unit 'b', indicator 'y'"):
+        an.obstacle_degree(
+            incomplete, weights=[0.4, 0.4, 0.2], units=list("abc"), indicators=list("xyz")
+        )
+    with pytest.raises(an.AnalysisInputError, match="missing='keep' is for normalize"):
+        an.obstacle_degree(incomplete, weights=[0.4, 0.4, 0.2], missing="keep")  # type: ignore[arg-type]
+    # A dimension whose indicators carry no weight (an all-zero group) has degree 0, not NaN.
+    full = np.array([[1.0, 5.0, 2.0], [2.0, 3.0, 3.0], [4.0, 1.0, 1.0]])
+    result = an.obstacle_degree(full, weights=[0.5, 0.5, 0.0], dimensions=["经济", "经济", "生态"])
+    assert result.dimension_degree is not None
+    ecology = result.dimensions.tolist().index("生态")
+    np.testing.assert_array_equal(result.dimension_degree[:, ecology], 0.0)
+    np.testing.assert_allclose(result.dimension_degree[:, 1 - ecology], [1.0, 1.0, 1.0])
+    assert np.isfinite(result.dimension_degree).all()
+
+
+def test_an_all_zero_period_has_no_obstacle() -> None:
+    panel = np.stack([[[1.0, 5.0, 2.0], [2.0, 3.0, 3.0], [4.0, 1.0, 1.0]], np.zeros((3, 3))])
+    for intermediates in (True, False):
+        result = an.obstacle_degree(
+            panel, weights=[0.4, 0.4, 0.2], dimensions=["a", "a", "b"], intermediates=intermediates
+        )
+        assert np.isfinite(result.top_degree).all()
+        np.testing.assert_array_equal(result.top_degree[1], 0.0)  # every unit equal: none lags
+        assert result.dimension_degree is not None
+        np.testing.assert_array_equal(result.dimension_degree[1], 0.0)

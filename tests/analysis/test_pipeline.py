@@ -62,3 +62,37 @@ def test_errors(panel: np.ndarray) -> None:
             )
     with pytest.raises(an.AnalysisInputError, match="top_k"):
         an.evaluate(panel[0], top_k=0, intermediates=False)
+
+
+@pytest.mark.parametrize("intermediates", [True, False])
+def test_a_group_at_the_anti_ideal_has_balance_zero_not_nan(intermediates: bool) -> None:
+    # Villages v1, v2 (county a) are worst on every indicator: closeness 0 for both.
+    x = np.array([[1, 1, 9.0], [1, 1, 9], [3, 4, 2], [5, 2, 1], [4, 5, 3]])
+    result = an.evaluate(
+        x,
+        directions=["+", "+", "-"],
+        groups=["a", "a", "b", "b", "b"],
+        population=[100, 200, 300, 100, 200],
+        intermediates=intermediates,
+    )
+    assert result.theil is not None
+    np.testing.assert_array_equal(result.topsis.closeness[:2], 0.0)
+    assert result.theil.group_index[0] == 0.0 and result.theil.income_share[0] == 0.0
+    assert np.isfinite(result.theil.within) and np.isfinite(result.theil.total)
+    assert result.theil.between + result.theil.within == pytest.approx(result.theil.total)
+
+
+def test_an_all_zero_period_is_refused_by_entropy_and_named() -> None:
+    x = np.array([[1, 1, 9.0], [2, 3, 4], [3, 4, 2], [5, 2, 1]])
+    with pytest.raises(an.AnalysisInputError, match=r"constant \(period 2\)"):
+        an.evaluate(np.stack([x, np.zeros_like(x)]), directions=["+", "+", "-"])
+    given = an.evaluate(
+        np.stack([x, np.zeros_like(x)]),
+        directions=["+", "+", "-"],
+        weights=[0.4, 0.4, 0.2],
+        groups=["a", "a", "b", "b"],
+    )
+    np.testing.assert_array_equal(given.topsis.closeness[1], 0.5)  # every unit identical
+    assert given.theil is not None and given.theil.total[1] == 0.0
+    with pytest.raises(an.AnalysisInputError, match="missing='keep' is for normalize"):
+        an.evaluate(x, missing="keep")  # type: ignore[arg-type]

@@ -140,3 +140,118 @@ def test_weighted_sum() -> None:
     np.testing.assert_allclose(direct.scores, blocked.scores, atol=1e-12)
     frame = result.to_frame(units=["a", "b", "c"])
     assert frame.loc["c", "rank"] == 1
+
+
+# ------------------------------------------------------------- raw weights (rescale=False)
+# 清风《数学建模》's 优劣解距离法 lecture, as reproduced in "TOPSIS法" at
+# https://code456.com/article/3686282.html: four students, 成绩 (benefit) and 与他人争吵的次数
+# (cost, made a benefit as max - x), vector normalisation, no weights (each indicator counts
+# 1), S = D-/(D+ + D-) and S/ΣS. The page prints Z to 4 decimals (its 0.4521 for 74/√26798 =
+# 0.452044 is a rounding slip, inside atol 1e-4) and 小明's D+ 0.5380, D- 0.3206, S 0.3734,
+# S/ΣS 0.1857, rank 3. With the weights rescaled to 1/2 each (the default) D± come out halved.
+QINGFENG = [[89, 2], [60, 0], [74, 1], [99, 3]]  # 小明, 小王, 小张, 小圆 (清风)
+QINGFENG_Z = [[0.5437, 0.2673], [0.3665, 0.8018], [0.4521, 0.5345], [0.6048, 0.0]]
+
+
+def test_raw_weights_reproduce_the_published_worked_example() -> None:
+    result = an.topsis(QINGFENG, directions=["+", "-"], cost="invert", rescale=False)
+    assert result.normalized is not None and result.rescale is False
+    np.testing.assert_allclose(result.normalized, QINGFENG_Z, atol=1e-4)
+    np.testing.assert_allclose(result.weights, [1.0, 1.0])
+    assert round(float(result.d_plus[0]), 4) == 0.5380
+    assert round(float(result.d_minus[0]), 4) == 0.3206
+    assert round(float(result.closeness[0]), 4) == 0.3734
+    assert round(float(result.closeness[0] / result.closeness.sum()), 4) == 0.1857
+    assert result.ranks[0] == 3
+    explicit = an.topsis(
+        QINGFENG, weights=[1, 1], directions=["+", "-"], cost="invert", rescale=False
+    )
+    np.testing.assert_array_equal(explicit.d_plus, result.d_plus)
+    # The default keeps today's shares of 1: D± halve, C and the ranks do not move.
+    shares = an.topsis(QINGFENG, directions=["+", "-"], cost="invert")
+    np.testing.assert_allclose(shares.weights, [0.5, 0.5])
+    np.testing.assert_allclose(shares.d_plus, result.d_plus / 2, rtol=1e-15)
+    np.testing.assert_allclose(shares.d_minus, result.d_minus / 2, rtol=1e-15)
+    np.testing.assert_allclose(shares.closeness, result.closeness, rtol=1e-15)
+    np.testing.assert_array_equal(shares.ranks, result.ranks)
+
+
+@pytest.mark.parametrize("intermediates", [True, False])
+@pytest.mark.parametrize("normalization", ["vector", "minmax"])
+def test_raw_weights_match_pymcdm(normalization: str, intermediates: bool) -> None:
+    """pymcdm's TOPSIS multiplies by the weights as given when its validation (which wants
+    them to sum to 1) is off; cost columns are inverted first so both normalise alike."""
+    from pymcdm.methods import TOPSIS
+    from pymcdm.normalizations import minmax_normalization, vector_normalization
+
+    rng = np.random.default_rng(31)
+    matrix = rng.uniform(1, 50, size=(12, 5))
+    raw = np.array([3.0, 1.0, 2.0, 0.5, 4.0])  # sums to 10.5
+    directions = ["+", "-", "+", "+", "-"]
+    ours = an.topsis(
+        matrix,
+        weights=raw,
+        directions=directions,
+        normalization=normalization,  # type: ignore[arg-type]
+        cost="invert",
+        rescale=False,
+        intermediates=intermediates,
+    )
+    inverted = np.where([d == "+" for d in directions], matrix, matrix.max(axis=0) - matrix)
+    norm = vector_normalization if normalization == "vector" else minmax_normalization
+    explained = TOPSIS(norm)(inverted, raw, np.ones(5), validation=False, verbose=True)
+    tables = {table.desc.label: np.asarray(table.data) for table in explained.results}
+    np.testing.assert_allclose(ours.d_plus, tables["dpis"], atol=1e-12)
+    np.testing.assert_allclose(ours.d_minus, tables["dnis"], atol=1e-12)
+    np.testing.assert_allclose(ours.closeness, tables["pref"], atol=1e-12)
+    np.testing.assert_allclose(ours.ideal, tables["pis"], atol=1e-12)
+    if intermediates:
+        assert ours.weighted is not None
+        np.testing.assert_allclose(ours.weighted, tables["wnmatrix"], atol=1e-12)
+
+
+def test_raw_weights_errors_and_hint() -> None:
+    with pytest.raises(an.AnalysisInputError, match=r"sum to 1.*rescale=False"):
+        an.topsis(QINGFENG, weights=[1, 1])
+    with pytest.raises(an.AnalysisInputError, match="all 0"):
+        an.topsis(QINGFENG, weights=[0, 0], rescale=False)
+    with pytest.raises(an.AnalysisInputError, match="non-negative"):
+        an.topsis(QINGFENG, weights=[-1, 2], rescale=False)
+    with pytest.raises(an.AnalysisInputError, match="3 weights given for 2"):
+        an.topsis(QINGFENG, weights=[1, 2, 3], rescale=False)
+    equal = an.topsis(QINGFENG)  # no weights: equal shares
+    np.testing.assert_allclose(equal.weights, [0.5, 0.5])
+
+
+def test_missing_values_are_refused_naming_the_cell_never_kept() -> None:
+    incomplete = [[1.0, 5.0], [2.0, np.nan], [4.0, 1.0]]
+    with pytest.raises(an.AnalysisInputError, match="unit 'b', indicator 'y'"):
+        an.topsis(incomplete, units=list("abc"), indicators=["x", "y"])
+    with pytest.raises(an.AnalysisInputError, match="missing='keep' is for normalize"):
+        an.topsis(incomplete, missing="keep")  # type: ignore[arg-type]
+    with pytest.raises(an.AnalysisInputError, match="missing='keep' is for normalize"):
+        an.weighted_sum(incomplete, weights=[0.5, 0.5], missing="keep")  # type: ignore[arg-type]
+    # A matrix normalised with missing="keep" still has its NaN: scoring it names the cell.
+    kept = an.normalize(incomplete, missing="keep").values
+    with pytest.raises(an.AnalysisInputError, match="unit 'b', indicator 'y'"):
+        an.topsis(kept, normalization="none", units=list("abc"), indicators=["x", "y"])
+    dropped = an.topsis(incomplete, missing="drop")
+    assert dropped.closeness.shape == (2,)
+
+
+@pytest.mark.parametrize("intermediates", [True, False])
+def test_an_all_zero_period_scores_every_unit_alike(intermediates: bool) -> None:
+    panel = np.stack([np.array(QINGFENG, dtype=float), np.zeros((4, 2))])
+    for normalization in ("vector", "minmax"):
+        result = an.topsis(
+            panel,
+            directions=["+", "-"],
+            normalization=normalization,  # type: ignore[arg-type]
+            intermediates=intermediates,
+        )
+        np.testing.assert_array_equal(result.closeness[1], 0.5)  # D+ = D- = 0 for all
+        assert result.ranks[1].tolist() == [1, 1, 1, 1]
+        first = an.topsis(panel[0], directions=["+", "-"], normalization=normalization)  # type: ignore[arg-type]
+        np.testing.assert_allclose(result.closeness[0], first.closeness, atol=1e-12)
+    scores = an.weighted_sum(panel, weights=[0.5, 0.5], directions=["+", "-"])
+    assert np.isfinite(scores.scores).all() and len(set(scores.scores[1].tolist())) == 1

@@ -269,3 +269,73 @@ def test_ahp_recovers_consistent_priorities(raw: list[float]) -> None:
         result = an.ahp_weights(pairwise, method=method)  # type: ignore[arg-type]
         np.testing.assert_allclose(result.weights, w, atol=1e-9)
         assert result.cr == pytest.approx(0.0, abs=1e-9)
+
+
+# ------------------------------------------------ missing values kept as missing (issue 12)
+INCOMPLETE = np.array(
+    [[1.0, 5.0, 3.0], [2.0, np.nan, 1.0], [4.0, 1.0, np.nan], [3.0, 2.0, 2.0], [6.0, 4.0, 5.0]]
+)
+
+
+def entropy_by_definition(column: np.ndarray, benefit: bool) -> float:
+    """Eq. (6)-(7) on one column's present values, min-max first, 0 ln 0 = 0."""
+    x = column[~np.isnan(column)]
+    y = (x - x.min()) / (x.max() - x.min()) if benefit else (x.max() - x) / (x.max() - x.min())
+    p = y / y.sum()
+    return -sum(v * math.log(v) for v in p if v > 0) / math.log(len(x))
+
+
+def test_entropy_keep_uses_each_columns_present_cells() -> None:
+    directions = ["+", "-", "+"]
+    result = an.entropy_weights(INCOMPLETE, directions=directions, missing="keep")
+    expected = [entropy_by_definition(INCOMPLETE[:, j], d == "+") for j, d in enumerate(directions)]
+    np.testing.assert_allclose(result.entropy, expected, atol=1e-14)
+    assert result.weights.sum() == pytest.approx(1.0)
+    assert result.proportions is not None
+    np.testing.assert_array_equal(np.isnan(result.proportions), np.isnan(INCOMPLETE))
+    np.testing.assert_allclose(np.nansum(result.proportions, axis=0), 1.0)
+    # Complete columns get what they get without any missing cell elsewhere.
+    alone = an.entropy_weights(INCOMPLETE[:, [0]][[0, 1, 2, 3, 4]], directions=["+"])
+    assert result.entropy[0] == pytest.approx(alone.entropy[0], abs=1e-14)
+    blocked = an.entropy_weights(
+        INCOMPLETE, directions=directions, missing="keep", intermediates=False
+    )
+    np.testing.assert_allclose(blocked.weights, result.weights)
+    assert blocked.proportions is None
+    shifted = an.entropy_weights(INCOMPLETE, basis="proportion", zeros="shift", missing="keep")
+    assert np.isfinite(shifted.weights).all()
+
+
+def test_entropy_and_cv_keep_refuse_what_they_cannot_ignore() -> None:
+    sparse = INCOMPLETE.copy()
+    sparse[1:, 2] = np.nan
+    with pytest.raises(an.AnalysisInputError, match="indicator 'z' has fewer than 2 values"):
+        an.entropy_weights(sparse, missing="keep", indicators=["x", "y", "z"])
+    with pytest.raises(an.AnalysisInputError, match="unit 'b', indicator 'y'"):
+        an.entropy_weights(INCOMPLETE, units=list("abcde"), indicators=["x", "y", "z"])
+    with pytest.raises(an.AnalysisInputError, match="indicator 'z' has 1 value"):
+        an.cv_weights(sparse, missing="keep", ddof=1, indicators=["x", "y", "z"])
+    for refusing in (an.critic_weights,):
+        with pytest.raises(an.AnalysisInputError, match="missing='keep' is for normalize"):
+            refusing(INCOMPLETE, missing="keep")  # type: ignore[arg-type]
+
+
+def test_cv_weights_keep_matches_nan_statistics() -> None:
+    result = an.cv_weights(INCOMPLETE, missing="keep", ddof=1)
+    mean, std = np.nanmean(INCOMPLETE, axis=0), np.nanstd(INCOMPLETE, axis=0, ddof=1)
+    np.testing.assert_allclose(result.variation, std / mean)
+    np.testing.assert_allclose(result.weights, (std / mean) / (std / mean).sum())
+    minmax = an.cv_weights(
+        INCOMPLETE, basis="minmax", directions=["+", "-", "+"], shift=0.01, missing="keep"
+    )
+    assert np.isfinite(minmax.weights).all()
+
+
+def test_an_all_zero_period_is_named() -> None:
+    panel = np.stack([INCOMPLETE[[0, 2, 3, 4]], np.zeros((4, 3))])
+    with pytest.raises(an.AnalysisInputError, match=r"constant \(period 2\), so entropy"):
+        an.entropy_weights(panel, missing="keep")
+    with pytest.raises(an.AnalysisInputError, match=r"indicator 'x' has mean 0 \(period 2\)"):
+        an.cv_weights(np.nan_to_num(panel), indicators=["x", "y", "z"])
+    with pytest.raises(an.AnalysisInputError, match=r"constant \(period 2\), so CRITIC"):
+        an.critic_weights(np.nan_to_num(panel))

@@ -55,8 +55,12 @@ def csv_file(path: Path, rows: list[list[Any]]) -> Path:
     return path
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
+def run(
+    args: list[str], capsys: pytest.CaptureFixture[str], *, lang: str = "en"
+) -> tuple[int, str, str]:
+    """Run the command; in English unless told (these tests read its English words; the
+    Chinese ones are in test_evaluate_lang.py)."""
+    code = main([*args, "--lang", lang])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

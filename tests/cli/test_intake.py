@@ -19,6 +19,14 @@ DAMAGED = (
 )
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the command's English words: an English locale, which the command
+    follows like --lang en (its Chinese is tested in test_intake_lang.py)."""
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+
+
 @pytest.fixture
 def damaged(tmp_path: Path) -> Path:
     path = tmp_path / "commentary.txt"

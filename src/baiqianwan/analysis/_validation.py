@@ -9,6 +9,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 Missing = Literal["raise", "drop", "mean", "median"]
+#: What :func:`normalize` and the weights that ignore missing cells accept: "keep" leaves NaN.
+MissingOrKeep = Literal["raise", "drop", "mean", "median", "keep"]
+KEEPERS = "normalize, entropy_weights and cv_weights"
 Direction = str | int | bool
 
 BENEFIT_WORDS = frozenset({"+", "1", "benefit", "max", "positive", "正", "正向", "效益", "效益型"})
@@ -82,6 +85,25 @@ def as_weights(weights: ArrayLike, m: int, *, name: str = "weights") -> NDArray[
     return array
 
 
+def as_raw_weights(
+    weights: ArrayLike | None, m: int, *, name: str = "weights"
+) -> NDArray[np.float64]:
+    """Weights of the last axis used as given (raw weights such as 1, 2, 3); None is 1 each.
+
+    Non-negative and finite, and not all 0 along the last axis; their sum is not checked.
+    """
+    if weights is None:
+        return np.ones(m)
+    array = as_float_array(weights, name=name)
+    if array.shape[-1] != m:
+        raise AnalysisInputError(f"{array.shape[-1]} {name} given for {m} indicators")
+    if not np.all(np.isfinite(array)) or np.any(array < 0):
+        raise AnalysisInputError(f"{name} must be finite and non-negative")
+    if np.any(array.sum(axis=-1) <= 0):
+        raise AnalysisInputError(f"{name} are all 0")
+    return array
+
+
 def label(labels: Sequence[Any] | None, index: int, kind: str) -> str:
     """A human name for position `index`: the label if given, else 'row 3' / 'column 2'."""
     if labels is not None and 0 <= index < len(labels):
@@ -106,23 +128,40 @@ def cell_name(
 def handle_missing(
     matrix: NDArray[np.float64],
     *,
-    missing: Missing,
+    missing: MissingOrKeep,
     units: Sequence[Any] | None = None,
     indicators: Sequence[Any] | None = None,
+    keep_allowed: bool = False,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Reject, drop or impute NaN and infinite cells.
+    """Reject, drop, impute or keep NaN cells; infinite cells are always rejected.
 
     Returns the cleaned matrix and a mask of the units kept (all True unless `missing="drop"`).
     ``"drop"`` removes a unit with a missing value in any period; ``"mean"`` / ``"median"``
-    impute the indicator's mean / median over the units of the same period. A copy is made only
-    when something is missing.
+    impute the indicator's mean / median over the units of the same period; ``"keep"`` (only
+    where `keep_allowed`: a method that ignores missing cells) returns NaN as it is. A copy is
+    made only when something is missing.
     """
+    if missing == "keep" and not keep_allowed:
+        raise AnalysisInputError(
+            f"missing='keep' is for {KEEPERS}, which ignore missing cells; this method needs"
+            " every value: pass missing='raise' (names the first missing cell), 'drop', 'mean'"
+            " or 'median'"
+        )
     keep = np.ones(matrix.shape[-2], dtype=bool)
     # A finite total proves every cell finite without a full-size mask (the common case).
     if np.isfinite(np.sum(matrix)):
         return matrix, keep
     bad = ~np.isfinite(matrix)
     if not bad.any():
+        return matrix, keep
+    if missing == "keep":
+        infinite = np.isinf(matrix)
+        if infinite.any():
+            first = tuple(int(i) for i in np.argwhere(infinite)[0])
+            raise AnalysisInputError(
+                f"infinite value at {cell_name(first, units=units, indicators=indicators)}:"
+                " only NaN is a missing value"
+            )
         return matrix, keep
     if missing == "raise":
         first = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -143,9 +182,19 @@ def handle_missing(
         if np.isnan(fill).any():
             raise AnalysisInputError("an indicator has no value at all to impute from")
         return np.where(bad, fill, matrix), keep
-    raise AnalysisInputError(
-        f"missing must be 'raise', 'drop', 'mean' or 'median', not {missing!r}"
+    allowed = (
+        "'raise', 'drop', 'mean', 'median' or 'keep'"
+        if keep_allowed
+        else ("'raise', 'drop', 'mean' or 'median'")
     )
+    raise AnalysisInputError(f"missing must be {allowed}, not {missing!r}")
+
+
+def in_period(mask: NDArray[np.bool_]) -> str:
+    """' (period 2)' for the first True of a per-period mask (...,), '' for one period."""
+    if mask.ndim == 0:
+        return ""
+    return f" (period {int(np.argmax(mask.reshape(-1))) + 1})"
 
 
 def choice(value: str, options: Sequence[str], *, name: str) -> str:

@@ -22,7 +22,11 @@ def _panel(
     if values.ndim != 2 or values.shape[0] < 2 or values.shape[1] < 3:
         raise AnalysisInputError("y must be (periods ≥ 2, units ≥ 3)")
     if not np.all(np.isfinite(values)):
-        raise AnalysisInputError("y has missing values")
+        period, unit = (int(i) for i in np.argwhere(~np.isfinite(values))[0])
+        raise AnalysisInputError(
+            f"y has a missing value: unit {unit + 1} in period {period + 1}; convergence needs"
+            " a balanced panel, so fill it or leave the unit out"
+        )
     t = (
         np.arange(values.shape[0], dtype=float)
         if times is None
@@ -77,6 +81,12 @@ def sigma_convergence(
     :math:`\\sigma_t` per period, then the OLS trend :math:`\\sigma_t = a + b t`   (30);
     ``converging`` is b < 0 (see ``p_value`` for its significance).
 
+    Edge cases: a period whose values are all 0 (an indicator not yet reported) has σ = 0,
+    which ``"std"`` uses as it is; its CV is 0/0 and its logarithm undefined, so ``"cv"`` and
+    ``"log_std"`` refuse it, naming the period: unlike :func:`~baiqianwan.analysis.cv`, which
+    reports such a period as 0 and flags it, a single trend through a made-up point would
+    change the slope of every other period. Missing values are refused (no NaN anywhere).
+
     References
     ----------
     Barro, R. J. & Sala-i-Martin, X. (1992). Convergence. *J. Political Economy* 100(2),
@@ -89,14 +99,23 @@ def sigma_convergence(
     values, t = _panel(y, times)
     if measure == "log_std":
         if (values <= 0).any():
-            raise AnalysisInputError("measure='log_std' needs positive values")
+            period, unit = (int(i) for i in np.argwhere(values <= 0)[0])
+            raise AnalysisInputError(
+                f"measure='log_std' needs positive values: unit {unit + 1} has"
+                f" {values[period, unit]:g} in period {t[period]:g}"
+            )
         sigma = np.log(values).std(axis=1, ddof=ddof)
     else:
         sigma = values.std(axis=1, ddof=ddof)
         if measure == "cv":
             mean = values.mean(axis=1)
             if (mean == 0).any():
-                raise AnalysisInputError("a period has mean 0, so its CV is undefined")
+                period = int(np.argmax(mean == 0))
+                what = "every value is 0" if not values[period].any() else "the mean is 0"
+                raise AnalysisInputError(
+                    f"period {t[period]:g}: {what}, so its CV is undefined (0/0) and a trend"
+                    " through it would be made up; leave the period out or use measure='std'"
+                )
             sigma = sigma / mean
     fit = linregress(t, sigma)
     return SigmaResult(

@@ -117,8 +117,9 @@ def coupling_coordination(
 
         T = \\sum_i \\alpha_i u_i, \\qquad D = \\sqrt{C T}                        \\quad (22)
 
-    Edge cases: u outside [0, 1] raises; when every u is 0, C is 0 (no development, nothing to
-    couple), so D = 0 and the grade is 极度失调.
+    Edge cases: u outside [0, 1], or missing (NaN), raises; when every u is 0 (a unit, or a
+    whole period, with no development), C is 0 (nothing to couple), so D = 0 and the grade is
+    极度失调.
 
     References
     ----------

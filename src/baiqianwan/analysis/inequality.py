@@ -23,14 +23,20 @@ def _values(
 ) -> NDArray[np.float64]:
     values = as_float_array(y, name=name)
     if not np.all(np.isfinite(values)):
-        *lead, unit = (int(i) for i in np.argwhere(~np.isfinite(values))[0])
-        where = f"unit {label(units, unit, 'unit')}"
-        if lead:
-            where += f" (period {', '.join(str(i + 1) for i in lead)})"
+        where = _where(np.argwhere(~np.isfinite(values))[0], units)
         raise AnalysisInputError(f"{name} has a missing or infinite value at {where}")
     if (values < 0).any():
         raise AnalysisInputError(f"{name} must be non-negative")
     return values
+
+
+def _where(position: ArrayLike, units: Sequence[Any] | None) -> str:
+    """'unit 'A' (period 2)' for an index into (..., units)."""
+    *lead, unit = (int(i) for i in np.asarray(position).ravel())
+    where = f"unit {label(units, unit, 'unit')}"
+    if lead:
+        where += f" (period {', '.join(str(i + 1) for i in lead)})"
+    return where
 
 
 def _drop_missing(
@@ -117,6 +123,9 @@ class TheilResult:
     between_contribution : ndarray (...)
     groups : ndarray
         Group labels in the order of the group axis (empty without groups).
+    all_zero : ndarray of bool (...)
+        Periods in which every value is 0: every index there is 0 by convention (see
+        :func:`theil`), so a report can say "no values" rather than "perfect balance".
     """
 
     total: NDArray[np.float64]
@@ -130,6 +139,7 @@ class TheilResult:
     groups: NDArray[Any]
     index: str
     weighted: bool
+    all_zero: NDArray[np.bool_]
 
     def to_frame(self, *, periods: Sequence[Any] | None = None) -> pd.DataFrame:
         """One row per (period and) group with its index, shares and contribution, plus rows
@@ -205,8 +215,13 @@ def theil(
         L = \\sum_i p_i \\ln(p_i/s_i)
           = \\sum_g P_g \\ln(P_g/S_g) + \\sum_g P_g L_g                      \\quad (24)
 
-    Edge cases: zeros are allowed in T (0 ln 0 = 0) but make L infinite, so L rejects them;
-    all values 0 raises; without groups the between part is 0 and the one group is everything.
+    Edge cases: zeros are allowed in T (0 ln 0 = 0) but make L infinite, so L rejects them
+    (naming the unit). A group whose values are all 0 (a county whose villages all report 0)
+    has :math:`S_g = 0`, so its term :math:`S_g T_g` is 0 whatever :math:`T_g` is; its
+    :math:`T_g` (0/0 in Eq. 23) is set to 0, the index of a group of equal values, and its
+    contribution is 0. A period whose values are all 0 is that group alone: every index, share
+    and contribution of the period is 0 and ``all_zero`` marks it. Without groups the between
+    part is 0 and the one group is everything.
 
     References
     ----------
@@ -223,11 +238,11 @@ def theil(
     weights = _population(population, values.shape)
     income = weights * values
     income_total = income.sum(axis=-1, keepdims=True)
-    if (income_total <= 0).any():
-        raise AnalysisInputError("every value is 0, so the Theil index is undefined")
+    all_zero = income_total[..., 0] <= 0
     if index == "L" and (values == 0).any():
-        raise AnalysisInputError("Theil L is infinite when a unit has 0; use index='T'")
-    s = income / income_total
+        where = _where(np.argwhere(values == 0)[0], units)
+        raise AnalysisInputError(f"Theil L is infinite when a unit has 0 ({where}); use index='T'")
+    s = income / np.where(income_total > 0, income_total, 1.0)  # an all-zero period: s = 0
     p = weights / weights.sum(axis=-1, keepdims=True)
     if groups is None:
         codes, labels = np.zeros(n, dtype=np.intp), np.array(["all"])
@@ -241,7 +256,10 @@ def theil(
         terms, outer, inner = _xlogx_ratio(p, s), big_p, big_s
     group_terms = group_sum(terms, codes, count)
     between_terms = _xlogx_ratio(outer, inner)
-    group_index = group_terms / outer - np.log(outer / inner)  # T_g or L_g
+    # T_g or L_g; a group with no income (S_g = 0, only in T) has index 0, not 0/0.
+    has = outer > 0
+    safe_outer = np.where(has, outer, 1.0)
+    group_index = np.where(has, group_terms / safe_outer - np.log(safe_outer / inner), 0.0)
     total = terms.sum(axis=-1)
     between = between_terms.sum(axis=-1) if groups is not None else np.zeros(total.shape)
     within_parts = outer * group_index
@@ -258,17 +276,37 @@ def theil(
         groups=labels,
         index=index,
         weighted=population is not None,
+        all_zero=all_zero,
     )
 
 
 @dataclass(frozen=True, eq=False)
 class GiniResult:
-    """Gini coefficient with the Lorenz curve points (population and income shares)."""
+    """Gini coefficient with the Lorenz curve points (population and income shares).
+
+    Attributes
+    ----------
+    gini : ndarray (...)
+        G per period.
+    lorenz_population, lorenz_income : ndarray (..., units + 1)
+        The Lorenz curve from (0, 0) to (1, 1).
+    corrected : bool
+        Whether the n/(n-1) correction was applied.
+    all_zero : ndarray of bool (...)
+        Periods in which every value is 0 (G = 0 by convention, see :func:`gini`).
+    groups : ndarray
+        Group labels in the order of the group axis (empty without groups).
+    group_gini : ndarray (..., groups) or None
+        G inside each group; None without groups.
+    """
 
     gini: NDArray[np.float64]
     lorenz_population: NDArray[np.float64]
     lorenz_income: NDArray[np.float64]
     corrected: bool
+    all_zero: NDArray[np.bool_]
+    groups: NDArray[Any]
+    group_gini: NDArray[np.float64] | None
 
     def to_frame(self, *, periods: Sequence[Any] | None = None) -> pd.DataFrame:
         """One row per period with the Gini coefficient."""
@@ -278,11 +316,18 @@ class GiniResult:
         labels = list(periods) if periods is not None else list(range(1, values.size + 1))
         return pd.DataFrame({"gini": values}, index=pd.Index(labels, name="period"))
 
+    def group_frame(self, *, periods: Sequence[Any] | None = None) -> pd.DataFrame:
+        """One row per (period and) group with its Gini coefficient."""
+        if self.group_gini is None:
+            raise AnalysisInputError("computed without groups: pass groups= to gini()")
+        return _group_frame({"gini": self.group_gini}, self.groups, periods)
+
 
 def gini(
     y: ArrayLike,
     *,
     weights: ArrayLike | None = None,
+    groups: ArrayLike | None = None,
     correction: bool = False,
     missing: Literal["raise", "drop"] = "raise",
     units: Sequence[Any] | None = None,
@@ -295,8 +340,12 @@ def gini(
         Non-negative values (individual units, or group means for grouped data).
     weights : array_like, optional
         Population (frequency) of each value: grouped data, or per-capita data by unit.
+    groups : array_like (units,), optional
+        Group label of each unit (the county of a village): G is also computed inside each
+        group (``group_gini``), by Eq. (25) on the group's units alone.
     correction : bool
-        Multiply by n/(n-1) (n = number of values), the small-sample (sample) form.
+        Multiply by n/(n-1) (n = number of values, in a group the group's), the small-sample
+        (sample) form.
     missing : {"raise", "drop"}
         As in :func:`theil`.
 
@@ -310,7 +359,10 @@ def gini(
     where :math:`F` and :math:`L` are the cumulative population and income shares of the
     values sorted ascending (the Lorenz curve); unweighted :math:`w_i = 1`.
 
-    Edge cases: all zeros raises (μ = 0); one unit gives 0 (and raises with ``correction``).
+    Edge cases: values all 0 make Eq. (25) 0/0 (μ = 0); such a period, or such a group (a
+    county whose villages all report 0), gets G = 0, the coefficient of equal values, and
+    its Lorenz curve is the line of equality; ``all_zero`` marks the periods. One unit gives 0
+    (and raises with ``correction``, as does a one-unit group).
 
     References
     ----------
@@ -318,7 +370,7 @@ def gini(
     Lambert, P. J. (2001). *The Distribution and Redistribution of Income*, 3rd ed., ch. 2.
     pysal ``inequality.gini.Gini`` (Mexico 1940: 0.35372, reproduced in the tests).
     """
-    y, weights, _ = _drop_missing(y, weights, None, missing)
+    y, weights, groups = _drop_missing(y, weights, groups, missing)
     values = _values(y, units=units)
     n = values.shape[-1]
     w = _population(weights, values.shape)
@@ -326,34 +378,114 @@ def gini(
     ys = np.take_along_axis(values, order, axis=-1)
     ws = np.take_along_axis(np.asarray(w), order, axis=-1)
     income = np.cumsum(ys * ws, axis=-1)
-    if (income[..., -1] <= 0).any():
-        raise AnalysisInputError("every value is 0, so the Gini coefficient is undefined")
+    all_zero = income[..., -1] <= 0
     big_f = np.cumsum(ws, axis=-1) / ws.sum(axis=-1, keepdims=True)
-    big_l = income / income[..., -1:]
+    total = np.where(all_zero, 1.0, income[..., -1])[..., None]
+    big_l = np.where(all_zero[..., None], big_f, income / total)  # all 0: the equality line
     zero = np.zeros((*values.shape[:-1], 1))
     f_prev = np.concatenate([zero, big_f[..., :-1]], axis=-1)
     l_prev = np.concatenate([zero, big_l[..., :-1]], axis=-1)
     g = 1.0 - ((big_f - f_prev) * (big_l + l_prev)).sum(axis=-1)  # Eq. (25)
+    g = np.where(all_zero, 0.0, g)
     if correction:
         if n < 2:
             raise AnalysisInputError("the n/(n-1) correction needs at least 2 values")
         g = g * n / (n - 1)
+    labels: NDArray[Any] = np.array([])
+    group_g = None
+    if groups is not None:
+        codes, labels = group_codes(groups, n)
+        group_g = _group_gini(values, np.asarray(w), codes, len(labels))
+        if correction:
+            sizes = np.bincount(codes, minlength=len(labels))
+            if (sizes < 2).any():
+                alone = labels[int(np.argmax(sizes < 2))]
+                raise AnalysisInputError(
+                    f"group {str(alone)!r} has one unit: the n/(n-1) correction needs at least 2"
+                )
+            group_g = group_g * sizes / (sizes - 1)
     return GiniResult(
         gini=g,
         lorenz_population=np.concatenate([zero, big_f], axis=-1),
         lorenz_income=np.concatenate([zero, big_l], axis=-1),
         corrected=correction,
+        all_zero=all_zero,
+        groups=labels,
+        group_gini=group_g,
     )
+
+
+def _group_gini(
+    values: NDArray[np.float64], w: NDArray[np.float64], codes: NDArray[np.intp], count: int
+) -> NDArray[np.float64]:
+    """Eq. (25) inside each group at once: (..., groups); an all-zero group gets 0.
+
+    Units are sorted by group, then by value within the group (two stable sorts), so each
+    group occupies the same run of positions in every period and its Lorenz curve is the
+    running income minus the income before the run.
+    """
+    by_value = np.argsort(values, axis=-1, kind="stable")
+    order = np.take_along_axis(by_value, np.argsort(codes[by_value], axis=-1, kind="stable"), -1)
+    sorted_codes = np.sort(codes, kind="stable")
+    income = np.take_along_axis(values * w, order, axis=-1)
+    ws = np.take_along_axis(np.broadcast_to(w, values.shape), order, axis=-1)
+    group_income = group_sum(income, sorted_codes, count)
+    group_w = group_sum(ws, sorted_codes, count)
+    running = np.cumsum(income, axis=-1)
+    before = np.concatenate([np.zeros((*values.shape[:-1], 1)), running[..., :-1]], axis=-1)
+    starts = np.searchsorted(sorted_codes, np.arange(count))
+    within = running - before[..., starts][..., sorted_codes]
+    has = group_income > 0
+    safe = np.where(has, group_income, 1.0)[..., sorted_codes]
+    big_l, share = within / safe, income / safe
+    f = ws / group_w[..., sorted_codes]
+    g = 1.0 - group_sum(
+        f * (2.0 * big_l - share), sorted_codes, count
+    )  # Eq. (25), L_{i-1} = L_i - s_i
+    return np.where(has, g, 0.0)
+
+
+def _group_frame(
+    columns: dict[str, NDArray[np.float64]], groups: NDArray[Any], periods: Sequence[Any] | None
+) -> pd.DataFrame:
+    """Per-group arrays (..., groups) as rows indexed by group or (period, group)."""
+    import pandas as pd
+
+    first = next(iter(columns.values()))
+    names = [str(g) for g in groups]
+    if first.ndim == 1:
+        return pd.DataFrame(columns, index=pd.Index(names, name="group"))
+    count = int(np.prod(first.shape[:-1]))
+    labels = list(periods) if periods is not None else list(range(1, count + 1))
+    index = pd.MultiIndex.from_product([labels, names], names=["period", "group"])
+    return pd.DataFrame({k: v.reshape(-1) for k, v in columns.items()}, index=index)
 
 
 @dataclass(frozen=True, eq=False)
 class DispersionResult:
-    """Coefficient of variation with its mean and σ, and the max/min ratio."""
+    """Coefficient of variation with its mean and σ, and the max/min ratio.
+
+    Attributes
+    ----------
+    cv, mean, std, max_min_ratio : ndarray (...)
+        Per period.
+    all_zero : ndarray of bool (...)
+        Periods in which every value is 0 (CV = 0, max/min = 1 by convention, see :func:`cv`).
+    groups : ndarray
+        Group labels in the order of the group axis (empty without groups).
+    group_cv, group_mean, group_std : ndarray (..., groups) or None
+        The same inside each group; None without groups.
+    """
 
     cv: NDArray[np.float64]
     mean: NDArray[np.float64]
     std: NDArray[np.float64]
     max_min_ratio: NDArray[np.float64]
+    all_zero: NDArray[np.bool_]
+    groups: NDArray[Any]
+    group_cv: NDArray[np.float64] | None
+    group_mean: NDArray[np.float64] | None
+    group_std: NDArray[np.float64] | None
 
     def to_frame(self, *, periods: Sequence[Any] | None = None) -> pd.DataFrame:
         """One row per period: cv, mean, std, max_min_ratio."""
@@ -370,11 +502,19 @@ class DispersionResult:
         labels = list(periods) if periods is not None else list(range(1, count + 1))
         return pd.DataFrame(flat, index=pd.Index(labels, name="period"))
 
+    def group_frame(self, *, periods: Sequence[Any] | None = None) -> pd.DataFrame:
+        """One row per (period and) group: cv, mean, std."""
+        if self.group_cv is None or self.group_mean is None or self.group_std is None:
+            raise AnalysisInputError("computed without groups: pass groups= to cv()")
+        columns = {"cv": self.group_cv, "mean": self.group_mean, "std": self.group_std}
+        return _group_frame(columns, self.groups, periods)
+
 
 def cv(
     y: ArrayLike,
     *,
     weights: ArrayLike | None = None,
+    groups: ArrayLike | None = None,
     ddof: int = 0,
     missing: Literal["raise", "drop"] = "raise",
     units: Sequence[Any] | None = None,
@@ -392,11 +532,18 @@ def cv(
     weights : array_like, optional
         Population of each unit: the population-weighted CV (Williamson 1965), which is the
         usual measure of regional disparity in per-capita terms; unweighted by default.
+    groups : array_like (units,), optional
+        Group label of each unit: Eq. (26) is also computed inside each group
+        (``group_cv``, ``group_mean``, ``group_std``).
     ddof : int
         0 (default, population σ) or 1 (sample σ). With weights, they are frequencies, so the
-        denominator is Σw - ddof.
+        denominator is Σw - ddof (in a group, the group's Σw).
 
-    Edge cases: μ = 0 raises; max/min is inf when the minimum is 0; missing values as in
+    Edge cases: values are non-negative, so μ = 0 means every value is 0 and Eq. (26) is
+    0/0; such a period, or such a group (a county whose villages all report 0), gets σ = 0
+    and CV = 0, the CV of equal values, and ``all_zero`` marks the periods. max/min is inf
+    when the minimum is 0 and some value is not, 1 when every value is 0. ``ddof`` that leaves
+    no degrees of freedom (in the whole or in a group) raises naming it. Missing values as in
     :func:`theil`.
 
     References
@@ -404,25 +551,54 @@ def cv(
     Williamson, J. G. (1965). Regional inequality and the process of national development.
     *Economic Development and Cultural Change* 13(4), 1-84.
     """
-    y, weights, _ = _drop_missing(y, weights, None, missing)
+    y, weights, groups = _drop_missing(y, weights, groups, missing)
     values = _values(y, units=units)
     w = _population(weights, values.shape)
     total_w = w.sum(axis=-1)
-    mean = (w * values).sum(axis=-1) / total_w
-    if (mean == 0).any():
-        raise AnalysisInputError("the mean is 0, so the coefficient of variation is undefined")
     if (total_w - ddof <= 0).any():
         raise AnalysisInputError(f"ddof={ddof} leaves no degrees of freedom")
+    mean = (w * values).sum(axis=-1) / total_w
+    all_zero = mean <= 0
     std = np.sqrt((w * (values - mean[..., None]) ** 2).sum(axis=-1) / (total_w - ddof))
-    return DispersionResult(cv=std / mean, mean=mean, std=std, max_min_ratio=max_min_ratio(values))
+    labels: NDArray[Any] = np.array([])
+    group_cv = group_mean = group_std = None
+    if groups is not None:
+        codes, labels = group_codes(groups, values.shape[-1])
+        count = len(labels)
+        group_w = group_sum(w, codes, count)
+        if (group_w - ddof <= 0).any():
+            short = labels[int(np.argmax((group_w - ddof <= 0).reshape(-1, count).any(axis=0)))]
+            raise AnalysisInputError(
+                f"ddof={ddof} leaves group {str(short)!r} no degrees of freedom"
+            )
+        group_mean = group_sum(w * values, codes, count) / group_w
+        spread = w * (values - group_mean[..., codes]) ** 2
+        group_std = np.sqrt(group_sum(spread, codes, count) / (group_w - ddof))
+        group_cv = np.where(
+            group_mean > 0, group_std / np.where(group_mean > 0, group_mean, 1.0), 0.0
+        )
+    return DispersionResult(
+        cv=np.where(all_zero, 0.0, std / np.where(all_zero, 1.0, mean)),
+        mean=mean,
+        std=std,
+        max_min_ratio=max_min_ratio(values),
+        all_zero=all_zero,
+        groups=labels,
+        group_cv=group_cv,
+        group_mean=group_mean,
+        group_std=group_std,
+    )
 
 
 def max_min_ratio(y: ArrayLike) -> NDArray[np.float64]:
-    """Ratio of the largest to the smallest value along the last axis (inf if the minimum is 0)."""
+    """Ratio of the largest to the smallest value along the last axis.
+
+    inf if the minimum is 0 and the maximum is not; 1 if every value is 0 (all equal).
+    """
     values = _values(y)
-    low = values.min(axis=-1)
-    with np.errstate(divide="ignore"):
-        return np.where(low > 0, values.max(axis=-1) / np.where(low > 0, low, 1.0), np.inf)
+    low, high = values.min(axis=-1), values.max(axis=-1)
+    ratio = np.where(low > 0, high / np.where(low > 0, low, 1.0), np.inf)
+    return np.where(high > 0, ratio, 1.0)
 
 
 def urban_rural_ratio(urban: ArrayLike, rural: ArrayLike) -> NDArray[np.float64]:

@@ -7,6 +7,7 @@ hold a normalised copy of the whole array.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,7 +19,7 @@ from baiqianwan.analysis import _blocks
 from baiqianwan.analysis._validation import (
     AnalysisInputError,
     Direction,
-    Missing,
+    MissingOrKeep,
     as_matrix,
     choice,
     handle_missing,
@@ -98,6 +99,9 @@ class NormalizeResult:
         filled by the rule described in :func:`normalize`.
     kept_units : ndarray of bool (units,)
         Units kept after ``missing="drop"``.
+    missing : ndarray of bool (..., units, indicators) or None
+        With ``missing="keep"``, the cells that were missing and are NaN in `values`; None
+        otherwise (nothing is missing then).
     """
 
     values: NDArray[np.float64]
@@ -105,6 +109,7 @@ class NormalizeResult:
     benefit: NDArray[np.bool_]
     degenerate: NDArray[np.bool_]
     kept_units: NDArray[np.bool_]
+    missing: NDArray[np.bool_] | None = None
 
     def to_frame(
         self, *, units: Sequence[Any] | None = None, indicators: Sequence[Any] | None = None
@@ -124,13 +129,29 @@ def column_affine(
     shift: float = 0.0,
     blocked: bool = False,
     pre: Affine | None = None,
+    nan: bool = False,
 ) -> Affine:
     """Column statistics and the affine map of `method` (not for cost proportions).
 
     With ``blocked=True`` the statistics are reduced over row blocks on a thread pool, without a
     full-size temporary; the results agree with the direct path to rounding. `pre` is an affine
-    map applied before (e.g. the cost inversion max - x); the result includes it.
+    map applied before (e.g. the cost inversion max - x); the result includes it. With
+    ``nan=True`` (direct path only) NaN cells are left out of every statistic and n is the
+    count of present cells per column; a column with no value at all gets a NaN map.
     """
+    if nan and (blocked or not np.isnan(matrix).any()):
+        nan = False  # the blocked path never sees NaN (see normalize); nothing to leave out
+    if nan:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
+            return _column_affine_nan(
+                matrix,
+                method=method,
+                benefit=benefit,
+                feature_range=feature_range,
+                shift=shift,
+                pre=pre,
+            )
     n = matrix.shape[-2]
     stats_shape = (*matrix.shape[:-2], 1, matrix.shape[-1])
     three = _blocks.as_3d(matrix)
@@ -192,6 +213,64 @@ def column_affine(
     return result if pre is None else pre.then(result)
 
 
+def _column_affine_nan(
+    matrix: NDArray[np.float64],
+    *,
+    method: str,
+    benefit: NDArray[np.bool_],
+    feature_range: tuple[float, float],
+    shift: float,
+    pre: Affine | None,
+) -> Affine:
+    """:func:`column_affine` with NaN cells left out: NaN-ignoring reductions, n per column."""
+    if pre is not None:
+        matrix = pre.apply(matrix)
+    present = np.sum(~np.isnan(matrix), axis=-2, keepdims=True)
+    empty = present == 0
+    zero = np.zeros(present.shape)
+    if method == "minmax":
+        a, b = feature_range
+        lo, hi = (
+            np.nanmin(matrix, axis=-2, keepdims=True),
+            np.nanmax(matrix, axis=-2, keepdims=True),
+        )
+        span = hi - lo
+        degenerate = span == 0
+        safe = np.where(degenerate, 1.0, span)
+        center = np.where(benefit, lo, hi)  # Eq. (1)-(2) over the present cells
+        divisor = np.where(degenerate, np.inf, np.where(benefit, safe, -safe)) / (b - a)
+        offset = np.where(degenerate, b, a) + shift + zero
+    elif method == "vector":
+        norm = np.sqrt(np.nansum(matrix * matrix, axis=-2, keepdims=True))
+        degenerate = (norm == 0) & ~empty
+        safe = np.where(norm == 0, 1.0, norm)
+        center = zero  # Eq. (3); an all-zero column gets 1/√n with n the present cells
+        divisor = np.where(degenerate, np.inf, np.where(benefit, safe, -safe))
+        fill = 1 / np.sqrt(np.maximum(present, 1))
+        offset = np.where(degenerate, fill, np.where(benefit, 0.0, 1.0)) + zero
+    elif method == "proportion":
+        total = np.nansum(matrix, axis=-2, keepdims=True)
+        degenerate = (total == 0) & ~empty
+        center = zero  # Eq. (4); an all-zero column gets 1/n with n the present cells
+        divisor = np.where(degenerate, np.inf, total)
+        offset = np.where(degenerate, 1.0 / np.maximum(present, 1), 0.0)
+    elif method == "zscore":
+        mean = np.nanmean(matrix, axis=-2, keepdims=True)
+        std = np.nanstd(matrix, axis=-2, keepdims=True)
+        degenerate = std <= 1e-12 * np.maximum(np.abs(mean), 1.0)
+        center = mean  # Eq. (5) over the present cells
+        divisor = np.where(degenerate, np.inf, np.where(benefit, std, -std))
+        offset = zero
+    elif method == "none":
+        return pre if pre is not None else Affine.identity(matrix.shape)
+    else:
+        raise AnalysisInputError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    # A column with no value at all: NaN in, NaN out.
+    center = np.where(empty, np.nan, center)
+    result = Affine(center=center, divisor=divisor, offset=offset, degenerate=degenerate)
+    return result if pre is None else pre.then(result)
+
+
 def raise_degenerate(
     degenerate: NDArray[np.bool_], *, method: str, indicators: Sequence[Any] | None
 ) -> None:
@@ -214,7 +293,7 @@ def normalize(
     feature_range: tuple[float, float] = (0.0, 1.0),
     shift: float = 0.0,
     degenerate: Degenerate = "fill",
-    missing: Missing = "raise",
+    missing: MissingOrKeep = "raise",
     units: Sequence[Any] | None = None,
     indicators: Sequence[Any] | None = None,
 ) -> NormalizeResult:
@@ -238,8 +317,15 @@ def normalize(
         Rule for a constant column (all-zero for vector/proportion): ``"fill"`` gives it the
         value a column of equal units gets (min-max ``b + shift``, vector ``1/√n``, proportion
         ``1/n``, z-score 0) and reports it in ``degenerate``; ``"raise"`` rejects it.
-    missing : {"raise", "drop", "mean", "median"}
-        NaN handling; ``"raise"`` names the unit and indicator.
+    missing : {"raise", "drop", "mean", "median", "keep"}
+        NaN handling; ``"raise"`` (default) names the unit and indicator; ``"drop"`` removes
+        units with a missing cell, ``"mean"``/``"median"`` impute per indicator and period;
+        ``"keep"`` (incomplete reporting) leaves a missing cell NaN and every statistic (min,
+        max, sums, mean, σ, n) is taken over the present cells of its column, so the present
+        cells get exactly the values they would get without the missing units; a column with
+        no value at all stays NaN. ``missing`` in the result marks the NaN cells. Methods
+        downstream each say what they do with NaN (most refuse it naming the cell; entropy and
+        CV weights ignore it). Infinite values are refused in every mode.
     units, indicators : sequence, optional
         Labels used in error messages.
 
@@ -271,7 +357,12 @@ def normalize(
     a, b = feature_range
     if not a < b:
         raise AnalysisInputError(f"feature_range must have a < b, not {feature_range}")
-    matrix, kept = handle_missing(as_matrix(X), missing=missing, units=units, indicators=indicators)
+    choice(missing, ("raise", "drop", "mean", "median", "keep"), name="missing")
+    matrix, kept = handle_missing(
+        as_matrix(X), missing=missing, units=units, indicators=indicators, keep_allowed=True
+    )
+    absent = np.isnan(matrix) if missing == "keep" else None
+    nan = absent is not None and bool(absent.any())
     benefit = parse_directions(directions, matrix.shape[-1])
     if method == "proportion" and (matrix < 0).any():
         raise AnalysisInputError("proportion normalisation needs non-negative values")
@@ -279,14 +370,24 @@ def normalize(
         values, flags = _cost_proportions(matrix, benefit)
     else:
         affine = column_affine(
-            matrix, method=method, benefit=benefit, feature_range=feature_range, shift=shift
+            matrix,
+            method=method,
+            benefit=benefit,
+            feature_range=feature_range,
+            shift=shift,
+            nan=nan,
         )
         values, flags = affine.apply(matrix), affine.degenerate
     flags = flags[..., 0, :]
     if degenerate == "raise":
         raise_degenerate(flags, method=method, indicators=indicators)
     return NormalizeResult(
-        values=values, method=method, benefit=benefit, degenerate=flags, kept_units=kept
+        values=values,
+        method=method,
+        benefit=benefit,
+        degenerate=flags,
+        kept_units=kept,
+        missing=absent,
     )
 
 
@@ -298,7 +399,9 @@ def _cost_proportions(
         raise AnalysisInputError("cost proportions (1/x)/Σ(1/x) need positive values")
     with np.errstate(divide="ignore"):
         base = np.where(benefit, matrix, 1.0 / matrix)
-    total = base.sum(axis=-2, keepdims=True)
-    flags = total == 0
-    values = np.where(flags, 1.0 / matrix.shape[-2], base / np.where(flags, 1.0, total))
-    return values, flags
+    # NaN (missing="keep") is left out of the sums and of n; NaN cells stay NaN.
+    total = np.nansum(base, axis=-2, keepdims=True)
+    present = np.sum(~np.isnan(base), axis=-2, keepdims=True)
+    flags = (total == 0) & (present > 0)
+    values = np.where(flags, 1.0 / np.maximum(present, 1), base / np.where(flags, 1.0, total))
+    return np.where(np.isnan(base), np.nan, values), flags

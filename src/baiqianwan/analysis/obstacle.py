@@ -109,6 +109,12 @@ def obstacle_degree(
         Dimension label of each indicator, for the dimension obstacle degree.
     top_k : int
         Weak points reported per unit (default 3; at most the number of indicators).
+    missing : {"raise", "drop", "mean", "median"}
+        NaN handling: refused naming the unit and indicator (default), or dropped/imputed as in
+        :func:`~baiqianwan.analysis.normalize`. A unit's obstacle degrees share out its
+        deviation over every indicator, so missing values are never kept
+        (``missing="keep"`` is refused, and so is a NaN left by
+        ``normalize(..., missing="keep")`` and passed with ``normalization="none"``).
     intermediates : bool
         Keep the full O and I matrices; ``False`` computes in cache-sized blocks on every core
         and keeps the top-k and the dimension degrees only.

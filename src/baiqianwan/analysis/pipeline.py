@@ -93,6 +93,11 @@ def evaluate(
     groups, population : array_like (units,), optional
         With groups, the population-weighted (if population is given) Theil T decomposition of
         the TOPSIS closeness by group (:func:`theil`).
+    missing : {"raise", "drop", "mean", "median"}
+        NaN handling: refused naming the unit and indicator (default), or dropped/imputed as in
+        :func:`~baiqianwan.analysis.normalize`. Every step (weights, distances, obstacles)
+        needs every value of a unit, so missing values are never kept (``missing="keep"`` is
+        refused).
     intermediates : bool
         ``True`` calls the public functions and keeps every intermediate; ``False`` runs three
         fused blocked passes on every core, keeping per-unit results only.
@@ -242,6 +247,7 @@ def _fused(
         benefit=np.ones(m, dtype=bool),
         normalization="minmax",
         cost="invert",
+        rescale=True,
     )
     weak = ObstacleResult(
         degree=None,

@@ -11,9 +11,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from baiqianwan.analysis import _blocks
 from baiqianwan.analysis._validation import (
+    AnalysisInputError,
     Direction,
     Missing,
     as_matrix,
+    as_raw_weights,
     as_weights,
     choice,
     handle_missing,
@@ -40,6 +42,10 @@ class TopsisResult:
         Euclidean distances to A+ and A-, and C = D-/(D+ + D-).
     ranks : ndarray of int (..., units)
         1 = closest to the ideal; ties share the better rank.
+    weights : ndarray (indicators,) or (..., indicators)
+        The weights that multiplied R: shares of 1, or raw weights with ``rescale=False``.
+    rescale : bool
+        False when the weights were used as given (see :func:`topsis`).
     """
 
     normalized: NDArray[np.float64] | None
@@ -54,6 +60,7 @@ class TopsisResult:
     benefit: NDArray[np.bool_]
     normalization: str
     cost: str
+    rescale: bool
 
     def to_frame(
         self, *, units: Sequence[Any] | None = None, periods: Sequence[Any] | None = None
@@ -73,26 +80,46 @@ class TopsisResult:
 
 def _prepare(
     X: ArrayLike,
-    weights: ArrayLike,
+    weights: ArrayLike | None,
     directions: Sequence[Direction] | ArrayLike | None,
     missing: Missing,
     units: Sequence[Any] | None,
     indicators: Sequence[Any] | None,
+    rescale: bool = True,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
     matrix, _ = handle_missing(as_matrix(X), missing=missing, units=units, indicators=indicators)
     m = matrix.shape[-1]
-    w = as_weights(weights, m)
+    if not rescale:
+        w = as_raw_weights(weights, m)
+    elif weights is None:
+        w = np.full(m, 1.0 / m)
+    else:
+        w = _shares(weights, m)
     w = np.broadcast_to(w, (*matrix.shape[:-2], m)) if w.ndim > 1 else w
     return matrix, w, parse_directions(directions, m)
+
+
+def _shares(weights: ArrayLike, m: int) -> NDArray[np.float64]:
+    """Weights that must sum to 1, with a hint at ``rescale=False`` when they do not."""
+    try:
+        return as_weights(weights, m)
+    except AnalysisInputError as exc:
+        if "sum to 1" not in str(exc):
+            raise
+        raise AnalysisInputError(
+            f"{exc}; pass rescale=False to use raw weights as given (D+ and D- then scale"
+            " with them, C does not)"
+        ) from None
 
 
 def topsis(
     X: ArrayLike,
     *,
-    weights: ArrayLike,
+    weights: ArrayLike | None = None,
     directions: Sequence[Direction] | ArrayLike | None = None,
     normalization: Literal["vector", "minmax", "none"] = "vector",
     cost: Literal["ideal", "invert"] = "ideal",
+    rescale: bool = True,
     missing: Missing = "raise",
     intermediates: bool = True,
     units: Sequence[Any] | None = None,
@@ -104,8 +131,9 @@ def topsis(
     ----------
     X : array_like (..., units, indicators)
         Raw values; leading axes (periods) are scored independently.
-    weights : array_like (indicators,) or (..., indicators)
-        Summing to 1; per-period weights broadcast over the leading axes.
+    weights : array_like (indicators,) or (..., indicators), optional
+        Summing to 1 (default, see `rescale`); per-period weights broadcast over the leading
+        axes. None means equal weights: 1/m each, or 1 each with ``rescale=False``.
     directions : sequence, optional
         正向/逆向 per indicator (default all benefit).
     normalization : {"vector", "minmax", "none"}
@@ -116,6 +144,18 @@ def topsis(
         ``"ideal"`` (default): cost columns are kept and their ideal is the column minimum;
         ``"invert"``: cost columns become :math:`\\max - x` first and everything is a benefit.
         Both give the same result with ``"minmax"``.
+    rescale : bool
+        ``True`` (default): weights are shares of 1; weights that do not sum to 1 are refused
+        (as by every method of this library), no weights are 1/m each. ``False``: weights are
+        used as given, raw weights such as 3, 2, 1 or none (1 each), as many published worked
+        examples do. D+ and D- are then those of the example: multiplying every weight by k
+        multiplies V, A±, D+ and D- by k, while C and the ranks do not change (Eq. 17 is a
+        ratio).
+    missing : {"raise", "drop", "mean", "median"}
+        NaN in X: refused naming the unit and indicator (default), or dropped/imputed as in
+        :func:`~baiqianwan.analysis.normalize`. Distances to the ideal are not defined with a
+        missing coordinate, so missing values are never kept (``missing="keep"`` is refused;
+        so is a matrix normalised with it and passed with ``normalization="none"``).
     intermediates : bool
         Keep R and V; ``False`` computes in cache-sized blocks on every core and keeps only
         per-unit and per-indicator results (national scale).
@@ -138,17 +178,21 @@ def topsis(
         C_i = D^-_i / (D^+_i + D^-_i)                                     \\quad (17)
 
     Edge cases: a constant column (all-zero for vector) adds nothing to any distance; if every
-    unit is identical, :math:`D^+ = D^- = 0` and :math:`C = 0.5` for all.
+    unit is identical, :math:`D^+ = D^- = 0` and :math:`C = 0.5` for all; a zero weight drops
+    its indicator from both distances.
 
     References
     ----------
     Hwang, C.-L. & Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer, pp. 128-140.
     Tzeng, G.-H. & Huang, J.-J. (2011). *Multiple Attribute Decision Making: Methods and
     Applications*. CRC Press (worked example used in the tests).
+    The 优劣解距离法 of Chinese modelling courses (清风《数学建模》, no weights, cost columns
+    as max - x, vector normalisation): its worked example is reproduced in the tests with
+    ``rescale=False, cost="invert"``.
     """
     choice(normalization, ("vector", "minmax", "none"), name="normalization")
     choice(cost, ("ideal", "invert"), name="cost")
-    matrix, w, benefit = _prepare(X, weights, directions, missing, units, indicators)
+    matrix, w, benefit = _prepare(X, weights, directions, missing, units, indicators, rescale)
     blocked = not intermediates
     pre: Affine | None = None
     if cost == "invert" and not benefit.all():
@@ -207,6 +251,7 @@ def topsis(
         benefit=benefit,
         normalization=normalization,
         cost=cost,
+        rescale=rescale,
     )
 
 
@@ -277,6 +322,8 @@ def weighted_sum(
     with :math:`y` from :func:`~baiqianwan.analysis.normalize` (default direction-aware min-max,
     so S lies in [0, 1]); ``normalization="none"`` scores X as given. Constant columns follow
     :func:`normalize`'s fill rule and shift every score equally, leaving ranks unchanged.
+    Missing values (``missing``) are refused naming the unit and indicator, or dropped or
+    imputed; a sum over a missing cell is not defined, so ``missing="keep"`` is refused.
 
     References
     ----------

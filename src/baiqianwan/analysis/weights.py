@@ -17,11 +17,14 @@ from baiqianwan.analysis._validation import (
     AnalysisInputError,
     Direction,
     Missing,
+    MissingOrKeep,
     as_float_array,
     as_matrix,
     as_weights,
     choice,
     handle_missing,
+    in_period,
+    label,
     parse_directions,
 )
 from baiqianwan.analysis.normalize import Affine, column_affine
@@ -82,7 +85,7 @@ def entropy_weights(
     basis: Literal["minmax", "proportion"] = "minmax",
     zeros: Literal["limit", "shift"] = "limit",
     shift: float = 1e-4,
-    missing: Missing = "raise",
+    missing: MissingOrKeep = "raise",
     intermediates: bool = True,
     units: Sequence[Any] | None = None,
     indicators: Sequence[Any] | None = None,
@@ -102,8 +105,13 @@ def entropy_weights(
     zeros : {"limit", "shift"}
         ``"limit"`` (default) takes :math:`0 \\ln 0 = 0`; ``"shift"`` adds `shift` to every value
         before the proportions (the 平移 variant, usually 0.0001 or 0.01).
-    missing : {"raise", "drop", "mean", "median"}
-        NaN handling.
+    missing : {"raise", "drop", "mean", "median", "keep"}
+        NaN handling: refused naming the unit and indicator (default), dropped or imputed as
+        in :func:`~baiqianwan.analysis.normalize`, or ``"keep"``: a missing cell is left out
+        of its column, whose min-max, proportions and entropy are taken over its
+        :math:`n_j` present cells (Eq. 7 with :math:`\\ln n_j`), as if the missing units had
+        not been asked that indicator; its proportion stays NaN. A column with fewer than 2
+        present cells raises, naming it. ``"keep"`` always computes directly, never blocked.
     intermediates : bool
         Keep the full-size proportion matrix. ``False`` computes in cache-sized blocks on every
         core without any full-size temporary (for national-scale arrays).
@@ -139,10 +147,14 @@ def entropy_weights(
     """
     choice(basis, ("minmax", "proportion"), name="basis")
     choice(zeros, ("limit", "shift"), name="zeros")
-    matrix, _ = handle_missing(as_matrix(X), missing=missing, units=units, indicators=indicators)
+    matrix, _ = handle_missing(
+        as_matrix(X), missing=missing, units=units, indicators=indicators, keep_allowed=True
+    )
     n, m = matrix.shape[-2:]
     if n < 2:
         raise AnalysisInputError("entropy weights need at least 2 units")
+    if missing == "keep" and np.isnan(matrix).any():
+        return _entropy_keep(matrix, directions, basis, zeros, shift, intermediates, indicators)
     added = shift if zeros == "shift" else 0.0
     benefit = parse_directions(directions, m)
     if basis == "proportion":
@@ -180,12 +192,70 @@ def entropy_weights(
     diversity = 1.0 - entropy
     total_d = diversity.sum(axis=-1, keepdims=True)
     if (total_d <= 0).any():
-        raise AnalysisInputError("every indicator is constant, so entropy weights are undefined")
+        raise AnalysisInputError(
+            f"every indicator is constant{in_period(total_d[..., 0] <= 0)}, so entropy weights"
+            " are undefined"
+        )
     return EntropyResult(
         weights=diversity / total_d,  # Eq. (8)
         entropy=entropy,
         diversity=diversity,
         proportions=proportions,
+        basis=basis,
+        zeros=zeros,
+    )
+
+
+def _entropy_keep(
+    matrix: NDArray[np.float64],
+    directions: Sequence[Direction] | ArrayLike | None,
+    basis: str,
+    zeros: str,
+    shift: float,
+    intermediates: bool,
+    indicators: Sequence[Any] | None,
+) -> EntropyResult:
+    """Eq. (6)-(8) over the present cells of each column (``missing="keep"``)."""
+    m = matrix.shape[-1]
+    present = ~np.isnan(matrix)
+    count = present.sum(axis=-2)
+    if (count < 2).any():
+        short = (count < 2).reshape(-1, m)
+        j = int(np.argmax(short.any(axis=0)))
+        raise AnalysisInputError(
+            f"indicator {label(indicators, j, 'column')} has fewer than 2 values"
+            f"{in_period((count < 2)[..., j])}, so its entropy is undefined"
+        )
+    added = shift if zeros == "shift" else 0.0
+    if basis == "proportion":
+        if (matrix < 0).any():
+            raise AnalysisInputError("basis='proportion' needs non-negative values; use 'minmax'")
+        y = matrix + added
+    else:
+        benefit = parse_directions(directions, m)
+        affine = column_affine(matrix, method="minmax", benefit=benefit, shift=added, nan=True)
+        y = affine.apply(matrix)
+    filled = np.where(present, y, 0.0)
+    constant = np.nanmax(y, axis=-2) == np.nanmin(y, axis=-2)
+    total = filled.sum(axis=-2, keepdims=True)
+    degenerate = total == 0
+    p = np.where(degenerate, 1.0 / count[..., None, :], filled / np.where(degenerate, 1.0, total))
+    p = np.where(present, p, 0.0)  # Eq. (6) over the present cells
+    plogp = p * np.log(p, out=np.zeros_like(p), where=p > 0)
+    entropy = -plogp.sum(axis=-2) / np.log(count)  # Eq. (7) with ln n_j
+    entropy = np.where(constant, 1.0, np.clip(entropy, 0.0, 1.0))
+    diversity = 1.0 - entropy
+    total_d = diversity.sum(axis=-1, keepdims=True)
+    if (total_d <= 0).any():
+        raise AnalysisInputError(
+            f"every indicator is constant{in_period(total_d[..., 0] <= 0)}, so entropy weights"
+            " are undefined"
+        )
+    return EntropyResult(
+        weights=diversity / total_d,  # Eq. (8)
+        entropy=entropy,
+        diversity=diversity,
+        proportions=np.where(present, p, np.nan) if intermediates else None,
         basis=basis,
         zeros=zeros,
     )
@@ -239,7 +309,7 @@ def cv_weights(
     basis: Literal["raw", "minmax"] = "raw",
     directions: Sequence[Direction] | ArrayLike | None = None,
     shift: float = 0.0,
-    missing: Missing = "raise",
+    missing: MissingOrKeep = "raise",
     units: Sequence[Any] | None = None,
     indicators: Sequence[Any] | None = None,
 ) -> CVResult:
@@ -254,8 +324,13 @@ def cv_weights(
     basis : {"raw", "minmax"}
         ``"raw"`` (default) on the raw values, which must have non-zero means; ``"minmax"`` on
         direction-aware min-max values plus `shift`.
+    missing : {"raise", "drop", "mean", "median", "keep"}
+        NaN handling: refused naming the unit and indicator (default), dropped or imputed, or
+        ``"keep"``: μ_j and σ_j are taken over the column's present cells (n_j of them, σ with
+        n_j - ddof), as if the missing units had not been asked that indicator.
 
-    Edge cases: a column with mean 0 raises; constant columns get weight 0; all constant raises.
+    Edge cases: a column with mean 0 raises naming it (and the period); constant columns get
+    weight 0; all constant raises; with ``"keep"`` a column with n_j ≤ ddof values raises.
 
     References
     ----------
@@ -263,20 +338,39 @@ def cv_weights(
     unweighted index, see :func:`~baiqianwan.analysis.cv`.
     """
     choice(basis, ("raw", "minmax"), name="basis")
-    matrix, _ = handle_missing(as_matrix(X), missing=missing, units=units, indicators=indicators)
+    matrix, _ = handle_missing(
+        as_matrix(X), missing=missing, units=units, indicators=indicators, keep_allowed=True
+    )
+    nan = missing == "keep" and bool(np.isnan(matrix).any())
+    m = matrix.shape[-1]
     if basis == "minmax":
-        benefit = parse_directions(directions, matrix.shape[-1])
-        matrix = column_affine(matrix, method="minmax", benefit=benefit, shift=shift).apply(matrix)
-    mean = matrix.mean(axis=-2)
-    if (mean == 0).any():
+        benefit = parse_directions(directions, m)
+        affine = column_affine(matrix, method="minmax", benefit=benefit, shift=shift, nan=nan)
+        matrix = affine.apply(matrix)
+    count = np.sum(~np.isnan(matrix), axis=-2)
+    if (count - ddof <= 0).any():
+        j = int(np.argmax((count - ddof <= 0).reshape(-1, m).any(axis=0)))
+        fewest = int(count.reshape(-1, m)[:, j].min())
         raise AnalysisInputError(
-            "an indicator has mean 0, so its coefficient of variation is undefined"
+            f"indicator {label(indicators, j, 'column')} has {fewest} value(s), too few for"
+            f" ddof={ddof}"
         )
-    std = matrix.std(axis=-2, ddof=ddof)
+    mean = np.nanmean(matrix, axis=-2) if nan else matrix.mean(axis=-2)
+    if (mean == 0).any():
+        j = int(np.argmax((mean == 0).reshape(-1, m).any(axis=0)))
+        where = in_period((mean == 0)[..., j])
+        raise AnalysisInputError(
+            f"indicator {label(indicators, j, 'column')} has mean 0{where}, so its coefficient"
+            " of variation is undefined"
+        )
+    std = np.nanstd(matrix, axis=-2, ddof=ddof) if nan else matrix.std(axis=-2, ddof=ddof)
     variation = std / np.abs(mean)
     total = variation.sum(axis=-1, keepdims=True)
     if (total <= 0).any():
-        raise AnalysisInputError("every indicator is constant, so CV weights are undefined")
+        raise AnalysisInputError(
+            f"every indicator is constant{in_period(total[..., 0] <= 0)}, so CV weights are"
+            " undefined"
+        )
     return CVResult(weights=variation / total, mean=mean, std=std, variation=variation)
 
 
@@ -321,6 +415,10 @@ def critic_weights(
     conflict : {"signed", "absolute"}
         ``"signed"`` uses :math:`1 - r_{jk}` (original); ``"absolute"`` uses
         :math:`1 - |r_{jk}|` (a common variant that treats negative correlation as redundancy).
+    missing : {"raise", "drop", "mean", "median"}
+        NaN handling: refused naming the unit and indicator (default), or dropped/imputed. A
+        correlation needs both values of every unit, so missing values are never kept
+        (``missing="keep"`` is refused).
 
     Edge cases: a constant column has σ = 0 and weight 0 (its correlations are taken as 0);
     all constant raises.
@@ -346,7 +444,10 @@ def critic_weights(
     information = std * (1.0 - r).sum(axis=-1)
     total = information.sum(axis=-1, keepdims=True)
     if (total <= 0).any():
-        raise AnalysisInputError("every indicator is constant, so CRITIC weights are undefined")
+        raise AnalysisInputError(
+            f"every indicator is constant{in_period(total[..., 0] <= 0)}, so CRITIC weights"
+            " are undefined"
+        )
     return CriticResult(
         weights=information / total, std=std, correlation=correlation, information=information
     )

@@ -1,6 +1,8 @@
 """``bqw intake FILE``: clean a scraped policy text and draft its plan and task ledger.
 
-Works on files alone, before Django is set up; it must never import Django.
+Works on files alone, before Django is set up; it must never import Django. Messages and
+help are Chinese unless the locale or ``--lang en`` says English (`baiqianwan.cli.lang`); the
+document it writes is the ledger of a Chinese text and stays Chinese.
 
 Exit status: 0 on success, 2 for input that cannot be taken in or wrong usage.
 """
@@ -14,6 +16,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from baiqianwan.cli.lang import (
+    LANGUAGES,
+    argparse_speaking,
+    colon,
+    intake_refusal,
+    kind_name,
+    lang,
+    lang_set,
+    language_from_argv,
+    say,
+)
 from baiqianwan.intake.draft import DraftItem, PlanDraft, draft_data, draft_plan
 from baiqianwan.intake.ledger import ledger_data, ledger_markdown, ledger_xlsx
 from baiqianwan.textclean import CleanResult, IntakeInputError, clean_data, clean_text
@@ -21,27 +34,37 @@ from baiqianwan.textclean.decode import MAX_INPUT_BYTES, DecodedText, document_r
 
 INTAKE_SCHEMA = "baiqianwan.intake/1"
 EXIT_INPUT = 2
+PROG = "bqw intake"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="bqw intake",
-        description="Clean a scraped policy text (.txt, .docx, .html, or - for standard "
-        "input) and draft its plan and task ledger.",
+        prog=PROG,
+        description=say(
+            "Clean a scraped policy text (.txt, .docx, .html, or - for standard input) and"
+            " draft its plan and task ledger."
+        ),
     )
-    parser.add_argument("file", help="the file to take in, or - to read standard input")
-    parser.add_argument("--clean-only", action="store_true", help="print the clean text and stop")
+    parser.add_argument("file", help=say("the file to take in, or - to read standard input"))
+    parser.add_argument(
+        "--clean-only", action="store_true", help=say("print the clean text and stop")
+    )
     parser.add_argument(
         "--format",
         choices=("md", "json", "xlsx"),
         default="md",
-        help="md (default): text and tables; json: everything; xlsx: the task ledger",
+        help=say("md (default): text and tables; json: everything; xlsx: the task ledger"),
     )
-    parser.add_argument("--out", type=Path, help="write here instead of standard output")
+    parser.add_argument("--out", type=Path, help=say("write here instead of standard output"))
     parser.add_argument(
         "--units",
         type=Path,
-        help="unit register to match place names: one unit a line, 'code,name' or a name",
+        help=say("unit register to match place names: one unit a line, 'code,name' or a name"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=say("language of messages and tables: zh (default, or the locale's) or en"),
     )
     return parser
 
@@ -157,27 +180,46 @@ def _output(args: argparse.Namespace, decoded: DecodedText, result: CleanResult)
 
 def main(argv: list[str]) -> int:
     """Run ``bqw intake``; return the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.format == "xlsx" and (args.out is None or args.clean_only):
-        parser.error("--format xlsx writes a workbook: give --out FILE.xlsx, without --clean-only")
+    lang_set(language_from_argv(argv))
+    with argparse_speaking():
+        parser = _parser()
+        args = parser.parse_args(argv)
+        if args.format == "xlsx" and (args.out is None or args.clean_only):
+            parser.error(
+                say("--format xlsx writes a workbook: give --out FILE.xlsx, without --clean-only")
+            )
+    lead = f"{PROG}{colon()}"
     try:
         decoded = _source_read(args.file)
         result = clean_text(decoded.text)
-        print(
-            f"bqw intake: read {args.file} as {decoded.kind}, encoding {decoded.encoding}",
-            file=sys.stderr,
+        read = say(
+            "read {file} as {kind}, encoding {encoding}",
+            file=args.file,
+            kind=kind_name(decoded.kind),
+            encoding=decoded.encoding,
         )
+        print(lead + read, file=sys.stderr)
         _emit(_output(args, decoded, result), args.out)
     except IntakeInputError as exc:
-        print(f"bqw intake: {args.file}: {exc.message}", file=sys.stderr)
+        refusal = intake_refusal(str(exc.reason), exc.message, exc.values)
+        print(f"{lead}{args.file}{colon()}{refusal}", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:
-        print(f"bqw intake: {exc.filename or args.file}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"{lead}{exc.filename or args.file}{colon()}{_os_error(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except UnicodeDecodeError:
-        print(f"bqw intake: {args.units}: the unit register is not UTF-8", file=sys.stderr)
+        print(
+            f"{lead}{args.units}{colon()}{say('the unit register is not UTF-8')}", file=sys.stderr
+        )
         return EXIT_INPUT
     if args.out is not None:
-        print(f"bqw intake: wrote {args.out}", file=sys.stderr)
+        print(lead + say("wrote {path}", path=args.out), file=sys.stderr)
     return 0
+
+
+def _os_error(exc: OSError) -> str:
+    """The system's reason; in Chinese a missing file is said in Chinese (other reasons as
+    the system words them)."""
+    if isinstance(exc, FileNotFoundError) and lang() == "zh":
+        return say("no such file or directory")
+    return str(exc.strerror or exc)

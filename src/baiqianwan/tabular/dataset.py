@@ -7,7 +7,9 @@ under the header whose first cell says ``direction``/``方向``, ``dimension``/`
 ``weight``/``权重`` (an unlabelled second header row of direction words is recognised too;
 numbers there are data), or from a sheet named ``indicators`` with columns indicator,
 direction, dimension, weight. A column is an indicator if it has such metadata or looks
-numeric; other columns are labels, named in a note.
+numeric; other columns are labels, named in a note. A label column may name the units beside
+their codes (``name_col``, or the first label column when asked to guess and the unit column
+holds codes): its cells are kept as the units' names.
 """
 
 from __future__ import annotations
@@ -75,6 +77,9 @@ class Dataset:
     header_row: int = 1
     row_numbers: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    names: list[str] | None = None  # the units' names beside their codes (name_col)
+    unit_header: str = ""
+    name_header: str | None = None
 
 
 def header_find(sheet: Sheet, *, corner: bool = False) -> tuple[list[str], int]:
@@ -163,6 +168,8 @@ def dataset_parse(
     group_col: str | None = None,
     weight_col: str | None = None,
     ignore_cols: Sequence[str] = (),
+    name_col: str | None = None,
+    guess_names: bool = False,
     option_names: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Dataset:
@@ -178,6 +185,11 @@ def dataset_parse(
         their population weights (positive numbers).
     ignore_cols : sequence of str
         Columns that are neither indicators nor labels worth a note.
+    name_col : str, optional
+        The column of the units' names, kept beside the unit column (codes) as ``names``.
+    guess_names : bool
+        Without `name_col`: when every unit is a code (digits only, e.g. 441202001001), the
+        first label column (text, not an indicator) is taken as the names, with a note.
     option_names : mapping, optional
         How an error names the parameters above (``{"group_col": "--group-col"}``).
     progress : callable, optional
@@ -191,16 +203,21 @@ def dataset_parse(
     sheet = sheets[FIRST]
     names, top = header_find(sheet)
     index = {name: j for j, name in enumerate(names)}
-    label = {**{k: k for k in ("id_col", "group_col", "weight_col", "ignore_cols")}}
+    label = {**{k: k for k in ("id_col", "group_col", "weight_col", "ignore_cols", "name_col")}}
     label.update(option_names or {})
-    options = [("id_col", id_col), ("group_col", group_col), ("weight_col", weight_col)]
+    options = [
+        ("id_col", id_col),
+        ("group_col", group_col),
+        ("weight_col", weight_col),
+        ("name_col", name_col),
+    ]
     for option, name in [*options, *(("ignore_cols", c) for c in ignore_cols)]:
         if name is not None and name not in index:
             raise TableInputError(
                 f"no column {name!r} for {label[option]}; columns: {names}", sheet=sheet.name
             )
     id_j = index[id_col] if id_col else 0
-    special = {id_j} | {index[c] for c in (group_col, weight_col, *ignore_cols) if c}
+    special = {id_j} | {index[c] for c in (group_col, weight_col, name_col, *ignore_cols) if c}
     candidates = [j for j in range(len(names)) if j not in special]
     listed = _indicator_sheet_read(sheets.get(INDICATOR_SHEET), index, special)
     meta, body, auto = _meta_rows(sheet.rows, top, id_j, candidates)
@@ -258,10 +275,20 @@ def dataset_parse(
         weight_j=index[weight_col] if weight_col else None,
         progress=progress,
     )
+    name_j = index[name_col] if name_col else None
+    if name_j is None and guess_names and label_js and all(u.isdigit() for u in rows.units):
+        name_j = label_js.pop(0)
+        notes.append(
+            f"column {names[name_j]!r} ({column_letter(name_j)}) names the units:"
+            " kept beside the codes"
+        )
     notes += [
         f"column {names[j]!r} ({column_letter(j)}) holds text, not numbers: not an indicator"
         for j in label_js
     ]
+    unit_names = None
+    if name_j is not None:
+        unit_names = [cell_text(cell_at(sheet.rows[r - 1], name_j)) for r in rows.row_numbers]
     return Dataset(
         sheet=sheet.name,
         notes=notes,
@@ -276,6 +303,9 @@ def dataset_parse(
         population=np.array(rows.population) if rows.population else None,
         header_row=top + 1,
         row_numbers=rows.row_numbers,
+        names=unit_names,
+        unit_header=names[id_j],
+        name_header=names[name_j] if name_j is not None else None,
     )
 
 

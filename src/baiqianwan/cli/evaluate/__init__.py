@@ -6,8 +6,13 @@ columns; see there for directions, dimensions and weights); the method comes fro
 registry in `methods`; `output` writes the results. Label columns are named in a note
 (``--ignore-cols`` to skip them quietly).
 
-Bad input gets one message naming the cell (``Sheet1!D7: '12,3' is not a number``) and
-nothing is written; results are written to a temporary file and renamed into place.
+Bad input gets one message naming the cell (``Sheet1!D7：「12,3」不是数字``) and nothing is
+written; results are written to a temporary file and renamed into place.
+
+Messages, table headers and the output file's sheet and column names are Chinese unless the
+locale or ``--lang en`` says English (`baiqianwan.cli.lang`); JSON keys stay English. When the
+unit column holds codes, the units' names (``--name-col``, or the first text column) stay
+beside them in the printed table, the output file and the JSON.
 
 Exit status: 0 on success, 2 for input that cannot be evaluated or wrong usage.
 """
@@ -23,7 +28,23 @@ from pathlib import Path
 
 from baiqianwan import analysis as an
 from baiqianwan.cli.evaluate.methods import METHODS, Options
-from baiqianwan.cli.evaluate.output import OUT_SUFFIXES, json_document, output_write, table_print
+from baiqianwan.cli.evaluate.output import (
+    OUT_SUFFIXES,
+    json_document,
+    outcome_named,
+    output_write,
+    table_print,
+)
+from baiqianwan.cli.lang import (
+    LANGUAGES,
+    argparse_speaking,
+    colon,
+    lang_set,
+    language_from_argv,
+    library_text,
+    place,
+    say,
+)
 from baiqianwan.tabular import Dataset, Sheet, TableInputError, dataset_parse, sheets_read
 from baiqianwan.tabular.read import FIRST
 
@@ -34,7 +55,9 @@ OPTION_NAMES = {
     "group_col": "--group-col",
     "weight_col": "--weight-col",
     "ignore_cols": "--ignore-cols",
+    "name_col": "--name-col",
 }
+PROG = "bqw evaluate"
 
 
 def _flag(field: str) -> str:
@@ -42,7 +65,7 @@ def _flag(field: str) -> str:
 
 
 def _epilog() -> str:
-    lines = ["options each method reads:"]
+    lines = [say("options each method reads:")]
     lines += [
         f"  {name:<22}{' '.join(_flag(o) for o in method.options)}"
         for name, method in METHODS.items()
@@ -52,49 +75,77 @@ def _epilog() -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="bqw evaluate",
-        description="Evaluate units from a spreadsheet (units in rows, indicators in columns).",
+        prog=PROG,
+        description=say(
+            "Evaluate units from a spreadsheet (units in rows, indicators in columns)."
+        ),
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", type=Path, help="input .xlsx, .xls, .ods or .csv")
-    parser.add_argument("--method", choices=list(METHODS), default="entropy-topsis")
-    parser.add_argument("--out", type=Path, help="write results here (.xlsx: every sheet; .csv)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--id-col", help="column naming the units (default: the first)")
-    parser.add_argument("--group-col", help="column of groups (e.g. county) for theil")
-    parser.add_argument("--weight-col", help="column of population weights for theil/gini/cv")
-    parser.add_argument(
-        "--ignore-cols", default="", help="comma-separated columns that are not indicators"
+    add = parser.add_argument
+    add("file", type=Path, help=say("input .xlsx, .xls, .ods or .csv"))
+    add("--method", choices=list(METHODS), default="entropy-topsis", help=say("evaluation method"))
+    add("--out", type=Path, help=say("write results here (.xlsx: every sheet; .csv)"))
+    add("--json", action="store_true", help=say("print the results as JSON"))
+    add("--id-col", help=say("column naming the units (default: the first)"))
+    add(
+        "--name-col",
+        help=say(
+            "column of unit names to keep beside the codes (default: found when the unit"
+            " column holds codes)"
+        ),
     )
-    parser.add_argument("--pairwise-sheet", default="pairwise", help="AHP matrix sheet name")
-    parser.add_argument("--accept-inconsistent", action="store_true", help="allow AHP CR ≥ 0.1")
-    parser.add_argument(
-        "--normalization", choices=("vector", "minmax"), default="vector", help="for TOPSIS"
-    )
-    parser.add_argument(
+    add("--group-col", help=say("column of groups (e.g. county) for theil, gini and cv"))
+    add("--weight-col", help=say("column of population weights for theil/gini/cv"))
+    add("--ignore-cols", default="", help=say("comma-separated columns that are not indicators"))
+    add("--pairwise-sheet", default="pairwise", help=say("AHP matrix sheet name"))
+    add("--accept-inconsistent", action="store_true", help=say("allow AHP CR ≥ 0.1"))
+    add("--normalization", choices=("vector", "minmax"), default="vector", help=say("for TOPSIS"))
+    add(
         "--combine",
         choices=("none", "multiplicative", "linear"),
         default="none",
-        help="combine the given weights (subjective) with entropy weights",
+        help=say("combine the given weights (subjective) with entropy weights"),
     )
-    parser.add_argument("--alpha", type=float, default=0.5, help="subjective share, linear")
-    parser.add_argument("--subsystems", help="coupling: comma-separated subsystem columns")
-    parser.add_argument(
-        "--coupling-variant", choices=("standard", "power", "revised"), default="standard"
+    add("--alpha", type=float, default=0.5, help=say("subjective share, linear"))
+    add("--subsystems", help=say("coupling: comma-separated subsystem columns"))
+    add(
+        "--coupling-variant",
+        choices=("standard", "power", "revised"),
+        default="standard",
+        help=say("coupling: the form of C"),
     )
-    parser.add_argument(
+    add(
         "--floor",
         type=float,
         default=0.0,
-        help="min-max onto [FLOOR, 1] for weighted sums and coupling levels (e.g. 0.01)",
+        help=say("min-max onto [FLOOR, 1] for weighted sums and coupling levels (e.g. 0.01)"),
     )
-    parser.add_argument("--top-k", type=int, default=3, help="obstacle: weak points per unit")
-    parser.add_argument("--ddof", type=int, default=0, help="cv: 0 population, 1 sample")
-    parser.add_argument("--missing", choices=("raise", "drop", "mean", "median"), default="raise")
-    parser.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
-    parser.add_argument("--quiet", action="store_true", help="print no table")
+    add("--top-k", type=int, default=3, help=say("obstacle: weak points per unit"))
+    add("--ddof", type=int, default=0, help=say("cv: 0 population, 1 sample"))
+    add(
+        "--missing",
+        choices=("raise", "drop", "mean", "median"),
+        default="raise",
+        help=say("missing values: refuse, drop the unit, or fill with the mean/median"),
+    )
+    add("--top", type=int, default=20, help=say("rows to print (default 20)"))
+    add("--quiet", action="store_true", help=say("print no table"))
+    add(
+        "--lang",
+        choices=LANGUAGES,
+        help=say("language of messages and tables: zh (default, or the locale's) or en"),
+    )
     return parser
+
+
+def _error_text(exc: Exception) -> str:
+    """One line for a person, in the current language, led by the place of a table error."""
+    if isinstance(exc, TableInputError):
+        where = place(exc.sheet, exc.row, exc.column) if exc.where else ""
+        text = library_text(exc.message)
+        return f"{where}{colon()}{text}" if where else text
+    return library_text(str(exc))
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -115,19 +166,22 @@ def _options(args: argparse.Namespace) -> Options:
 
 def main(argv: list[str]) -> int:
     """Run ``bqw evaluate``; returns the exit status."""
-    args = _parser().parse_args(argv)
+    lang_set(language_from_argv(argv))
+    with argparse_speaking():
+        args = _parser().parse_args(argv)
     method = METHODS[args.method]
+    lead = f"{PROG}{colon()}"
     if args.out is not None and args.out.suffix.lower() not in OUT_SUFFIXES:
-        print(f"bqw evaluate: --out {args.out}: expected .xlsx or .csv", file=sys.stderr)
+        print(lead + say("--out {path}: expected .xlsx or .csv", path=args.out), file=sys.stderr)
         return EXIT_INPUT
     try:
         sheets = sheets_read(args.file, wanted=["indicators", args.pairwise_sheet])
         data = _parse_with_progress(sheets, args)
-        outcome = method.run(data, _options(args), sheets)
+        outcome = outcome_named(method.run(data, _options(args), sheets), data)
         if args.out is not None:
-            output_write(args.out, outcome, progress=len(data.units) >= PROGRESS_ROWS)
+            output_write(args.out, outcome, data, progress=len(data.units) >= PROGRESS_ROWS)
     except (TableInputError, an.AnalysisInputError) as exc:
-        print(f"bqw evaluate: {exc}", file=sys.stderr)
+        print(lead + _error_text(exc), file=sys.stderr)
         return EXIT_INPUT
     if args.json:
         document = json_document(data, outcome, method=args.method, source=str(args.file))
@@ -135,11 +189,11 @@ def main(argv: list[str]) -> int:
         sys.stdout.write("\n")
     elif not args.quiet:
         top = args.top if method.ranked else None
-        table_print(outcome, title=f"bqw evaluate · {args.method}", top=top)
+        table_print(outcome, data, title=f"{PROG} · {args.method}", top=top)
     for note in data.notes:
-        print(f"bqw evaluate: note: {note}", file=sys.stderr)
+        print(lead + say("note: {note}", note=library_text(note)), file=sys.stderr)
     if args.out is not None:
-        print(f"bqw evaluate: wrote {args.out}", file=sys.stderr)
+        print(lead + say("wrote {path}", path=args.out), file=sys.stderr)
     return 0
 
 
@@ -152,6 +206,8 @@ def _parse_with_progress(sheets: Mapping[str, Sheet], args: argparse.Namespace) 
         group_col=args.group_col,
         weight_col=args.weight_col,
         ignore_cols=[c.strip() for c in args.ignore_cols.split(",") if c.strip()],
+        name_col=args.name_col,
+        guess_names=True,
         option_names=OPTION_NAMES,
     )
     if rows < PROGRESS_ROWS:
@@ -159,5 +215,5 @@ def _parse_with_progress(sheets: Mapping[str, Sheet], args: argparse.Namespace) 
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
-        task = progress.add_task(f"reading {rows:,} rows", total=rows)
+        task = progress.add_task(say("reading {rows:,} rows", rows=rows), total=rows)
         return parse(progress=lambda n: progress.advance(task, n))

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from baiqianwan import analysis as an
+from baiqianwan.cli.lang import say
 from baiqianwan.tabular import Dataset, Sheet, TableInputError, pairwise_read
 
 if TYPE_CHECKING:
@@ -76,13 +77,23 @@ class Method:
 # ----------------------------------------------------------------------------- checks
 
 
+def _unit_index(data: Dataset) -> pd.Index:
+    """The units as a frame's index named "unit" (the output puts their names beside it)."""
+    import pandas as pd
+
+    return pd.Index(data.units, name="unit")
+
+
 def _require_directions(data: Dataset) -> list[str]:
     missing = [k for k, d in enumerate(data.directions) if d is None]
     if missing:
         k = missing[0]
         raise EvaluateInputError(
-            f"indicator {data.indicators[k]!r} has no direction;"
-            " add 正向/逆向 (+/-) in a 'direction' row under the header or an 'indicators' sheet",
+            say(
+                "indicator {name!r} has no direction; add 正向/逆向 (+/-) in a 'direction' row"
+                " under the header or an 'indicators' sheet",
+                name=data.indicators[k],
+            ),
             sheet=data.sheet,
             row=data.header_row,
             column=data.columns[k],
@@ -95,8 +106,12 @@ def _clean_values(data: Dataset, missing: str) -> NDArray[np.float64]:
     if nan.any() and missing == "raise":
         i, k = (int(v) for v in np.argwhere(nan)[0])
         raise EvaluateInputError(
-            f"missing value for {data.units[i]!r}, {data.indicators[k]!r};"
-            " fill it or pass --missing drop|mean|median",
+            say(
+                "missing value for {unit!r}, {indicator!r}; fill it or pass --missing"
+                " drop|mean|median",
+                unit=data.units[i],
+                indicator=data.indicators[k],
+            ),
             sheet=data.sheet,
             row=data.row_numbers[i],
             column=data.columns[k],
@@ -110,9 +125,12 @@ def _reject_constant(data: Dataset, values: NDArray[np.float64]) -> None:
     if constant.any():
         k = int(np.argmax(constant))
         raise EvaluateInputError(
-            f"indicator {data.indicators[k]!r} is constant"
-            f" ({np.nanmax(values[:, k]):g} for every unit), so it cannot tell units apart;"
-            " remove the column",
+            say(
+                "indicator {name!r} is constant ({value:g} for every unit), so it cannot tell"
+                " units apart; remove the column",
+                name=data.indicators[k],
+                value=float(np.nanmax(values[:, k])),
+            ),
             sheet=data.sheet,
             column=data.columns[k],
         )
@@ -123,10 +141,12 @@ def _given_weights(data: Dataset) -> NDArray[np.float64] | None:
         return None
     if any(w is None for w in data.weights):
         k = next(k for k, w in enumerate(data.weights) if w is None)
-        raise EvaluateInputError(f"indicator {data.indicators[k]!r} has no weight while others do")
+        raise EvaluateInputError(
+            say("indicator {name!r} has no weight while others do", name=data.indicators[k])
+        )
     weights = np.array(data.weights, dtype=float)
     if (weights < 0).any() or weights.sum() <= 0:
-        raise EvaluateInputError("given weights must be non-negative and not all 0")
+        raise EvaluateInputError(say("given weights must be non-negative and not all 0"))
     return weights / weights.sum()
 
 
@@ -142,13 +162,15 @@ def _missing(
     if keep.all():
         return cleaned, data
     kept_units = [u for u, k in zip(data.units, keep, strict=True) if k]
-    data.notes.append(f"dropped {int((~keep).sum())} unit(s) with missing values")
+    data.notes.append(say("dropped {count} unit(s) with missing values", count=int((~keep).sum())))
     data.units = kept_units
     data.row_numbers = [r for r, k in zip(data.row_numbers, keep, strict=True) if k]
     if data.groups is not None:
         data.groups = [g for g, k in zip(data.groups, keep, strict=True) if k]
     if data.population is not None:
         data.population = data.population[keep]
+    if data.names is not None:
+        data.names = [n for n, k in zip(data.names, keep, strict=True) if k]
     return cleaned, data
 
 
@@ -178,8 +200,11 @@ def _weights(
     if options.combine != "none":
         if given is None:
             raise EvaluateInputError(
-                f"--combine {options.combine} needs a 'weight' (权重) row or an 'indicators'"
-                " sheet with weights"
+                say(
+                    "--combine {combine} needs a 'weight' (权重) row or an 'indicators' sheet"
+                    " with weights",
+                    combine=options.combine,
+                )
             )
         combined = an.combine_weights(
             given,
@@ -191,8 +216,10 @@ def _weights(
         frame = frame.assign(subjective=given, weight=weights)
     elif given is not None:
         data.notes.append(
-            "the given weights were not used; pass --combine multiplicative|linear to combine"
-            " them with the entropy weights"
+            say(
+                "the given weights were not used; pass --combine multiplicative|linear to"
+                " combine them with the entropy weights"
+            )
         )
     frame.insert(0, "direction", directions)
     frame.insert(1, "dimension", [d or "" for d in data.dimensions])
@@ -224,8 +251,10 @@ def _topsis_outcome(
     sheets = {
         "scores": scores.sort_values("rank", kind="stable"),
         "weights": weights_frame,
-        "normalized": pd.DataFrame(result.normalized, index=data.units, columns=data.indicators),
-        "weighted": pd.DataFrame(result.weighted, index=data.units, columns=data.indicators),
+        "normalized": pd.DataFrame(
+            result.normalized, index=_unit_index(data), columns=data.indicators
+        ),
+        "weighted": pd.DataFrame(result.weighted, index=_unit_index(data), columns=data.indicators),
         "ideal": pd.DataFrame(
             {"ideal": result.ideal, "anti_ideal": result.anti_ideal}, index=data.indicators
         ),
@@ -248,7 +277,10 @@ def ahp_topsis(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> 
     sheet = sheets.get(options.pairwise_sheet)
     if sheet is None:
         raise EvaluateInputError(
-            f"ahp-topsis needs a sheet named {options.pairwise_sheet!r} with the pairwise matrix"
+            say(
+                "ahp-topsis needs a sheet named {sheet!r} with the pairwise matrix",
+                sheet=options.pairwise_sheet,
+            )
         )
     matrix = pairwise_read(sheet, data.indicators)
     ahp = an.ahp_weights(matrix, accept_inconsistent=options.accept_inconsistent)
@@ -277,7 +309,9 @@ def entropy_weighted_sum(data: Dataset, options: Options, sheets: Mapping[str, S
     sheets_out = {
         "scores": scores,
         "weights": frame,
-        "normalized": pd.DataFrame(result.normalized, index=data.units, columns=data.indicators),
+        "normalized": pd.DataFrame(
+            result.normalized, index=_unit_index(data), columns=data.indicators
+        ),
     }
     return Outcome(sheets=sheets_out, table=scores, summary={})
 
@@ -297,14 +331,14 @@ def obstacle(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> Ou
     sheets_out = {
         "weak_points": weak,
         "obstacle_degree": pd.DataFrame(
-            weak_result.degree, index=data.units, columns=data.indicators
+            weak_result.degree, index=_unit_index(data), columns=data.indicators
         ),
         "weights": frame,
     }
     if weak_result.dimension_degree is not None:
         sheets_out["dimension_degree"] = pd.DataFrame(
             weak_result.dimension_degree,
-            index=data.units,
+            index=_unit_index(data),
             columns=[str(d) for d in weak_result.dimensions],
         )
     return Outcome(sheets=sheets_out, table=weak, summary={})
@@ -321,17 +355,24 @@ def coupling(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> Ou
         unknown = [n for n in names if n not in data.indicators]
         if unknown:
             raise EvaluateInputError(
-                f"--subsystems: no column(s) {unknown}; columns: {data.indicators}"
+                say(
+                    "--subsystems: no column(s) {unknown}; columns: {columns}",
+                    unknown=unknown,
+                    columns=data.indicators,
+                )
             )
         u = values[:, [data.indicators.index(n) for n in names]]
         if np.isnan(u).any():
-            raise EvaluateInputError("subsystem levels have missing values")
+            raise EvaluateInputError(say("subsystem levels have missing values"))
         frames: dict[str, pd.DataFrame] = {}
     else:
         directions = _require_directions(data)
         if any(d is None for d in data.dimensions):
             raise EvaluateInputError(
-                "coupling needs --subsystems COL,COL or a 'dimension' (维度) for every indicator"
+                say(
+                    "coupling needs --subsystems COL,COL or a 'dimension' (维度) for every"
+                    " indicator"
+                )
             )
         values, data = _missing(data, values, options.missing)
         _reject_constant(data, values)
@@ -341,7 +382,7 @@ def coupling(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> Ou
         names=names,
         variant=options.coupling_variant,  # type: ignore[arg-type]
     )
-    table = pd.DataFrame(u, index=pd.Index(data.units, name="unit"), columns=names).join(
+    table = pd.DataFrame(u, index=_unit_index(data), columns=names).join(
         result.to_frame(units=data.units)
     )
     table = table.sort_values("D", ascending=False, kind="stable")
@@ -384,13 +425,21 @@ def _balance(
     row: Callable[[Dataset, NDArray[np.float64], str], BalanceRow],
 ) -> Outcome:
     """One row per indicator from `row(data, column, name)`, which may add rows of a
-    decomposition by group."""
+    decomposition by group. An indicator that is 0 for every unit gets indices 0 (the
+    library's convention) and a note, so that 0 is not read as perfect balance."""
     import pandas as pd
 
     values = _clean_values(data, options.missing)
     values, data = _missing(data, values, options.missing)
     rows, group_rows = [], []
     for k, name in enumerate(data.indicators):
+        if not np.any(values[:, k]):
+            data.notes.append(
+                say(
+                    "indicator {name!r} is 0 for every unit: its indices are 0 by convention",
+                    name=name,
+                )
+            )
         found, groups = row(data, values[:, k], name)
         rows.append({"indicator": name, **found})
         if groups is not None:
@@ -403,7 +452,8 @@ def _balance(
 
 
 def theil(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> Outcome:
-    """Theil T of each indicator, decomposed between and within the groups."""
+    """Theil T of each indicator, decomposed between and within the groups (a group whose
+    values are all 0 has index 0 and share 0)."""
 
     def row(data: Dataset, column: NDArray[np.float64], name: str) -> BalanceRow:
         result = an.theil(column, population=data.population, groups=data.groups)
@@ -422,26 +472,35 @@ def theil(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> Outco
 
 
 def gini(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> Outcome:
-    """The Gini coefficient of each indicator, population-weighted if weights are given."""
+    """The Gini coefficient of each indicator, population-weighted if weights are given, and
+    inside each group with ``--group-col``."""
 
     def row(data: Dataset, column: NDArray[np.float64], name: str) -> BalanceRow:
-        return {"gini": float(an.gini(column, weights=data.population).gini)}, None
+        result = an.gini(column, weights=data.population, groups=data.groups)
+        groups = None
+        if data.groups is not None:
+            groups = result.group_frame().reset_index().assign(indicator=name)
+        return {"gini": float(result.gini)}, groups
 
     return _balance(data, options, "gini", row)
 
 
 def cv(data: Dataset, options: Options, sheets: Mapping[str, Sheet]) -> Outcome:
-    """The coefficient of variation of each indicator, with its mean and spread."""
+    """The coefficient of variation of each indicator, with its mean and spread, and inside
+    each group with ``--group-col``."""
 
     def row(data: Dataset, column: NDArray[np.float64], name: str) -> BalanceRow:
-        dispersion = an.cv(column, weights=data.population, ddof=options.ddof)
+        dispersion = an.cv(column, weights=data.population, groups=data.groups, ddof=options.ddof)
         found = {
             "cv": float(dispersion.cv),
             "mean": float(dispersion.mean),
             "std": float(dispersion.std),
             "max_min_ratio": float(dispersion.max_min_ratio),
         }
-        return found, None
+        groups = None
+        if data.groups is not None:
+            groups = dispersion.group_frame().reset_index().assign(indicator=name)
+        return found, groups
 
     return _balance(data, options, "cv", row)
 
@@ -459,7 +518,7 @@ METHODS: dict[str, Method] = {
         coupling, ("subsystems", "coupling_variant", "floor", "missing"), ranked=True
     ),
     "theil": Method(theil, ("group_col", "weight_col", "missing"), ranked=False),
-    "gini": Method(gini, ("weight_col", "missing"), ranked=False),
-    "cv": Method(cv, ("ddof", "weight_col", "missing"), ranked=False),
+    "gini": Method(gini, ("group_col", "weight_col", "missing"), ranked=False),
+    "cv": Method(cv, ("ddof", "group_col", "weight_col", "missing"), ranked=False),
     "obstacle": Method(obstacle, ("top_k", *_WEIGHTING), ranked=True),
 }

@@ -1,4 +1,9 @@
-"""What ``bqw evaluate`` hands back: a workbook or CSV file, a JSON document, a table."""
+"""What ``bqw evaluate`` hands back: a workbook or CSV file, a JSON document, a table.
+
+Files and tables are for people: their sheet and column names are in the current language
+(`baiqianwan.cli.lang`), the analyst's own names (indicators, dimensions) as they are. JSON is
+for machines: its keys stay English whatever the language.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +11,88 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from baiqianwan.cli.evaluate.methods import EvaluateInputError, Outcome
+from baiqianwan.cli.lang import header, library_text, say
 from baiqianwan.core.excel import GUARDED_TEXT, formula_like
 from baiqianwan.tabular import Dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EVALUATE_SCHEMA = "baiqianwan.evaluate/1"
 OUT_SUFFIXES = (".xlsx", ".csv")
 
 
-def output_write(path: Path, outcome: Outcome, *, progress: bool = False) -> None:
+def outcome_named(outcome: Outcome, data: Dataset) -> Outcome:
+    """The outcome with the units' names beside their codes: a ``name`` column first in every
+    frame indexed by unit (when the data has names)."""
+    if data.names is None:
+        return outcome
+    names = dict(zip(data.units, data.names, strict=True))
+
+    def named(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.index.name != "unit" or "name" in frame.columns:
+            return frame
+        frame = frame.copy()
+        frame.insert(0, "name", [names.get(str(u), "") for u in frame.index])
+        return frame
+
+    return Outcome(
+        sheets={key: named(frame) for key, frame in outcome.sheets.items()},
+        table=named(outcome.table),
+        summary=outcome.summary,
+    )
+
+
+def frame_for_people(frame: pd.DataFrame, data: Dataset) -> pd.DataFrame:
+    """Column, index and group names in the current language; the analyst's own names (the
+    indicators and dimensions, which may be words such as "score") stay as they are."""
+    own = set(data.indicators) | {d for d in data.dimensions if d}
+    # A frame of the analyst's columns only (normalised values) keeps every name; elsewhere
+    # the method's own columns (rank, score …) are translated even if an indicator shares
+    # the word.
+    mine = all(isinstance(c, str) and c in own for c in frame.columns)
+
+    def word(name: Any) -> Any:
+        return name if not isinstance(name, str) or (mine and name in own) else header(name)
+
+    frame = frame.rename(columns=word)
+    frame.index = frame.index.set_names(
+        [header(n) if isinstance(n, str) else n for n in frame.index.names]
+    )
+    if "group" in (frame.index.names or []) or header("group") in (frame.index.names or []):
+        level = header("group")
+        frame = frame.rename(
+            index={"between": header("between"), "total": header("total")}, level=level
+        )
+    return frame
+
+
+def output_write(path: Path, outcome: Outcome, data: Dataset, *, progress: bool = False) -> None:
     """Write every sheet (.xlsx) or the main table (.csv) to a temporary file, then rename,
     so that a failure leaves no half-written file."""
     suffix = path.suffix.lower()
     directory = path.resolve().parent
     if not directory.is_dir():
-        raise EvaluateInputError(f"--out {path}: the directory {directory} does not exist")
+        raise EvaluateInputError(
+            f"--out {path}: " + say("the directory {directory} does not exist", directory=directory)
+        )
+    people = Outcome(
+        sheets={header(k): frame_for_people(v, data) for k, v in outcome.sheets.items()},
+        table=frame_for_people(outcome.table, data),
+        summary=outcome.summary,
+    )
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.stem}.", suffix=suffix)
     os.close(handle)
     try:
         if suffix == ".csv":
-            outcome.table.to_csv(temporary, encoding="utf-8-sig")
+            people.table.to_csv(temporary, encoding="utf-8-sig")
         else:
-            _xlsx_write(temporary, outcome, progress=progress)
+            _xlsx_write(temporary, people, progress=progress)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 is for the temporary only
@@ -61,7 +122,7 @@ def _xlsx_write(filename: str, outcome: Outcome, *, progress: bool) -> None:
     bold = book.add_format({"bold": True})
     guarded = book.add_format(GUARDED_TEXT)
     with Progress(transient=True, disable=not progress) as bar:
-        task = bar.add_task(f"writing {total:,} rows", total=total)
+        task = bar.add_task(say("writing {rows:,} rows", rows=total), total=total)
         for name, frame in outcome.sheets.items():
             sheet = book.add_worksheet(name[:31])
             index_names = [str(n) if n is not None else "" for n in frame.index.names]
@@ -107,26 +168,30 @@ def json_document(data: Dataset, outcome: Outcome, *, method: str, source: str) 
         "input": source,
         "units": len(data.units),
         "indicators": data.indicators,
-        "notes": data.notes,
+        "notes": [library_text(note) for note in data.notes],
         **outcome.summary,
         "sheets": sheets,
     }
 
 
-def table_print(outcome: Outcome, *, title: str, top: int | None) -> None:
-    """The table on the terminal with rich: its first `top` rows, or all of them."""
+def table_print(outcome: Outcome, data: Dataset, *, title: str, top: int | None) -> None:
+    """The table on the terminal with rich: its first `top` rows, or all of them; the units'
+    names (if any) beside their codes, text columns left-aligned."""
     from rich.console import Console
     from rich.table import Table
 
     frame = outcome.table.head(top) if top is not None else outcome.table
+    frame = frame_for_people(frame, data)
     table = Table(title=title, show_lines=False)
-    index_name = frame.index.name or "unit"
+    index_name = frame.index.name or header("unit")
     table.add_column(str(index_name))
     for column in frame.columns:
-        table.add_column(str(column), justify="right")
+        text = frame[column].dtype == object
+        table.add_column(str(column), justify="left" if text else "right")
     for label, *row in frame.itertuples(name=None):
         cells = [f"{v:.4f}" if isinstance(v, float) else str(v) for v in row]
         table.add_row(str(label), *cells)
     Console(stderr=False).print(table)
     if len(outcome.table) > len(frame):
-        Console().print(f"… {len(outcome.table) - len(frame)} more rows in the output file")
+        more = len(outcome.table) - len(frame)
+        Console().print(say("… {count} more rows in the output file", count=more))
