@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from baiqianwan.accounts.policy import can, require, scope_prefix
 from baiqianwan.core.problems import Conflict, InputError
@@ -103,10 +102,11 @@ def exchange_download(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 def exchange_upload(request: HttpRequest) -> HttpResponse:
     """Keep the file and show what storing it would do; nothing is stored yet."""
     require(request.user, "indicators.enter")
+    if request.method != "POST":
+        return redirect("indicators:exchange")
     context: dict[str, Any] = {**_choices(request), "may_upload": True}
     upload_file = request.FILES.get("file")
     try:
@@ -155,10 +155,11 @@ def _own_upload(request: HttpRequest) -> Upload:
     return found
 
 
-@require_POST
 def exchange_confirm(request: HttpRequest) -> HttpResponse:
     """Store a previewed upload, or drop it."""
     require(request.user, "indicators.enter")
+    if request.method != "POST":
+        return redirect("indicators:exchange")
     upload = _own_upload(request)
     if request.POST.get("action") == "discard":
         interchange.exchange_upload_discard(user=request.user, upload=upload)
