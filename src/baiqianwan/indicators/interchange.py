@@ -179,26 +179,26 @@ def exchange_rows(
             )
         )
     if derived:
-        for value in DerivedValue.objects.filter(**where).select_related(
+        for total in DerivedValue.objects.filter(**where).select_related(
             "unit", "indicator", "period"
         ):
             rows.append(
                 (
-                    (value.period.start, value.unit.code, order[value.indicator_id], 1),
+                    (total.period.start, total.unit.code, order[total.indicator_id], 1),
                     ExchangeRow(
-                        unit_code=value.unit.code,
-                        unit_name=value.unit.name,
-                        period=value.period.code,
-                        indicator_code=value.indicator.code,
-                        indicator_name=value.indicator.name,
-                        measure=value.indicator.measure,
-                        value_type=value.indicator.value_type,
-                        value=value.value,
-                        source=value.kind,
-                        derived=value.kind,
+                        unit_code=total.unit.code,
+                        unit_name=total.unit.name,
+                        period=total.period.code,
+                        indicator_code=total.indicator.code,
+                        indicator_name=total.indicator.name,
+                        measure=total.indicator.measure,
+                        value_type=total.indicator.value_type,
+                        value=total.value,
+                        source=total.kind,
+                        derived=total.kind,
                         stored_by="",
-                        created=value.computed_at,
-                        updated=value.computed_at,
+                        created=total.computed_at,
+                        updated=total.computed_at,
                         comment="",
                     ),
                 )
@@ -248,7 +248,7 @@ def dhis2_export(
         submission = Submission.objects.filter(
             dataset=dataset, period=periods[0], unit=unit, submitted_at__isnull=False
         ).first()
-        if submission is not None and submission.state != "draft":
+        if submission is not None and submission.submitted_at and submission.state != "draft":
             body["completeDate"] = submission.submitted_at.date().isoformat()
     values = []
     for row in rows:

@@ -145,7 +145,7 @@ def _own_upload(request: HttpRequest) -> Upload:
     pk = request.POST.get("upload", "")
     found = (
         Upload.objects.select_related("dataset", "period")
-        .filter(pk=int(pk), uploaded_by=request.user)
+        .filter(pk=int(pk), uploaded_by_id=request.user.pk)
         .first()
         if pk.isdigit()
         else None
