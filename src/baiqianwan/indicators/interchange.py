@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -155,50 +156,70 @@ def exchange_rows(
     }
     rows: list[tuple[tuple[Any, ...], ExchangeRow]] = []
     order = {pk: position for position, pk in enumerate(ids)}
-    for value in entered.select_related("unit", "indicator", "period", "stored_by"):
-        key = (value.indicator_id, value.unit_id, value.period_id)
+    # Plain tuples, not model instances: an export of a city's villages is 10⁵ values.
+    about = {
+        pk: (code, name, measure, kind)
+        for pk, code, name, measure, kind in Indicator.objects.filter(pk__in=ids).values_list(
+            "pk", "code", "name", "measure", "value_type"
+        )
+    }
+    spans = {period.pk: (period.start, period.code) for period in periods}
+    fields = ("indicator_id", "unit_id", "period_id", "unit__code", "unit__name", "value")
+    for (
+        indicator_id,
+        unit_id,
+        period_id,
+        unit_code,
+        unit_name,
+        value,
+        source,
+        stored_by,
+        stored_at,
+        comment,
+    ) in entered.values_list(*fields, "source", "stored_by__username", "stored_at", "comment"):
+        code, name, measure, kind = about[indicator_id]
         rows.append(
             (
-                (value.period.start, value.unit.code, order[value.indicator_id], 0),
+                (spans[period_id][0], unit_code, order[indicator_id], 0),
                 ExchangeRow(
-                    unit_code=value.unit.code,
-                    unit_name=value.unit.name,
-                    period=value.period.code,
-                    indicator_code=value.indicator.code,
-                    indicator_name=value.indicator.name,
-                    measure=value.indicator.measure,
-                    value_type=value.indicator.value_type,
-                    value=value.value,
-                    source=value.source,
+                    unit_code=unit_code,
+                    unit_name=unit_name,
+                    period=spans[period_id][1],
+                    indicator_code=code,
+                    indicator_name=name,
+                    measure=measure,
+                    value_type=kind,
+                    value=value,
+                    source=source,
                     derived="",
-                    stored_by=value.stored_by.username if value.stored_by else "",
-                    created=created.get(key, value.stored_at),
-                    updated=value.stored_at,
-                    comment=value.comment,
+                    stored_by=stored_by or "",
+                    created=created.get((indicator_id, unit_id, period_id), stored_at),
+                    updated=stored_at,
+                    comment=comment,
                 ),
             )
         )
     if derived:
-        for total in DerivedValue.objects.filter(**where).select_related(
-            "unit", "indicator", "period"
-        ):
+        totals = DerivedValue.objects.filter(**where).values_list(*fields, "kind", "computed_at")
+        for indicator_id, _unit, period_id, unit_code, unit_name, value, how, at in totals:
+            code, name, measure, kind = about[indicator_id]
             rows.append(
                 (
-                    (total.period.start, total.unit.code, order[total.indicator_id], 1),
+                    (spans[period_id][0], unit_code, order[indicator_id], 1),
                     ExchangeRow(
-                        unit_code=total.unit.code,
-                        unit_name=total.unit.name,
-                        period=total.period.code,
-                        indicator_code=total.indicator.code,
-                        indicator_name=total.indicator.name,
-                        measure=total.indicator.measure,
-                        value_type=total.indicator.value_type,
-                        value=total.value,
-                        source=total.kind,
-                        derived=total.kind,
+                        unit_code=unit_code,
+                        unit_name=unit_name,
+                        period=spans[period_id][1],
+                        indicator_code=code,
+                        indicator_name=name,
+                        measure=measure,
+                        value_type=kind,
+                        value=value,
+                        source=how,
+                        derived=how,
                         stored_by="",
-                        created=total.computed_at,
-                        updated=total.computed_at,
+                        created=at,
+                        updated=at,
                         comment="",
                     ),
                 )
@@ -697,6 +718,12 @@ class _Lookup:
         }
 
 
+@lru_cache(maxsize=256)
+def _period_code(text: str) -> str:
+    """A period as DHIS2 codes it (2025-03 → 202503); an import names few, many times."""
+    return period_parse(text).code
+
+
 def _resolve(
     item: Incoming, lookup: _Lookup, period_fixed: Period | None
 ) -> tuple[DataSet, Period, int, Indicator] | ImportConflict:
@@ -717,7 +744,7 @@ def _resolve(
     if not item.period:
         return _conflict(item, "period", _("missing"))
     try:
-        code = period_parse(item.period).code
+        code = _period_code(item.period)
     except PeriodError:
         return _conflict(
             item,
