@@ -33,7 +33,14 @@ SCOPE_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN)
 
 def _choices(request: HttpRequest) -> dict[str, Any]:
     """The data sets, periods and scopes the page offers."""
-    datasets = list(datasets_visible(user=request.user))
+    # Only the data sets reported at or below the user's level: a town has no county values.
+    levels = list(Level.values)
+    home = levels.index(request.user.home_unit.level)  # type: ignore[union-attr]
+    datasets = [
+        dataset
+        for dataset in datasets_visible(user=request.user)
+        if levels.index(dataset.level) >= home
+    ]
     periods = (
         Period.objects.filter(
             pk__in=CollectionWindow.objects.filter(dataset__in=datasets).values("period_id")
@@ -132,12 +139,8 @@ def exchange_upload(request: HttpRequest) -> HttpResponse:
         context["posted"] = request.POST
         return render(request, "indicators/exchange.html", context, status=400)
     context.update({"upload": upload, "summary": summary})
-    return render(
-        request,
-        "indicators/exchange_preview.html",
-        context,
-        status=400 if summary.conflicts_total else 200,
-    )
+    # A preview is an answer even when it lists problems: the file was read and tried.
+    return render(request, "indicators/exchange_preview.html", context)
 
 
 def _own_upload(request: HttpRequest) -> Upload:
