@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from baiqianwan.audit.models import AuditEvent
 from baiqianwan.indicators.models import (
     CollectionWindow,
     DataValue,
@@ -206,6 +207,8 @@ def test_datavaluesets_export(client, town, world):  # type: ignore[no-untyped-d
     client.force_login(town)
     body = client.get("/api/dataValueSets?dataSet=VILLAGE&period=2024").json()
     assert body["dataSet"] == "VILLAGE" and len(body["dataValues"]) == 3
+    assert "orgUnit" not in body and "derived" not in body["dataValues"][0]
+    assert AuditEvent.objects.filter(action="download", object_repr__contains="VILLAGE").exists()
     one = client.get(
         f"/api/dataValueSets?dataElement=POP&period=2024&period=2023&orgUnit={_villages()[0].code}"
         "&children=false"

@@ -13,7 +13,13 @@ from django.utils import timezone
 from baiqianwan.core.problems import Conflict
 from baiqianwan.indicators import interchange
 from baiqianwan.indicators.interchange import ImportRefused
-from baiqianwan.indicators.models import DataValue, DataValueChange, DerivedValue, Upload
+from baiqianwan.indicators.models import (
+    DataValue,
+    DataValueChange,
+    DerivedValue,
+    Submission,
+    Upload,
+)
 from baiqianwan.indicators.values import Cell, values_write
 from tests.indicators.factories import DEQING, HUAICHENG, OPEN_DAY, system_make, unit
 
@@ -378,3 +384,27 @@ def test_exports_stay_in_the_area(town, world, make_user):  # type: ignore[no-un
     assert len(city) == 5
     assert interchange.number_text(0.1) == "0.1" and interchange.number_text(3.0) == "3"
     assert date(2025, 2, 1) == OPEN_DAY
+
+
+def test_dhis2_export_of_one_submitted_report_has_its_complete_date(town, world):  # type: ignore[no-untyped-def]
+    _seed(town, world)
+    first = _villages()[0]
+    Submission.objects.filter(unit=first).update(
+        state="submitted", submitted_at=timezone.now(), submitted_by=town
+    )
+    body = interchange.dhis2_export(
+        rows=interchange.exchange_rows(
+            user=town,
+            unit=first,
+            periods=[world["period"]],
+            dataset=world["datasets"]["VILLAGE"],
+            children=False,
+        ),
+        dataset=world["datasets"]["VILLAGE"],
+        periods=[world["period"]],
+        unit=first,
+        children=False,
+    )
+    assert body["orgUnit"] == first.code
+    assert body["completeDate"] == timezone.localdate().isoformat()
+    assert {v["orgUnit"] for v in body["dataValues"]} == {first.code}

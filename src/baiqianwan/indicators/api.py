@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from baiqianwan.accounts.policy import require, scope_prefix
+from baiqianwan.audit.services import download_record
 from baiqianwan.core.listing import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, list_paginate
 from baiqianwan.core.problems import InputError, problem_response
 from baiqianwan.core.schemas import READ_ERRORS, ProblemOut
@@ -31,6 +32,7 @@ from baiqianwan.indicators.schemas import (
     DataSetPageOut,
     DataValuePageOut,
     DataValueSetIn,
+    DataValueSetOut,
     DataValuesIn,
     DataValuesWrittenOut,
     ImportSummaryOut,
@@ -415,8 +417,9 @@ def exchange_scope(
 
 @router.get(
     "/dataValueSets",
-    response={200: dict[str, Any], **READ_ERRORS},
+    response={200: DataValueSetOut, **READ_ERRORS},
     summary="Export a DHIS2 data value set",
+    exclude_none=True,
 )
 def datavaluesets_export(
     request: HttpRequest,
@@ -443,6 +446,10 @@ def datavaluesets_export(
         indicators=indicators,
         children=children,
         derived=derived,
+    )
+    # An export through the API is a download like any other: the audit trail keeps it.
+    download_record(
+        filename=f"dataValueSets {dataSet or ','.join(dataElement)} {','.join(period)} {unit.code}"
     )
     return interchange.dhis2_export(
         rows=rows, dataset=dataset, periods=periods, unit=unit, children=children

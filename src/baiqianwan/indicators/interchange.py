@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -270,7 +271,7 @@ def dhis2_export(
             dataset=dataset, period=periods[0], unit=unit, submitted_at__isnull=False
         ).first()
         if submission is not None and submission.submitted_at and submission.state != "draft":
-            body["completeDate"] = submission.submitted_at.date().isoformat()
+            body["completeDate"] = timezone.localdate(submission.submitted_at).isoformat()
     values = []
     for row in rows:
         item: dict[str, Any] = {
@@ -988,8 +989,6 @@ def exchange_upload_preview(
 def exchange_upload_confirm(*, user: Any, upload: Any, today: date | None = None) -> ImportSummary:
     """Store a previewed upload all-or-nothing, as it was previewed: if a unit it touches
     changed since, `Conflict` (the upload is marked so) and nothing is stored."""
-    from django.utils import timezone
-
     from baiqianwan.indicators.models import UploadState
 
     if upload.state != UploadState.PREVIEWED:

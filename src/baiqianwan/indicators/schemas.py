@@ -195,3 +195,28 @@ class DataValueSetIn(Schema):
     completeDate: str | None = None
     idScheme: str | None = None
     dataValues: list[dict[str, Any]]
+
+
+class DhisValueOut(Schema):
+    """One value of a DHIS2 data value set; `derived` only on totals and computed values."""
+
+    dataElement: str
+    period: str
+    orgUnit: str
+    value: str
+    storedBy: str
+    created: str
+    lastUpdated: str
+    comment: str
+    followup: bool
+    derived: str | None = None
+
+
+class DataValueSetOut(Schema):
+    """A DHIS2 data value set; the top-level fields only when there is one of each."""
+
+    dataSet: str | None = None
+    period: str | None = None
+    orgUnit: str | None = None
+    completeDate: str | None = None
+    dataValues: list[DhisValueOut]
