@@ -14,9 +14,12 @@ from baiqianwan.core.problems import Conflict
 from baiqianwan.indicators import interchange
 from baiqianwan.indicators.interchange import ImportRefused
 from baiqianwan.indicators.models import (
+    DataSet,
+    DataSetMember,
     DataValue,
     DataValueChange,
     DerivedValue,
+    Period,
     Submission,
     Upload,
 )
@@ -408,3 +411,54 @@ def test_dhis2_export_of_one_submitted_report_has_its_complete_date(town, world)
     assert body["orgUnit"] == first.code
     assert body["completeDate"] == timezone.localdate().isoformat()
     assert {v["orgUnit"] for v in body["dataValues"]} == {first.code}
+
+
+def test_data_set_and_period_checks(town, world):  # type: ignore[no-untyped-def]
+    first = _villages()[0]
+    other = DataSet.objects.create(
+        code="VILLAGE2", name="另一张村级表", level="village", owner=unit("441200000000")
+    )
+    other.assigned_to.add(unit("441200000000"))
+    DataSetMember.objects.create(dataset=other, indicator=world["ind"]["POP"])
+    Period.objects.create(
+        code="2024Q1", type="quarter", start=date(2024, 1, 1), end=date(2024, 3, 31)
+    )
+    payload = {
+        "dataValues": [
+            {"dataElement": "POP", "period": "2024", "orgUnit": first.code, "value": "1"},
+            {"dataSet": "NOPE", "dataElement": "GREEN", "period": "2024", "orgUnit": first.code},
+            {"dataElement": "GREEN", "period": "2024Q1", "orgUnit": first.code, "value": "1"},
+            {"dataElement": "GREEN", "period": "2024", "orgUnit": HUAICHENG, "value": "1"},
+            {"dataElement": "GREEN", "period": "2031", "orgUnit": first.code, "value": "1"},
+        ]
+    }
+    summary = _import(town, interchange.dhis2_read(json.dumps(payload)))
+    found = {c.object: c.value for c in summary.conflicts}
+    assert "several data sets (VILLAGE, VILLAGE2)" in found["dataValues[0].dataSet"]
+    assert found["dataValues[1].dataSet"] == "No data set NOPE in your area"
+    assert "not for 2024Q1" in found["dataValues[2].period"]
+    assert found["dataValues[3].orgUnit"] == f"{HUAICHENG} does not report VILLAGE"
+    assert found["dataValues[4].period"] == "no period 2031"
+
+
+def test_a_submitted_report_is_refused_whole(town, world):  # type: ignore[no-untyped-def]
+    _seed(town, world)
+    first = _villages()[0]
+    Submission.objects.filter(unit=first).update(state="submitted")
+    payload = {
+        "dataSet": "VILLAGE",
+        "period": "2024",
+        "dataValues": [
+            {"dataElement": "POP", "orgUnit": _villages()[1].code, "value": "900"},
+            {"dataElement": "POP", "orgUnit": first.code, "value": "1300"},
+        ],
+    }
+    summary = _import(town, interchange.dhis2_read(json.dumps(payload)))
+    assert summary.conflicts_total == 1 and "no longer open" in summary.conflicts[0].value
+    assert summary.conflicts[0].object == "VILLAGE 2024" and summary.conflicts[0].indexes == [0, 1]
+    assert sorted(
+        DataValue.objects.filter(indicator__code="POP").values_list("value", flat=True)
+    ) == [
+        800,
+        1200,
+    ]
