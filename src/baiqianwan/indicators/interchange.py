@@ -330,7 +330,7 @@ class Incoming:
     """One value as a file gives it, before anything is looked up.
 
     `index` is the item's index in ``dataValues`` (DHIS2) or its row number as a spreadsheet
-    shows it (CSV, the header being row 1); `names` maps our field names to the file's.
+    shows it (CSV, the header being row 1); `where` names its fields as the file does.
     """
 
     kind: str  # "dhis2" or "csv"
