@@ -54,6 +54,16 @@ UNIT_FREE = {
     "plans:list",
     "plans:create",
     "plans:list_export",
+    "indicators:exchange",
+    "indicators:exchange_download",
+    "indicators:exchange_upload",
+    "indicators:exchange_confirm",
+    "api:indicators_list",
+    "api:datasets_list",
+    "api:datavalues_list",
+    "api:datavaluesets_export",
+    "api:datavalues_write",
+    "api:datavaluesets_import",
 }
 
 

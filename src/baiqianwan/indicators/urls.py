@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from baiqianwan.indicators.views import interchange
+
 app_name = "indicators"
 urlpatterns: list[Any] = []
+urlpatterns += interchange.urlpatterns
