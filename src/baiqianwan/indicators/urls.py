@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from baiqianwan.indicators.views import submissions
+
 app_name = "indicators"
 urlpatterns: list[Any] = []
+urlpatterns += submissions.urlpatterns
