@@ -108,7 +108,7 @@ def decide(request: HttpRequest) -> HttpResponseBase:
     says which went through and which were refused, and why."""
     require(request.user, "indicators.approve")
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return redirect("indicators:approvals")
     choice = _choice(request, request.POST)
     target = reverse("indicators:approvals") + "?" + _query(choice)
     if choice.dataset is None or choice.period is None:
@@ -215,7 +215,7 @@ def submit(request: HttpRequest) -> HttpResponseBase:
     """Submit a unit's report (or its total) to the level above."""
     require(request.user, "indicators.enter")
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return redirect("indicators:status")
     choice = _choice(request, request.POST)
     code = request.POST.get("unit", "")
     prefix = scope_prefix(request.user, "indicators.enter")
@@ -255,7 +255,7 @@ def lock(request: HttpRequest) -> HttpResponseBase:
     """Headquarters locks the period of a data set once everything in it is settled."""
     require(request.user, "indicators.manage")
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        return redirect("indicators:approvals")
     choice = _choice(request, request.POST)
     target = reverse("indicators:approvals") + "?" + _query(choice)
     if choice.dataset is None or choice.period is None:
@@ -280,8 +280,8 @@ RATE_HEADERS = (
     gettext_lazy("Submitted"),
     gettext_lazy("On time"),
     gettext_lazy("Waived"),
-    gettext_lazy("Reporting rate %"),
-    gettext_lazy("On-time rate %"),
+    gettext_lazy("Reporting rate (%)"),
+    gettext_lazy("On-time rate (%)"),
 )
 
 
@@ -313,7 +313,13 @@ def reporting(request: HttpRequest) -> HttpResponse:
         )
         download_record(filename=filename)
         return xlsx_response(body, filename=filename)
-    context = {"choice": choice, "page": page, "query": _query(choice), "demo": _demo(choice)}
+    context = {
+        "choice": choice,
+        "page": page,
+        "headers": RATE_HEADERS,
+        "query": _query(choice),
+        "demo": _demo(choice),
+    }
     return render(request, "indicators/reporting.html", context)
 
 
