@@ -142,14 +142,14 @@ def period_tree(dataset: DataSet, period: Period) -> PeriodTree:
     # Keep only the ancestors of the reporting units.
     wanted = set(leaves)
     for leaf in leaves:
-        parent = nodes[leaf].parent
-        while parent is not None and parent not in wanted:
-            wanted.add(parent)
-            parent = nodes[parent].parent
+        up = nodes[leaf].parent
+        while up is not None and up not in wanted:
+            wanted.add(up)
+            up = nodes[up].parent
     nodes = {pk: node for pk, node in nodes.items() if pk in wanted}
     children: dict[int, list[int]] = {}
     for pk in sorted(nodes, key=lambda pk: nodes[pk].code):
-        parent = nodes[pk].parent
-        if parent is not None:
-            children.setdefault(parent, []).append(pk)
+        parent_id = nodes[pk].parent
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
     return PeriodTree(dataset=dataset, period=period, nodes=nodes, leaves=leaves, children=children)

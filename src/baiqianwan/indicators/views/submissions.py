@@ -4,6 +4,7 @@ lock exceptions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -41,7 +42,7 @@ from baiqianwan.indicators.submission_selectors import (
 from baiqianwan.indicators.tree import period_tree
 from baiqianwan.units.models import Unit
 
-DECISIONS = {
+DECISIONS: dict[str, Callable[..., Any]] = {
     "approve": submission_approve,
     "return": submission_return,
     "waive": submission_waive,
@@ -184,7 +185,7 @@ def status(request: HttpRequest) -> HttpResponse:
     filled, the rule check, the submit button and the history."""
     require(request.user, "indicators.read")
     choice = _choice(request)
-    code = request.GET.get("unit", "") or request.user.home_unit.code
+    code = request.GET.get("unit", "") or request.user.home_unit.code  # type: ignore[union-attr]
     prefix = scope_prefix(request.user, "indicators.read")
     unit = Unit.objects.filter(code=code, code__startswith=prefix, valid_to__isnull=True).first()
     if unit is None:
