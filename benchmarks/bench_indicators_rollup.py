@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+
 from _fresh import zhaoqing_database
 
 INDICATORS = 40
