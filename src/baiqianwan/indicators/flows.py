@@ -304,7 +304,7 @@ def submission_approve(
             decided_at=now,
             decided_by=actor,
         )
-        rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now)
+        rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
         _audit(actor, Action.APPROVE, submission)
         notifications_send_to_unit(
             unit=submission.unit,
@@ -364,7 +364,7 @@ def submission_return(
             decided_by=actor,
         )
         if was_approved:
-            rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now)
+            rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
         _audit(actor, Action.RETURN, submission, comment=comment)
         notifications_send_to_unit(
             unit=submission.unit,
@@ -417,7 +417,7 @@ def submission_waive(
             decided_at=now,
             decided_by=actor,
         )
-        rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now)
+        rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
         _audit(actor, Action.WAIVE, submission, comment=comment)
         notifications_send_to_unit(
             unit=submission.unit,

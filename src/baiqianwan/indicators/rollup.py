@@ -14,9 +14,9 @@ checked and stay out), by the indicator's aggregation:
 Every level aggregates straight from the reporting units, never from the totals of the level
 in between, so a county's average is the mean over its villages and not a mean of town means.
 `reported` / `expected` count the units below that had a settled value / that were expected
-to report. Then the computed indicators (formula.py) are evaluated at every level from those
-totals, and at the settled reporting units themselves from their own values. The result is
-stored as `DerivedValue` rows (aggregate / computed), replacing the refreshed units' previous
+to report (a waived unit is not). Then the computed indicators (formula.py) are evaluated
+at every level from those totals, and at the settled reporting units themselves from their
+own values. The result is stored as `DerivedValue` rows (aggregate / computed), replacing the refreshed units' previous
 rows in one transaction.
 
 The tree is the period's (`tree.period_tree`): a village merged away after the period still
@@ -97,20 +97,24 @@ def _aggregate(
     return total, reported
 
 
-def _settled_leaves(tree: PeriodTree) -> np.ndarray:
-    """A mask over `tree.leaves`: whose submission is approved or locked."""
+def _leaf_states(tree: PeriodTree) -> tuple[np.ndarray, np.ndarray]:
+    """Two masks over `tree.leaves`: whose report is approved or locked (its values count),
+    and whose report is waived (it is not expected)."""
     counted: set[int] = set()
+    waived: set[int] = set()
     for start in range(0, len(tree.leaves), IN_CHUNK):
         chunk = tree.leaves[start : start + IN_CHUNK]
-        counted.update(
-            Submission.objects.filter(
-                dataset=tree.dataset,
-                period=tree.period,
-                unit_id__in=chunk,
-                state__in=COUNTED_STATES,
-            ).values_list("unit_id", flat=True)
-        )
-    return np.array([leaf in counted for leaf in tree.leaves], dtype=bool)
+        for unit_id, state in Submission.objects.filter(
+            dataset=tree.dataset,
+            period=tree.period,
+            unit_id__in=chunk,
+            state__in=[*COUNTED_STATES, SubmissionState.WAIVED],
+        ).values_list("unit_id", "state"):
+            (waived if state == SubmissionState.WAIVED else counted).add(unit_id)
+    return (
+        np.array([leaf in counted for leaf in tree.leaves], dtype=bool),
+        np.array([leaf in waived for leaf in tree.leaves], dtype=bool),
+    )
 
 
 def _targets(tree: PeriodTree, units: Iterable[Any] | None) -> set[int]:
@@ -150,22 +154,24 @@ def rollup_refresh(
     period: Period,
     units: Iterable[Any] | None = None,
     now: datetime | None = None,
+    tree: PeriodTree | None = None,
 ) -> RollupResult:
     """Recompute the `DerivedValue` rows of `dataset` for `period`.
 
     With `units` (units or ids: the ones just approved, returned or waived), only those units
     and their ancestors are refreshed; without, every unit of the period's tree (the full
-    recompute `bqw indicators rollup` runs). Returns how many units and rows were written.
+    recompute `bqw indicators rollup` runs). `tree`, if the caller has the period's tree at
+    hand, saves reading it again. Returns how many units and rows were written.
     """
     now = now or timezone.now()
-    tree = period_tree(dataset, period)
+    tree = tree if tree is not None else period_tree(dataset, period)
     targets = _targets(tree, units)
     indicators = dataset_indicators(dataset)
     if not targets or not indicators:
         return RollupResult(units=0, rows=0)
     by_code = {i.code: i for i in indicators}
     entered = [i for i in indicators if not i.formula]
-    settled = _settled_leaves(tree)
+    settled, waived = _leaf_states(tree)
     leaf_rows = [row for row, leaf in enumerate(tree.leaves) if settled[row]]
     settled_ids = [tree.leaves[row] for row in leaf_rows]
     # Only the settled units' values are read; the others stay NaN.
@@ -227,7 +233,7 @@ def rollup_refresh(
         chosen = [row for row, pk in enumerate(groups) if pk in targets]
         if not chosen:
             continue
-        expected = np.bincount(index[index >= 0], minlength=len(groups))
+        expected = np.bincount(index[(index >= 0) & ~waived], minlength=len(groups))
         totals: dict[str, np.ndarray] = {}
         for indicator in entered:
             if indicator.aggregation == Aggregation.NONE:
