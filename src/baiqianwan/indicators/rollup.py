@@ -16,8 +16,8 @@ in between, so a county's average is the mean over its villages and not a mean o
 `reported` / `expected` count the units below that had a settled value / that were expected
 to report (a waived unit is not). Then the computed indicators (formula.py) are evaluated
 at every level from those totals, and at the settled reporting units themselves from their
-own values. The result is stored as `DerivedValue` rows (aggregate / computed), replacing the refreshed units' previous
-rows in one transaction.
+own values. The result is stored as `DerivedValue` rows (aggregate / computed), replacing
+the refreshed units' previous rows in one transaction.
 
 The tree is the period's (`tree.period_tree`): a village merged away after the period still
 rolls into the town it belonged to. The work is one query for the tree, one for the settled
