@@ -213,3 +213,22 @@ def test_pages_in_chinese_and_english(client, world, hq_admin):  # type: ignore[
     # The city is the viewer's home; its eight counties are listed.
     assert len(page.context["page"].rows) == 8
     assert page.context["page"].home.code == ZHAOQING
+
+
+def test_status_of_a_unit_outside_the_area_is_not_found(client, world, town):  # type: ignore[no-untyped-def]
+    client.force_login(town)
+    assert client.get(reverse("indicators:status") + QUERY + f"&unit={DEQING}").status_code == 404
+    own = client.get(reverse("indicators:status") + QUERY)
+    assert own.status_code == 200 and own.context["status"].row.is_total
+
+
+def test_rollup_command(world):  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("indicators", "rollup", "NOPE", "2024")
+    with pytest.raises(CommandError):
+        call_command("indicators", "rollup", "VILLAGE", "1999")
+    out = io.StringIO()
+    call_command("indicators", "rollup", "VILLAGE", "2024", stdout=out)
+    assert "VILLAGE 2024" in out.getvalue()
