@@ -289,3 +289,41 @@ def test_lock_refused_while_unsettled_then_locks_the_subtree(world, people):  # 
         submission_return(
             actor=people["hq"], dataset=dataset, period=period, unit=unit(HUAIJI), comment="x"
         )
+
+
+def test_decide_many_goes_one_by_one_and_refreshes_once(world, people):  # type: ignore[no-untyped-def]
+    from baiqianwan.indicators.flows import submissions_decide
+
+    first, second, draft = _villages(world)[:3]
+    for village in (first, second):
+        _fill(world, village, POP=50)
+        submission_submit(actor=people["town"], **_village_args(world, village), today=OPEN_DAY)
+    stale = Submission.objects.get(unit=second).version - 1
+    result = submissions_decide(
+        actor=people["town"],
+        dataset=world["datasets"]["VILLAGE"],
+        period=world["period"],
+        decision="approve",
+        units=[(first, None), (second, stale), (draft, None)],
+    )
+    assert [s.unit_id for s in result.done] == [first.pk]
+    assert [unit.pk for unit, _why in result.refused] == [second.pk, draft.pk]
+    assert "reload" in result.refused[0][1]
+    assert DerivedValue.objects.get(unit=unit(HUAICHENG), indicator=world["ind"]["POP"]).value == 50
+    with pytest.raises(InputError):
+        submissions_decide(
+            actor=people["town"],
+            dataset=world["datasets"]["VILLAGE"],
+            period=world["period"],
+            decision="delete",
+            units=[(first, None)],
+        )
+    # Returning without a comment is refused for each, and nothing moves.
+    result = submissions_decide(
+        actor=people["town"],
+        dataset=world["datasets"]["VILLAGE"],
+        period=world["period"],
+        decision="return",
+        units=[(first, None)],
+    )
+    assert result.refused and Submission.objects.get(unit=first).state == "approved"

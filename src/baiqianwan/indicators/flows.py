@@ -24,7 +24,7 @@ exception (`services.lock_exception_grant`) only lifts a closed window, not an a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -285,10 +285,14 @@ def submission_approve(
     period: Period,
     unit: Unit,
     version: int | None = None,
+    tree: PeriodTree | None = None,
+    refresh: bool = True,
 ) -> Submission:
     """Approve a submitted report as the level directly above; the totals of the unit's
-    ancestors are refreshed in the same transaction."""
-    tree = period_tree(dataset, period)
+    ancestors are refreshed in the same transaction (`refresh=False` leaves that to the
+    caller: `submissions_decide` refreshes once for all it approved; `tree` saves reading the
+    period's tree again)."""
+    tree = tree if tree is not None else period_tree(dataset, period)
     node = _node(tree, unit)
     _require_approver(actor, tree, node)
     _require_children_settled(tree, node)
@@ -304,7 +308,8 @@ def submission_approve(
             decided_at=now,
             decided_by=actor,
         )
-        rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
+        if refresh:
+            rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
         _audit(actor, Action.APPROVE, submission)
         notifications_send_to_unit(
             unit=submission.unit,
@@ -325,6 +330,8 @@ def submission_return(
     unit: Unit,
     comment: str,
     version: int | None = None,
+    tree: PeriodTree | None = None,
+    refresh: bool = True,
 ) -> Submission:
     """Send a submitted (or approved) report back for correction, with a comment saying
     why; its values are editable again. An approved report can come back only while the
@@ -337,7 +344,7 @@ def submission_return(
             _("The comment is longer than %(limit)d characters.") % {"limit": COMMENT_LIMIT},
             field="comment",
         )
-    tree = period_tree(dataset, period)
+    tree = tree if tree is not None else period_tree(dataset, period)
     node = _node(tree, unit)
     _require_approver(actor, tree, node)
     parent = tree.nodes.get(node.parent) if node.parent is not None else None
@@ -363,7 +370,7 @@ def submission_return(
             decided_at=now,
             decided_by=actor,
         )
-        if was_approved:
+        if was_approved and refresh:
             rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
         _audit(actor, Action.RETURN, submission, comment=comment)
         notifications_send_to_unit(
@@ -386,6 +393,8 @@ def submission_waive(
     unit: Unit,
     comment: str,
     version: int | None = None,
+    tree: PeriodTree | None = None,
+    refresh: bool = True,
 ) -> Submission:
     """Let a unit's report be skipped (no one to report, a unit being merged), with the
     reason; the total above can then go ahead without it. Only a report not yet approved."""
@@ -397,7 +406,7 @@ def submission_waive(
             _("The comment is longer than %(limit)d characters.") % {"limit": COMMENT_LIMIT},
             field="comment",
         )
-    tree = period_tree(dataset, period)
+    tree = tree if tree is not None else period_tree(dataset, period)
     node = _node(tree, unit)
     _require_approver(actor, tree, node)
     now = timezone.now()
@@ -417,7 +426,8 @@ def submission_waive(
             decided_at=now,
             decided_by=actor,
         )
-        rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
+        if refresh:
+            rollup_refresh(dataset=dataset, period=period, units=[node.pk], now=now, tree=tree)
         _audit(actor, Action.WAIVE, submission, comment=comment)
         notifications_send_to_unit(
             unit=submission.unit,
@@ -429,6 +439,62 @@ def submission_waive(
             key=f"indicators.submission:{submission.pk}:{submission.version}:waive",
         )
     return submission
+
+
+DECISIONS: dict[str, Callable[..., Submission]] = {
+    "approve": submission_approve,
+    "return": submission_return,
+    "waive": submission_waive,
+}
+
+
+@dataclass
+class DecideResult:
+    done: list[Submission] = field(default_factory=list)
+    # (unit, why) for each unit refused
+    refused: list[tuple[Unit, str]] = field(default_factory=list)
+
+
+def submissions_decide(
+    *,
+    actor: Any,
+    dataset: DataSet,
+    period: Period,
+    decision: str,
+    units: Sequence[tuple[Unit, int | None]],
+    comment: str = "",
+) -> DecideResult:
+    """Approve, return or waive several reports (each unit with the version the approver
+    saw): each is decided on its own, as `submission_approve` & co. would, and a refused one
+    does not stop the others; the totals are refreshed once, for all that went through."""
+    if decision not in DECISIONS:
+        raise InputError(_("Choose to approve, return or waive."), field="decision")
+    tree = period_tree(dataset, period)
+    result = DecideResult()
+    for unit, version in units:
+        kwargs: dict[str, Any] = {
+            "actor": actor,
+            "dataset": dataset,
+            "period": period,
+            "unit": unit,
+            "version": version,
+            "tree": tree,
+            "refresh": False,
+        }
+        if decision != "approve":
+            kwargs["comment"] = comment
+        try:
+            with transaction.atomic():
+                result.done.append(DECISIONS[decision](**kwargs))
+        except (InputError, Conflict) as error:
+            result.refused.append((unit, error.message))
+        except PermissionDenied as error:
+            result.refused.append((unit, str(error)))
+    if result.done:
+        rollup_refresh(
+            dataset=dataset, period=period, units=[s.unit_id for s in result.done], tree=tree
+        )
+    return result
 
 
 def submission_lock(
@@ -506,6 +572,7 @@ def submission_lock(
 
 
 __all__ = [
+    "DecideResult",
     "SubmitResult",
     "submission_approve",
     "submission_check",
@@ -513,4 +580,5 @@ __all__ = [
     "submission_return",
     "submission_submit",
     "submission_waive",
+    "submissions_decide",
 ]

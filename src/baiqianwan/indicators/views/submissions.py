@@ -4,7 +4,6 @@ lock exceptions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,13 +21,7 @@ from baiqianwan.audit.services import download_record
 from baiqianwan.core.excel import xlsx_from_rows
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.core.responses import xlsx_response
-from baiqianwan.indicators.flows import (
-    submission_approve,
-    submission_lock,
-    submission_return,
-    submission_submit,
-    submission_waive,
-)
+from baiqianwan.indicators.flows import submission_lock, submission_submit, submissions_decide
 from baiqianwan.indicators.models import LockException
 from baiqianwan.indicators.services import lock_exception_grant, lock_exception_revoke
 from baiqianwan.indicators.submission_selectors import (
@@ -42,11 +35,7 @@ from baiqianwan.indicators.submission_selectors import (
 from baiqianwan.indicators.tree import period_tree
 from baiqianwan.units.models import Unit
 
-DECISIONS: dict[str, Callable[..., Any]] = {
-    "approve": submission_approve,
-    "return": submission_return,
-    "waive": submission_waive,
-}
+DECISIONS = ("approve", "return", "waive")
 
 
 def _choice(request: HttpRequest, source: Any = None) -> Choice:
@@ -131,27 +120,20 @@ def decide(request: HttpRequest) -> HttpResponseBase:
         u.pk: u
         for u in Unit.objects.filter(pk__in=[pk for pk, _v in chosen], code__startswith=prefix)
     }
-    done: list[str] = []
-    for unit_id, version in chosen:
-        unit = units.get(unit_id)
-        if unit is None:
-            messages.error(request, _("Choose units from the list."))
-            continue
-        kwargs: dict[str, Any] = {
-            "actor": request.user,
-            "dataset": choice.dataset,
-            "period": choice.period,
-            "unit": unit,
-            "version": version,
-        }
-        if decision != "approve":
-            kwargs["comment"] = comment
-        try:
-            DECISIONS[decision](**kwargs)
-        except (InputError, Conflict) as error:
-            messages.error(request, f"{unit.name}: {error.message}")
-            continue
-        done.append(unit.name)
+    if len(units) != len({pk for pk, _v in chosen}):
+        messages.error(request, _("Choose units from the list."))
+        return redirect(target)
+    result = submissions_decide(
+        actor=request.user,
+        dataset=choice.dataset,
+        period=choice.period,
+        decision=decision,
+        units=[(units[pk], version) for pk, version in chosen],
+        comment=comment,
+    )
+    for unit, why in result.refused:
+        messages.error(request, f"{unit.name}: {why}")
+    done = [submission.unit.name for submission in result.done]
     if done:
         label = {"approve": _("Approved"), "return": _("Returned"), "waive": _("Waived")}
         messages.success(
