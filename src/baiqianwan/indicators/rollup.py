@@ -32,15 +32,21 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from baiqianwan.indicators.choices import Aggregation, DerivedKind, SubmissionState
 from baiqianwan.indicators.formula import formula_evaluate, formula_parse, formulas_order
-from baiqianwan.indicators.models import DataSet, DerivedValue, Indicator, Period, Submission
+from baiqianwan.indicators.models import (
+    DataSet,
+    DataValue,
+    DerivedValue,
+    Indicator,
+    Period,
+    Submission,
+)
 from baiqianwan.indicators.selectors import dataset_indicators
 from baiqianwan.indicators.tree import PeriodTree, levels_above, period_tree
-from baiqianwan.indicators.validation import values_matrix
 
 BATCH = 5000
 IN_CHUNK = 900
@@ -117,6 +123,38 @@ def _leaf_states(tree: PeriodTree) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def _leaf_matrix(
+    tree: PeriodTree, period: Period, indicators: list[Indicator], settled: np.ndarray
+) -> dict[str, np.ndarray]:
+    """code → one value per reporting unit (`tree.leaves` order), NaN where missing or not
+    settled: one query for the period's values of these indicators, placed by NumPy."""
+    leaves = np.asarray(tree.leaves, dtype=np.int64)
+    order = np.argsort(leaves)
+    sorted_leaves = leaves[order]
+    columns = {indicator.pk: column for column, indicator in enumerate(indicators)}
+    grid = np.full((len(tree.leaves), len(indicators)), np.nan)
+    if len(leaves) and indicators:
+        table = DataValue._meta.db_table
+        marks = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT unit_id, indicator_id, value FROM {table} "
+                f"WHERE period_id = %s AND indicator_id IN ({marks})",
+                [period.pk, *columns],
+            )
+            found = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
+        units = found[:, 0].astype(np.int64)
+        place = np.searchsorted(sorted_leaves, units).clip(0, max(len(leaves) - 1, 0))
+        known = sorted_leaves[place] == units
+        rows = order[place[known]]
+        kept = found[known]
+        ids = np.asarray(sorted(columns), dtype=np.int64)
+        column_of = np.asarray([columns[pk] for pk in ids.tolist()], dtype=np.int64)
+        grid[rows, column_of[np.searchsorted(ids, kept[:, 1].astype(np.int64))]] = kept[:, 2]
+    grid[~settled, :] = np.nan
+    return {indicator.code: grid[:, column] for column, indicator in enumerate(indicators)}
+
+
 def _targets(tree: PeriodTree, units: Iterable[Any] | None) -> set[int]:
     """The tree nodes to refresh: all of them, or the given units and their ancestors."""
     if units is None:
@@ -172,31 +210,20 @@ def rollup_refresh(
     by_code = {i.code: i for i in indicators}
     entered = [i for i in indicators if not i.formula]
     settled, waived = _leaf_states(tree)
-    leaf_rows = [row for row, leaf in enumerate(tree.leaves) if settled[row]]
-    settled_ids = [tree.leaves[row] for row in leaf_rows]
-    # Only the settled units' values are read; the others stay NaN.
-    read = values_matrix(period, settled_ids, entered)
-    matrix = {code: np.full(len(tree.leaves), np.nan) for code in read}
-    for code, column in read.items():
-        matrix[code][leaf_rows] = column
     weights_of = {
         i.code: i.weight_indicator.code
         for i in entered
         if i.aggregation == Aggregation.WEIGHTED_AVERAGE and i.weight_indicator_id
     }
-    weight_columns: dict[str, np.ndarray] = {}
-    if weights_of:
-        missing = [
-            i.weight_indicator
-            for i in entered
-            if i.code in weights_of and weights_of[i.code] not in matrix
-        ]
-        if missing:
-            extra = values_matrix(period, settled_ids, missing)
-            for code, column in extra.items():
-                full = np.full(len(tree.leaves), np.nan)
-                full[leaf_rows] = column
-                weight_columns[code] = full
+    read = list(entered)
+    read += [
+        weight
+        for weight in {i.weight_indicator for i in entered if i.code in weights_of}
+        if weight.code not in by_code
+    ]
+    # Only the settled units' values count; the others stay NaN.
+    matrix = _leaf_matrix(tree, period, read, settled)
+    leaf_rows = np.flatnonzero(settled).tolist()
     rows: list[DerivedValue] = []
 
     def emit(unit_id: int, code: str, value: float, kind: str, reported: int, expected: int):
@@ -241,7 +268,7 @@ def rollup_refresh(
             weight_code = weights_of.get(indicator.code)
             weights = None
             if weight_code is not None:
-                weights = matrix.get(weight_code, weight_columns.get(weight_code))
+                weights = matrix.get(weight_code)
             total, reported = _aggregate(
                 indicator.aggregation, matrix[indicator.code], weights, index, len(groups)
             )
