@@ -135,16 +135,26 @@ def decide(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, f"{unit.name}: {why}")
     done = [submission.unit.name for submission in result.done]
     if done:
-        label = {"approve": _("Approved"), "return": _("Returned"), "waive": _("Waived")}
-        messages.success(
-            request,
-            ngettext(
-                "%(decision)s %(count)d report: %(names)s.",
-                "%(decision)s %(count)d reports: %(names)s.",
-                len(done),
+        count, names = len(done), "、".join(done)
+        if decision == "approve":
+            text = ngettext(
+                "%(count)d report approved: %(names)s.",
+                "%(count)d reports approved: %(names)s.",
+                count,
             )
-            % {"decision": label[decision], "count": len(done), "names": "、".join(done)},
-        )
+        elif decision == "return":
+            text = ngettext(
+                "%(count)d report returned: %(names)s.",
+                "%(count)d reports returned: %(names)s.",
+                count,
+            )
+        else:
+            text = ngettext(
+                "%(count)d report waived: %(names)s.",
+                "%(count)d reports waived: %(names)s.",
+                count,
+            )
+        messages.success(request, text % {"count": count, "names": names})
     return redirect(target)
 
 
