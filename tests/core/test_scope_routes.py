@@ -64,6 +64,13 @@ UNIT_FREE = {
     "api:datavaluesets_export",
     "api:datavalues_write",
     "api:datavaluesets_import",
+    "indicators:approvals",
+    "indicators:decide",
+    "indicators:lock",
+    "indicators:status",
+    "indicators:submit",
+    "indicators:reporting",
+    "indicators:lock_exceptions",
 }
 
 
@@ -83,6 +90,8 @@ DEQING_USER = "deqing-operator"
 
 # What a route's <int:pk> is, by the start of its address; the default is an intake document.
 PK_KINDS = (
+    ("indicators/submissions/", "submission"),
+    ("indicators/lock-exceptions/", "lock_exception"),
     ("plans/from-intake/", "document"),
     ("plans/tasks/", "task"),
     ("plans/assignments/", "assignment"),
@@ -97,6 +106,8 @@ def deqing_pk(route: str) -> int:
     route = route.removeprefix("api/")
     for start, kind in PK_KINDS:
         if route.startswith(start):
+            if kind in ("submission", "lock_exception"):
+                return deqing_indicator_objects()[kind]
             return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
     return deqing_document_pk()
 
@@ -244,6 +255,33 @@ def deqing_plan_objects() -> dict[str, int]:
         issued_on=date(2025, 3, 25),
     )
     return deqing_plan_objects()
+
+
+def deqing_indicator_objects() -> dict[str, int]:
+    """A 德庆 village's submission and lock exception (the test indicator system, made once)."""
+    from datetime import date
+
+    from baiqianwan.accounts.models import User
+    from baiqianwan.indicators.models import DataSet, LockException, Period, Submission
+    from tests.indicators.factories import system_make
+
+    if not DataSet.objects.filter(code="VILLAGE").exists():
+        system_make()
+    dataset, period = DataSet.objects.get(code="VILLAGE"), Period.objects.get(code="2024")
+    village = Unit.objects.current().within("441226").filter(level="village").first()
+    submission, _ = Submission.objects.get_or_create(dataset=dataset, period=period, unit=village)
+    exception = LockException.objects.filter(unit=village).first()
+    if exception is None:
+        deqing_document_pk()  # makes sure 德庆县 has an account
+        exception = LockException.objects.create(
+            dataset=dataset,
+            period=period,
+            unit=village,
+            until=date(2099, 1, 1),
+            reason="德庆的例外",
+            granted_by=User.objects.filter(home_unit__code=DEQING).first(),
+        )
+    return {"submission": submission.pk, "lock_exception": exception.pk}
 
 
 def deqing_units() -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from baiqianwan.indicators.views import interchange
+from baiqianwan.indicators.views import interchange, submissions
 
 app_name = "indicators"
 urlpatterns: list[Any] = []
 urlpatterns += interchange.urlpatterns
+urlpatterns += submissions.urlpatterns
