@@ -4,5 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from baiqianwan.indicators.views import quality, rules
+
 app_name = "indicators"
 urlpatterns: list[Any] = []
+urlpatterns += quality.urlpatterns
+urlpatterns += rules.urlpatterns

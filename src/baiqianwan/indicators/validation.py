@@ -10,7 +10,7 @@ rate instead). Blocking rules stop a submission; warnings are shown beside it.
 from __future__ import annotations
 
 import operator as op
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,6 +93,19 @@ def violations(
     if not rules or not unit_ids:
         return []
     matrix = values_matrix(period, list(unit_ids), indicators)
+    return violations_in(rules, matrix, unit_ids)
+
+
+def violations_in(
+    rules: Sequence[tuple[ValidationRule, Formula, Formula]],
+    matrix: Mapping[str, np.ndarray],
+    unit_ids: Sequence[int],
+) -> list[Violation]:
+    """The rules broken in a values matrix already read (`values_matrix`), by unit order.
+
+    A side with a missing operand is missing, and a rule with a missing side is not judged
+    (DHIS2's "skip if any value is missing").
+    """
     found: list[Violation] = []
     for rule, left_formula, right_formula in rules:
         left = formula_evaluate(left_formula, matrix) * np.ones(len(unit_ids))
