@@ -54,6 +54,11 @@ UNIT_FREE = {
     "plans:list",
     "plans:create",
     "plans:list_export",
+    "indicators:quality",
+    "indicators:quality_export",
+    "indicators:rules",
+    "indicators:rule_create",
+    "indicators:rule_check",
 }
 
 
@@ -73,6 +78,7 @@ DEQING_USER = "deqing-operator"
 
 # What a route's <int:pk> is, by the start of its address; the default is an intake document.
 PK_KINDS = (
+    ("indicators/rules/", "rule"),
     ("plans/from-intake/", "document"),
     ("plans/tasks/", "task"),
     ("plans/assignments/", "assignment"),
@@ -87,6 +93,8 @@ def deqing_pk(route: str) -> int:
     route = route.removeprefix("api/")
     for start, kind in PK_KINDS:
         if route.startswith(start):
+            if kind == "rule":
+                return validation_rule_pk()
             return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
     return deqing_document_pk()
 
@@ -123,6 +131,21 @@ def response_text(response) -> str:
             for cell in row
         )
     return response.content.decode()
+
+
+def validation_rule_pk() -> int:
+    """A validation rule (the city's, in no county's area): only headquarters manages it."""
+    from baiqianwan.indicators.models import IndicatorSystem, ValidationRule
+
+    system, _ = IndicatorSystem.objects.get_or_create(
+        code="SCOPE", defaults={"name": "范围测试", "version": "1"}
+    )
+    rule, _ = ValidationRule.objects.get_or_create(
+        system=system,
+        code="R",
+        defaults={"name": "规则", "left": "1", "operator": "<=", "right": "2"},
+    )
+    return rule.pk
 
 
 def deqing_document_pk() -> int:
