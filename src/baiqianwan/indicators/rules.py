@@ -115,7 +115,7 @@ def _cleaned(*, system: IndicatorSystem, fields: dict[str, Any]) -> dict[str, An
     code = (fields.get("code") or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", code):
         raise InputError(
-            _("A rule code is 1 to 32 letters, digits, _ . or -, e.g. R_INCOME."), field="code"
+            _("A rule code is 1 to 32 letters, digits, _ . or -, e.g. R1."), field="code"
         )
     name = (fields.get("name") or "").strip()
     if not name:

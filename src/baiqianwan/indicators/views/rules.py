@@ -43,13 +43,16 @@ class RuleForm(forms.Form):
     left = forms.CharField(
         label=gettext_lazy("Left side"),
         max_length=300,
-        help_text=gettext_lazy("Indicator codes and numbers with + − × ÷, e.g. RURAL_INCOME."),
+        help_text=gettext_lazy(
+            "Indicator codes and numbers with + − × ÷ and brackets; the indicators named are "
+            "shown below."
+        ),
     )
     operator = forms.ChoiceField(label=gettext_lazy("Comparison"), choices=Operator.choices)
     right = forms.CharField(
         label=gettext_lazy("Right side"),
         max_length=300,
-        help_text=gettext_lazy("e.g. URBAN_INCOME, or 100, or 0.5 * TOTAL."),
+        help_text=gettext_lazy("A formula like the left side, or a number such as 100."),
     )
     severity = forms.ChoiceField(label=gettext_lazy("Severity"), choices=Severity.choices)
     levels = forms.MultipleChoiceField(
