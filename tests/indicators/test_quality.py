@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import numpy as np
 import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
@@ -180,3 +181,24 @@ def test_bad_parameters_are_400(client, world, hq_admin):  # type: ignore[no-unt
         response = client.get(url, params)
         assert response.status_code == 400, params
         assert 'data-testid="form-error"' in response.content.decode()
+
+
+def test_the_values_matrix_reads_the_same_for_few_and_many_units(world):  # type: ignore[no-untyped-def]
+    from baiqianwan.indicators.selectors import dataset_indicators
+    from baiqianwan.indicators.validation import IN_CHUNK, values_matrix
+
+    dataset, period = world["datasets"]["VILLAGE"], world["period"]
+    everyone = list(expected_units(dataset, period).values_list("id", flat=True))
+    assert len(everyone) > IN_CHUNK
+    # Reversed, so the rows' order is not the units'.
+    everyone.reverse()
+    indicators = dataset_indicators(dataset)
+    many = values_matrix(period, everyone, indicators)
+    few_ids = [v.pk for v in world["villages"]]
+    few = values_matrix(period, few_ids, indicators)
+    rows = [everyone.index(pk) for pk in few_ids]
+    for code in ("POP", "GREEN", "INCOME_PER_10K"):
+        np.testing.assert_array_equal(many[code][rows], few[code])
+    assert few["POP"].tolist() == POP_2024
+    assert int(np.isfinite(many["POP"]).sum()) == 6
+    assert np.isnan(few["INCOME"]).all()
