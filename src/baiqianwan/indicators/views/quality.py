@@ -259,7 +259,7 @@ def quality_export(request: HttpRequest) -> HttpResponse:
             _("Rule"),
             _("Left side"),
             _("Left value"),
-            _("Comparison"),
+            _("Comparison sign"),
             _("Right side"),
             _("Right value"),
             _("Severity"),

@@ -48,7 +48,7 @@ class RuleForm(forms.Form):
             "shown below."
         ),
     )
-    operator = forms.ChoiceField(label=gettext_lazy("Comparison"), choices=Operator.choices)
+    operator = forms.ChoiceField(label=gettext_lazy("Comparison sign"), choices=Operator.choices)
     right = forms.CharField(
         label=gettext_lazy("Right side"),
         max_length=300,
