@@ -250,6 +250,10 @@ def test_create_and_edit_through_the_pages(client, world, hq_admin):  # type: ig
     # The same form sent again was read before that change: 409, nothing overwritten.
     again = client.post(edit, {**data, "right": "2", "fingerprint": seen})
     assert again.status_code == 409
+    # The form now shows the rule as it stands, with the fingerprint of that.
+    body = again.content.decode()
+    assert 'data-testid="form-error"' in body and 'name="right" id="id_right" value="1"' in body
+    assert rule_fingerprint(ValidationRule.objects.get(code="R3")) in body
     rule.refresh_from_db()
     assert rule.right == "1"
     deactivate = client.post(

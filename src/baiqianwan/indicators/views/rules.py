@@ -104,11 +104,19 @@ def _fields(form: RuleForm) -> dict[str, Any]:
     return {name: form.cleaned_data.get(name) for name in RuleForm.base_fields}
 
 
+def _form_of(rule: ValidationRule) -> RuleForm:
+    """The edit form filled with the rule as it stands, and the fingerprint of that."""
+    initial = {name: getattr(rule, name) for name in RuleForm.base_fields if name != "fingerprint"}
+    initial.update(system=rule.system, fingerprint=rule_fingerprint(rule))
+    return RuleForm(initial=initial)
+
+
 def _form_render(
     request: HttpRequest,
     form: RuleForm,
     rule: ValidationRule | None,
     status: int = 200,
+    error: str = "",
 ) -> HttpResponse:
     system = rule.system if rule is not None else None
     if system is None:
@@ -121,7 +129,7 @@ def _form_render(
             text = form[side].value()
             if text:
                 checks[side] = rule_side_check(system=system, text=str(text))
-    context = {"form": form, "rule": rule, "checks": checks}
+    context = {"form": form, "rule": rule, "checks": checks, "error": error}
     return render(request, "indicators/rule_form.html", context, status=status)
 
 
@@ -152,11 +160,7 @@ def rule_new(request: HttpRequest) -> HttpResponse:
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule = rule_get(user=request.user, pk=pk)
     if request.method != "POST":
-        initial = {
-            name: getattr(rule, name) for name in RuleForm.base_fields if name != "fingerprint"
-        }
-        initial.update(system=rule.system, fingerprint=rule_fingerprint(rule))
-        return _form_render(request, RuleForm(initial=initial), rule)
+        return _form_render(request, _form_of(rule), rule)
     data = request.POST.copy()
     data["system"] = str(rule.system_id)  # a rule stays in its system
     form = RuleForm(data)
@@ -173,13 +177,9 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _refused(form, exc)
         return _form_render(request, form, rule, status=400)
     except Conflict as exc:
-        # Show the rule as it is now; what the user typed is lost only if they leave.
+        # The rule as it is now, to change again knowing what someone else changed.
         rule.refresh_from_db()
-        data["fingerprint"] = rule_fingerprint(rule)
-        form = RuleForm(data)
-        form.is_valid()
-        form.add_error(None, exc.message)
-        return _form_render(request, form, rule, status=409)
+        return _form_render(request, _form_of(rule), rule, status=409, error=exc.message)
     messages.success(request, _("Rule %(code)s saved.") % {"code": rule.code})
     return redirect("indicators:rules")
 
