@@ -191,6 +191,8 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
         return client.post(reverse("accounts:user_unlock", args=[target])).status_code
     if action == "indicators.approve":
         return client.get(reverse("indicators:approvals")).status_code
+    if action == "indicators.manage":
+        return client.get(reverse("indicators:rule_create")).status_code
     if action.startswith("indicators."):
         # Until the indicators pages land, the policy itself answers (each page's probe
         # replaces its line here).

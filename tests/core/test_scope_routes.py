@@ -71,6 +71,11 @@ UNIT_FREE = {
     "indicators:submit",
     "indicators:reporting",
     "indicators:lock_exceptions",
+    "indicators:quality",
+    "indicators:quality_export",
+    "indicators:rules",
+    "indicators:rule_create",
+    "indicators:rule_check",
 }
 
 
@@ -92,6 +97,7 @@ DEQING_USER = "deqing-operator"
 PK_KINDS = (
     ("indicators/submissions/", "submission"),
     ("indicators/lock-exceptions/", "lock_exception"),
+    ("indicators/rules/", "rule"),
     ("plans/from-intake/", "document"),
     ("plans/tasks/", "task"),
     ("plans/assignments/", "assignment"),
@@ -108,6 +114,8 @@ def deqing_pk(route: str) -> int:
         if route.startswith(start):
             if kind in ("submission", "lock_exception"):
                 return deqing_indicator_objects()[kind]
+            if kind == "rule":
+                return validation_rule_pk()
             return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
     return deqing_document_pk()
 
@@ -144,6 +152,21 @@ def response_text(response) -> str:
             for cell in row
         )
     return response.content.decode()
+
+
+def validation_rule_pk() -> int:
+    """A validation rule (the city's, in no county's area): only headquarters manages it."""
+    from baiqianwan.indicators.models import IndicatorSystem, ValidationRule
+
+    system, _ = IndicatorSystem.objects.get_or_create(
+        code="SCOPE", defaults={"name": "范围测试", "version": "1"}
+    )
+    rule, _ = ValidationRule.objects.get_or_create(
+        system=system,
+        code="R",
+        defaults={"name": "规则", "left": "1", "operator": "<=", "right": "2"},
+    )
+    return rule.pk
 
 
 def deqing_document_pk() -> int:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from baiqianwan.indicators.views import interchange, submissions
+from baiqianwan.indicators.views import interchange, quality, rules, submissions
 
 app_name = "indicators"
 urlpatterns: list[Any] = []
 urlpatterns += interchange.urlpatterns
 urlpatterns += submissions.urlpatterns
+urlpatterns += quality.urlpatterns
+urlpatterns += rules.urlpatterns
