@@ -1,0 +1,189 @@
+"""The web data-entry form (填报): the landing page, the grid, one cell's save and its history.
+
+Views parse, call and render: reading is `entry_selectors`, writing `entry_services.cell_save`
+(through `values.values_write`). A cell answers with itself (htmx swaps it in place) and, out
+of band, the row's new version and its computed indicators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from baiqianwan.accounts.policy import require
+from baiqianwan.core.listing import ListParamError
+from baiqianwan.indicators.cells import value_shown
+from baiqianwan.indicators.entry_selectors import (
+    cell_history_get,
+    entry_overview,
+    grid_dataset_period,
+    grid_get,
+)
+from baiqianwan.indicators.entry_services import cell_save
+from baiqianwan.indicators.selectors import unit_in_area
+from baiqianwan.indicators.values import value_history
+
+# What the cell answers, by outcome: htmx swaps 400 and 409 too (the page's htmx-config).
+STATUS = {"saved": 200, "invalid": 400, "refused": 400, "conflict": 409}
+
+
+def entry_home(request: HttpRequest) -> HttpResponse:
+    """数据填报: the data sets the user's area reports, their periods and submissions."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    today = timezone.localdate()
+    lines = entry_overview(user=request.user, today=today)
+    context = {"lines": lines, "today": today, "demo": any(line.dataset.is_demo for line in lines)}
+    return render(request, "indicators/entry_home.html", context)
+
+
+def entry(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
+    """The grid of one data set and period for the user's units (`?within=` narrows it to a
+    town or county of the area, `?page=` pages it)."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    found, span = grid_dataset_period(user=request.user, dataset_code=dataset, period_code=period)
+    within = request.GET.get("within", "").strip()
+    try:
+        grid = grid_get(
+            user=request.user,
+            dataset=found,
+            period=span,
+            within_code=within,
+            page=request.GET.get("page"),
+            today=timezone.localdate(),
+        )
+    except ListParamError as error:
+        context = {"dataset": found, "period": span, "error": str(error)}
+        return render(request, "indicators/entry_error.html", context, status=400)
+    context = {
+        "grid": grid,
+        "demo": grid.demo,
+        "query": urlencode({"within": within}) if within else "",
+        "cell_url": reverse("indicators:entry_cell", args=[found.code, span.code]),
+        # The JS puts the unit's and the indicator's codes in place of the two markers.
+        "history_url": reverse(
+            "indicators:entry_history", args=[found.code, span.code, "UNIT", "INDICATOR"]
+        ),
+    }
+    return render(request, "indicators/entry.html", context)
+
+
+def _reload_url(request: HttpRequest, dataset: str, period: str) -> str:
+    """Where the conflict's reload link goes: the page the cell is on (htmx names it), or the
+    grid's first page."""
+    current = request.headers.get("HX-Current-URL", "")
+    if current and url_has_allowed_host_and_scheme(
+        current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return current
+    return reverse("indicators:entry", args=[dataset, period])
+
+
+def entry_cell(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
+    """Save one cell (POST unit, indicator, value, version); the cell answers with its state."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require(request.user, "indicators.enter")
+    found, span = grid_dataset_period(user=request.user, dataset_code=dataset, period_code=period)
+    unit = unit_in_area(
+        user=request.user, code=request.POST.get("unit", "").strip(), action="indicators.enter"
+    )
+    code = request.POST.get("indicator", "").strip()
+    _unit, indicator = cell_history_get(
+        user=request.user, dataset=found, period=span, unit_code=unit.code, indicator_code=code
+    )
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    raw = request.POST.get("value", "")
+    if version < 0:
+        outcome = None
+        message = _("The form is incomplete; reload the page.")
+    else:
+        outcome = cell_save(
+            actor=request.user,
+            dataset=found,
+            period=span,
+            unit=unit,
+            indicator=indicator,
+            raw=raw,
+            version=version,
+            today=timezone.localdate(),
+        )
+        message = outcome.message
+    cell = {
+        "indicator": indicator,
+        "text": outcome.text if outcome else raw,
+        "stored_text": outcome.stored_text if outcome else raw,
+        "editable": outcome is None or outcome.status != "refused",
+        "previous": outcome.previous if outcome else "",
+        "delta": outcome.delta if outcome else "",
+        "unusual": outcome.unusual if outcome else False,
+    }
+    context = {
+        "unit": unit,
+        "cell": cell,
+        "outcome": outcome,
+        "status": outcome.status if outcome else "invalid",
+        "message": message,
+        "warnings": outcome.warnings if outcome else [],
+        "reload_url": _reload_url(request, dataset, period),
+    }
+    status = STATUS[outcome.status] if outcome else 400
+    return render(request, "indicators/entry_cell.html", context, status=status)
+
+
+def entry_history(
+    request: HttpRequest, dataset: str, period: str, code: str, indicator: str
+) -> HttpResponse:
+    """One cell's changes, newest first: old → new, who, when, from where."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    found, span = grid_dataset_period(user=request.user, dataset_code=dataset, period_code=period)
+    unit, chosen = cell_history_get(
+        user=request.user, dataset=found, period=span, unit_code=code, indicator_code=indicator
+    )
+    if chosen.formula:
+        raise Http404(_("A computed indicator has no history of its own."))
+    changes = value_history(indicator_id=chosen.pk, unit_id=unit.pk, period=span)
+    context: dict[str, Any] = {
+        "dataset": found,
+        "period": span,
+        "unit": unit,
+        "indicator": chosen,
+        "changes": [
+            {
+                "change": change,
+                "old": _shown(chosen, change.old),
+                "new": _shown(chosen, change.new),
+            }
+            for change in changes
+        ],
+        "fragment": request.headers.get("HX-Request") == "true",
+    }
+    return render(request, "indicators/entry_history.html", context)
+
+
+def _shown(indicator: Any, value: float | None) -> str:
+    return value_shown(indicator, value, indicator.decimals) or "—"
+
+
+urlpatterns: list[URLPattern] = [
+    path("entry/", entry_home, name="entry_home"),
+    path("entry/<str:dataset>/<str:period>/", entry, name="entry"),
+    path("entry/<str:dataset>/<str:period>/cell/", entry_cell, name="entry_cell"),
+    path(
+        "entry/<str:dataset>/<str:period>/<str:code>/<str:indicator>/history/",
+        entry_history,
+        name="entry_history",
+    ),
+]
