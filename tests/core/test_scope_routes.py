@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -54,6 +55,8 @@ UNIT_FREE = {
     "plans:list",
     "plans:create",
     "plans:list_export",
+    "indicators:entry_home",
+    "indicators:entry",
 }
 
 
@@ -94,6 +97,8 @@ def deqing_pk(route: str) -> int:
 def fill(route: str, code: str) -> str:
     path = re.sub(r"<(?:\w+:)?code>", code, route)
     path = re.sub(r"<(?:\w+:)?username>", DEQING_USER, path)
+    if "<str:dataset>" in path:
+        path = fill_indicators(path)
     if "pk>" in path:
         path = re.sub(r"<(?:int:)?pk>", str(deqing_pk(route)), path)
     path = path.lstrip("^").rstrip("$").replace("\\", "")
@@ -101,6 +106,27 @@ def fill(route: str, code: str) -> str:
         f"route {route!r} has a parameter this test does not know; add it to fill()"
     )
     return "/" + path
+
+
+def fill_indicators(path: str) -> str:
+    """A data set, period and indicator that exist, with a value of a 德庆 village stored, so a
+    leak would show."""
+    from baiqianwan.indicators.models import DataValue, IndicatorSystem
+    from tests.indicators.factories import system_make
+
+    if not IndicatorSystem.objects.filter(code="TEST").exists():
+        world = system_make()
+        village = Unit.objects.current().within("441226").filter(level="village").first()
+        DataValue.objects.create(
+            indicator=world["ind"]["POP"],
+            unit=village,
+            period=world["period"],
+            value=4242,
+            source="demo",
+            stored_at=datetime.now(UTC),
+        )
+    path = path.replace("<str:dataset>", "VILLAGE").replace("<str:period>", "2024")
+    return path.replace("<str:indicator>", "POP")
 
 
 DEQING_CODE = re.compile(r"441226\d{6}")

@@ -63,8 +63,8 @@ def post_cell(client, world, code, indicator, value, version=None, dataset="VILL
             or 0
         )
     return client.post(
-        reverse("indicators:entry_cell", args=[dataset, "2024"]),
-        {"unit": code, "indicator": indicator, "value": value, "version": version},
+        reverse("indicators:entry_cell", args=[dataset, "2024", code]),
+        {"indicator": indicator, "value": value, "version": version},
         HTTP_HX_REQUEST="true",
     )
 
@@ -344,7 +344,8 @@ def test_cell_refusals(client, world, town, make_user, on_open_day):  # type: ig
     assert post_cell(client, world, HUAICHENG, "POP", "3", version=0).status_code == 400
     incomplete = post_cell(client, world, SHANGGUO, "POP", "3", version="x")
     assert incomplete.status_code == 400
-    assert client.get(reverse("indicators:entry_cell", args=["VILLAGE", "2024"])).status_code == 405
+    cell = reverse("indicators:entry_cell", args=["VILLAGE", "2024", SHANGGUO])
+    assert client.get(cell).status_code == 405
     leader = make_user("leader", "leader", "441200000000")
     client.force_login(leader)
     assert post_cell(client, world, SHANGGUO, "POP", "3", version=0).status_code == 403

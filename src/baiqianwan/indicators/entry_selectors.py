@@ -415,11 +415,17 @@ def grid_get(
 
 
 def cell_history_get(
-    *, user: Any, dataset: DataSet, period: Period, unit_code: str, indicator_code: str
+    *,
+    user: Any,
+    dataset: DataSet,
+    period: Period,
+    unit_code: str,
+    indicator_code: str,
+    action: str = "indicators.read",
 ) -> tuple[Unit, Indicator]:
-    """The unit (in the user's area, expected to report) and indicator (of the data set) whose
-    history a cell shows; 404 otherwise."""
-    unit = unit_in_area(user=user, code=unit_code)
+    """The unit (in the user's area for `action`) and the indicator (of the data set) of one
+    cell; 404 otherwise."""
+    unit = unit_in_area(user=user, code=unit_code, action=action)
     indicator = next((i for i in dataset_indicators(dataset) if i.code == indicator_code), None)
     if indicator is None:
         raise Http404(_("No indicator %(code)s in this data set.") % {"code": indicator_code})

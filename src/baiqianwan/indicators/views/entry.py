@@ -27,7 +27,6 @@ from baiqianwan.indicators.entry_selectors import (
     grid_get,
 )
 from baiqianwan.indicators.entry_services import cell_save
-from baiqianwan.indicators.selectors import unit_in_area
 from baiqianwan.indicators.values import value_history
 
 # What the cell answers, by outcome: htmx swaps 400 and 409 too (the page's htmx-config).
@@ -67,8 +66,8 @@ def entry(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
         "grid": grid,
         "demo": grid.demo,
         "query": urlencode({"within": within}) if within else "",
-        "cell_url": reverse("indicators:entry_cell", args=[found.code, span.code]),
-        # The JS puts the unit's and the indicator's codes in place of the two markers.
+        # The JS puts the unit's and the indicator's codes in place of the markers.
+        "cell_url": reverse("indicators:entry_cell", args=[found.code, span.code, "UNIT"]),
         "history_url": reverse(
             "indicators:entry_history", args=[found.code, span.code, "UNIT", "INDICATOR"]
         ),
@@ -87,18 +86,20 @@ def _reload_url(request: HttpRequest, dataset: str, period: str) -> str:
     return reverse("indicators:entry", args=[dataset, period])
 
 
-def entry_cell(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
-    """Save one cell (POST unit, indicator, value, version); the cell answers with its state."""
+def entry_cell(request: HttpRequest, dataset: str, period: str, code: str) -> HttpResponse:
+    """Save one cell of unit `code` (POST indicator, value, version); the cell answers with
+    its state."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     require(request.user, "indicators.enter")
     found, span = grid_dataset_period(user=request.user, dataset_code=dataset, period_code=period)
-    unit = unit_in_area(
-        user=request.user, code=request.POST.get("unit", "").strip(), action="indicators.enter"
-    )
-    code = request.POST.get("indicator", "").strip()
-    _unit, indicator = cell_history_get(
-        user=request.user, dataset=found, period=span, unit_code=unit.code, indicator_code=code
+    unit, indicator = cell_history_get(
+        user=request.user,
+        dataset=found,
+        period=span,
+        unit_code=code,
+        indicator_code=request.POST.get("indicator", "").strip(),
+        action="indicators.enter",
     )
     try:
         version = int(request.POST.get("version", ""))
@@ -180,7 +181,7 @@ def _shown(indicator: Any, value: float | None) -> str:
 urlpatterns: list[URLPattern] = [
     path("entry/", entry_home, name="entry_home"),
     path("entry/<str:dataset>/<str:period>/", entry, name="entry"),
-    path("entry/<str:dataset>/<str:period>/cell/", entry_cell, name="entry_cell"),
+    path("entry/<str:dataset>/<str:period>/<str:code>/cell/", entry_cell, name="entry_cell"),
     path(
         "entry/<str:dataset>/<str:period>/<str:code>/<str:indicator>/history/",
         entry_history,

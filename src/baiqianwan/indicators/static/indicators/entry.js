@@ -61,12 +61,12 @@
       if (!current) return null;
       const row = rowOf(current);
       const version = document.getElementById(`v${row.dataset.u}`);
-      return htmx.ajax("POST", grid.dataset.cellUrl, {
+      const url = grid.dataset.cellUrl.replace("/UNIT/", `/${encodeURIComponent(row.dataset.u)}/`);
+      return htmx.ajax("POST", url, {
         source: current,
         target: cellOf(current),
         swap: "outerHTML",
         values: {
-          unit: row.dataset.u,
           indicator: current.dataset.i,
           value: current.dataset.sent,
           version: version ? version.value : "",
