@@ -15,11 +15,13 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import require
 from baiqianwan.core.listing import ListParamError
 from baiqianwan.indicators.cells import value_shown
+from baiqianwan.indicators.entry_markup import CellLabels, cell_html
 from baiqianwan.indicators.entry_selectors import (
     cell_history_get,
     entry_overview,
@@ -62,8 +64,35 @@ def entry(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
     except ListParamError as error:
         context = {"dataset": found, "period": span, "error": str(error)}
         return render(request, "indicators/entry_error.html", context, status=400)
+    labels = CellLabels.current()
+    rows = [
+        (
+            row,
+            mark_safe(
+                "".join(
+                    cell_html(
+                        unit_code=row.unit.code,
+                        unit_name=row.unit.name,
+                        indicator_code=cell.indicator.code,
+                        indicator_name=cell.indicator.name,
+                        text=cell.text,
+                        stored_text=cell.text,
+                        editable=cell.editable,
+                        computed=cell.computed,
+                        previous=cell.previous,
+                        delta=cell.delta,
+                        unusual=cell.unusual,
+                        labels=labels,
+                    )
+                    for cell in row.cells
+                )
+            ),
+        )
+        for row in grid.rows
+    ]
     context = {
         "grid": grid,
+        "rows": rows,
         "demo": grid.demo,
         "query": urlencode({"within": within}) if within else "",
         # The JS puts the unit's and the indicator's codes in place of the markers.
@@ -121,26 +150,32 @@ def entry_cell(request: HttpRequest, dataset: str, period: str, code: str) -> Ht
             today=timezone.localdate(),
         )
         message = outcome.message
-    cell = {
-        "indicator": indicator,
-        "text": outcome.text if outcome else raw,
-        "stored_text": outcome.stored_text if outcome else raw,
-        "editable": outcome is None or outcome.status != "refused",
-        "previous": outcome.previous if outcome else "",
-        "delta": outcome.delta if outcome else "",
-        "unusual": outcome.unusual if outcome else False,
-    }
+    status = outcome.status if outcome else "invalid"
     context = {
         "unit": unit,
-        "cell": cell,
         "outcome": outcome,
-        "status": outcome.status if outcome else "invalid",
-        "message": message,
-        "warnings": outcome.warnings if outcome else [],
-        "reload_url": _reload_url(request, dataset, period),
+        "cell": cell_html(
+            unit_code=unit.code,
+            unit_name=unit.name,
+            indicator_code=indicator.code,
+            indicator_name=indicator.name,
+            text=outcome.text if outcome else raw,
+            stored_text=outcome.stored_text if outcome else raw,
+            editable=status != "refused",
+            computed=False,
+            previous=outcome.previous if outcome else "",
+            delta=outcome.delta if outcome else "",
+            unusual=outcome.unusual if outcome else False,
+            labels=CellLabels.current(),
+            status=status,
+            message=message,
+            warnings=outcome.warnings if outcome else (),
+            reload_url=_reload_url(request, dataset, period),
+        ),
     }
-    status = STATUS[outcome.status] if outcome else 400
-    return render(request, "indicators/entry_cell.html", context, status=status)
+    return render(
+        request, "indicators/entry_cell.html", context, status=STATUS[status] if outcome else 400
+    )
 
 
 def entry_history(
