@@ -103,7 +103,8 @@ def test_landing_lists_the_reports_of_the_area_with_counts(client, world, town, 
     assert re.search(r'data-state="none">\s*' + str(villages - 1) + "<", row)
     assert re.search(r'data-state="submitted">\s*1<', row)
     assert grid_url() in row and "开放中" in row
-    assert 'data-testid="entry-window-VILLAGE-2023"' in body  # closed, still listed
+    closed = re.search(r'data-testid="entry-window-VILLAGE-2023">(.*?)</tr>', body, re.S).group(1)
+    assert "已截止" in closed and "查看" in closed  # closed, still listed, to be read
 
 
 def test_landing_menu_item_for_those_who_enter(client, world, town, make_user):  # type: ignore[no-untyped-def]
@@ -152,6 +153,19 @@ def test_grid_rows_columns_previous_and_change(client, world, town, on_open_day)
     assert re.search(rf'<input id="c{SHANGGUO}_CLEAN"[^>]*value="是"', body)
     # Missing stays blank, never 0.
     assert re.search(rf'<input id="c{SHANGGUO}_INCOME"[^>]*value=""', body)
+
+
+def test_grid_lists_the_rules_a_row_breaks(client, world, town, on_open_day):  # type: ignore[no-untyped-def]
+    from baiqianwan.indicators.models import ValidationRule
+
+    ValidationRule.objects.filter(code="R2").update(right="90")
+    store(world, SHANGGUO, GREEN=95)
+    store(world, XIAGUO, GREEN=80)
+    client.force_login(town)
+    body = client.get(grid_url()).content.decode()
+    broken = re.search(rf'<tr data-u="{SHANGGUO}">(.*?)</tr>', body, re.S).group(1)
+    kept = re.search(rf'<tr data-u="{XIAGUO}">(.*?)</tr>', body, re.S).group(1)
+    assert "⚠ 绿化覆盖率不超过100" in broken and "⚠" not in kept
 
 
 def test_grid_narrowed_paged_and_scoped(client, world, huaiji_operator, town, on_open_day):  # type: ignore[no-untyped-def]
