@@ -279,6 +279,7 @@ def test_cell_saves_with_the_row_version_and_history(client, world, town, on_ope
     assert 'data-testid="cell-saved"' in body and 'value="1200"' in body
     version = Submission.objects.get(unit__code=SHANGGUO, period=world["period"]).version
     assert f'<input type="hidden" id="v{SHANGGUO}" value="{version}" hx-swap-oob="true">' in body
+    assert f'<span id="s{SHANGGUO}" hx-swap-oob="true">草稿</span>' in body  # the row's state
     assert DataValue.objects.get(unit__code=SHANGGUO).value == 1200
     change = DataValueChange.objects.get()
     assert (change.old, change.new, change.source, change.actor_id) == (None, 1200, "form", town.pk)

@@ -118,7 +118,19 @@ def test_town_operator_fills_the_grid_with_the_keyboard(page, live_server, zhaoq
     page.keyboard.press("Enter")
     saved(page, SHANGGUO, "COLLECTIVE")
     page.wait_for_function(f"document.getElementById('c{SHANGGUO}_INCOME_PER_10K').value === '250'")
+    assert page.inner_text(f"#s{SHANGGUO}") == "草稿"
     shot(page, "entry-02-grid")
+    # The header rows and the unit column stay in view as the grid scrolls.
+    page.set_viewport_size({"width": 800, "height": 700})
+    wrap = page.locator("[data-testid=entry-grid-wrap]")
+    wrap.evaluate("w => { w.scrollTop = 400; w.scrollLeft = 300; }")
+    assert wrap.evaluate("w => w.scrollTop > 0 && w.scrollLeft > 0")
+    top = wrap.bounding_box()["y"]
+    assert abs(page.locator("thead tr.bqw-h1 th.bqw-dim").first.bounding_box()["y"] - top) < 3
+    left = wrap.bounding_box()["x"]
+    assert abs(page.locator(f"tr[data-u='{XIAGUO}'] th").bounding_box()["x"] - left) < 3
+    wrap.evaluate("w => { w.scrollTop = 0; w.scrollLeft = 0; }")
+    page.set_viewport_size({"width": 1366, "height": 900})
     # Esc brings back the stored value of the refused cell (none).
     cell(page, XIAGUO, "INCOME").click()
     assert cell(page, XIAGUO, "INCOME").input_value() == "12,3"

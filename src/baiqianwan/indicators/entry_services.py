@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.cells import CellProblem, cell_value, value_shown
-from baiqianwan.indicators.choices import ValueSource
+from baiqianwan.indicators.choices import SubmissionState, ValueSource
 from baiqianwan.indicators.entry_selectors import UNUSUAL_CHANGE, delta_text
 from baiqianwan.indicators.formula import formula_parse
-from baiqianwan.indicators.models import DataSet, DataValue, Indicator, Period
+from baiqianwan.indicators.models import DataSet, DataValue, Indicator, Period, Submission
 from baiqianwan.indicators.periods import PeriodError, period_previous
 from baiqianwan.indicators.selectors import dataset_indicators
 from baiqianwan.indicators.validation import values_matrix, violations
@@ -46,6 +46,8 @@ class CellOutcome:
     previous: str = ""
     delta: str = ""
     unusual: bool = False
+    # The state of the row's submission after a save (a first save makes it a draft).
+    state_label: str = ""
     # code → value text of the row's computed indicators, evaluated after the save
     computed: dict[str, str] = field(default_factory=dict)
 
@@ -151,6 +153,12 @@ def cell_save(
     outcome = CellOutcome(
         status="saved", text=text, stored_text=text, version=result.versions[unit.pk]
     )
+    state = (
+        Submission.objects.filter(dataset=dataset, period=period, unit=unit)
+        .values_list("state", flat=True)
+        .first()
+    )
+    outcome.state_label = str(SubmissionState(state).label) if state else ""
     indicators = dataset_indicators(dataset)
     outcome.warnings = _warnings(dataset, period, unit, indicator, indicators)
     computed = [i for i in indicators if i.formula]
