@@ -154,6 +154,24 @@
     const button = event.target.closest("button.bqw-h");
     if (button) history(cellOf(button).querySelector("input.bqw-v"));
   });
+  // A save the server did not answer (a network error, a server error) can be sent again.
+  function failed(event) {
+    const input = event.target;
+    if (!input.matches || !input.matches("input.bqw-v")) return;
+    delete input.dataset.sent;
+    input.classList.add("is-invalid");
+    input.title = grid.dataset.failed;
+  }
+  grid.addEventListener("htmx:responseError", failed);
+  grid.addEventListener("htmx:sendError", failed);
+  // A session that ended answers with the sign-in page: go there rather than into a cell.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const url = event.detail.xhr.responseURL || "";
+    if (url.includes("/accounts/login/")) {
+      event.detail.shouldSwap = false;
+      window.location.reload();
+    }
+  });
   if (panel) {
     panel.addEventListener("click", (event) => {
       if (event.target.closest("[data-history-close]")) panel.hidden = true;
