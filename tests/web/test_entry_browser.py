@@ -162,3 +162,47 @@ def test_town_operator_fills_the_grid_with_the_keyboard(page, live_server, zhaoq
     page.wait_for_load_state()
     assert "Data entry" in page.inner_text("h1")
     shot(page, "entry-04-grid-en")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_county_operator_narrows_a_closed_period(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
+    """After the window closed, 怀集县's operator narrows the grid to 怀城街道: every row is
+    read-only but the village holding a lock exception, and the page says why."""
+    from baiqianwan.indicators.models import CollectionWindow, LockException
+    from tests.indicators.factories import system_make, unit
+
+    world = system_make()
+    today = timezone.localdate()
+    CollectionWindow.objects.update(
+        opens_on=today - timedelta(days=40), closes_on=today - timedelta(days=1)
+    )
+    county = user_create(
+        username="hj-entry", role="county_operator", unit_code="441224000000", password=PASSWORD
+    )
+    LockException.objects.create(
+        dataset=world["datasets"]["VILLAGE"],
+        period=world["period"],
+        unit=unit(XIAGUO),
+        until=today + timedelta(days=7),
+        reason="补报",
+        granted_by=county,
+    )
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "hj-entry")
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/indicators/entry/VILLAGE/2024/")
+    closed_on = (today - timedelta(days=1)).isoformat()
+    assert closed_on in page.inner_text("[data-testid=entry-closed]")
+    page.select_option("#entry-within", HUAICHENG)
+    page.click("[data-testid=entry-within] button")
+    page.wait_for_url(re.compile(rf"within={HUAICHENG}"))
+    assert cell(page, SHANGGUO, "POP").get_attribute("readonly") is not None
+    assert cell(page, XIAGUO, "POP").get_attribute("readonly") is None
+    assert "补报许可" in page.inner_text(f"tr[data-u='{XIAGUO}'] th")
+    cell(page, XIAGUO, "POP").click()
+    page.keyboard.type("700")
+    page.keyboard.press("Enter")
+    saved(page, XIAGUO, "POP")
+    shot(page, "entry-05-closed-county")

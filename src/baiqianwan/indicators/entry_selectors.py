@@ -287,7 +287,8 @@ def _row_state(
     if refusal:
         if liftable and excepted:
             return state, label, version, True, _("Open to this unit by a lock exception.")
-        return state, label, version, False, refusal
+        # The banner over the grid gives the dates; the row says it briefly.
+        return state, label, version, False, _("Not open for entry now.")
     return state, label, version, True, ""
 
 
