@@ -16,6 +16,7 @@ from baiqianwan.indicators.models import (
     DataSetMember,
     DataValue,
     DataValueChange,
+    Indicator,
     LockException,
     Submission,
 )
@@ -383,3 +384,14 @@ def test_cell_history_panel(client, world, town, on_open_day):  # type: ignore[n
         "indicators:entry_history", args=["VILLAGE", "2024", SHANGGUO, "INCOME_PER_10K"]
     )
     assert client.get(computed).status_code == 404
+
+
+def test_grid_names_follow_the_page_language(client, world, town, on_open_day):  # type: ignore[no-untyped-def]
+    Indicator.objects.filter(code="POP").update(name_en="Registered population")
+    client.force_login(town)
+    chinese = client.get(grid_url()).content.decode()
+    assert "户籍人口" in chinese and "Registered population" not in chinese
+    client.post(reverse("set_language"), {"language": "en", "next": grid_url()})
+    english = client.get(grid_url()).content.decode()
+    head = english[english.index("<thead>") : english.index("</thead>")]
+    assert "Registered population" in head and "Prosperous" in head and "户籍人口" not in head

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import can, require, scope_prefix
@@ -52,6 +53,13 @@ GRID_PAGE_SIZE = 60
 LEVELS = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE]
 
 
+def name_shown(obj: Any) -> str:
+    """An indicator's, dimension's or data set's name in the page's language: its English
+    name on English pages when it has one, else its Chinese name."""
+    english = str(getattr(obj, "name_en", "") or "") if get_language() == "en" else ""
+    return english or str(obj.name)
+
+
 # --- The landing page ---------------------------------------------------------------------
 
 
@@ -71,6 +79,7 @@ class WindowLine:
 @dataclass(frozen=True)
 class DataSetLine:
     dataset: DataSet
+    name: str  # in the page's language
     windows: list[WindowLine]
 
 
@@ -136,7 +145,7 @@ def entry_overview(*, user: Any, today: date) -> list[DataSetLine]:
                     counts=line,
                 )
             )
-        lines.append(DataSetLine(dataset=dataset, windows=windows))
+        lines.append(DataSetLine(dataset=dataset, name=name_shown(dataset), windows=windows))
     return lines
 
 
@@ -147,6 +156,7 @@ def entry_overview(*, user: Any, today: date) -> list[DataSetLine]:
 class Column:
     indicator: Indicator
     computed: bool
+    name: str
 
 
 @dataclass(frozen=True)
@@ -200,7 +210,6 @@ class Grid:
     refusal: str  # why the period is not open ("" when it is)
     window: CollectionWindow | None
     demo: bool
-    notes: list[str] = field(default_factory=list)
 
 
 def delta_text(value: float | None, previous: float | None) -> tuple[str, bool]:
@@ -318,15 +327,17 @@ def grid_get(
     for position, indicator in enumerate(indicators):
         first_seen.setdefault(indicator.dimension_id, position)
     indicators.sort(key=lambda i: first_seen[i.dimension_id])
-    columns = [Column(indicator=i, computed=bool(i.formula)) for i in indicators]
+    columns = [
+        Column(indicator=i, computed=bool(i.formula), name=name_shown(i)) for i in indicators
+    ]
     groups: list[ColumnGroup] = []
     last: Any = object()
     for indicator in indicators:
         if indicator.dimension_id != last:
             dimension = indicator.dimension
-            name = _("Other") if dimension is None else dimension.name
+            name = _("Other") if dimension is None else name_shown(dimension)
             if dimension is not None and dimension.parent is not None:
-                name = f"{dimension.parent.name} · {name}"
+                name = f"{name_shown(dimension.parent)} · {name}"
             groups.append(ColumnGroup(name=name, span=0))
             last = indicator.dimension_id
         groups[-1] = ColumnGroup(name=groups[-1].name, span=groups[-1].span + 1)
@@ -447,4 +458,5 @@ __all__ = [
     "entry_overview",
     "grid_dataset_period",
     "grid_get",
+    "name_shown",
 ]

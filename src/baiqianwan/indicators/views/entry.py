@@ -27,6 +27,7 @@ from baiqianwan.indicators.entry_selectors import (
     entry_overview,
     grid_dataset_period,
     grid_get,
+    name_shown,
 )
 from baiqianwan.indicators.entry_services import cell_save
 from baiqianwan.indicators.values import value_history
@@ -65,6 +66,7 @@ def entry(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
         context = {"dataset": found, "period": span, "error": str(error)}
         return render(request, "indicators/entry_error.html", context, status=400)
     labels = CellLabels.current()
+    names = {column.indicator.code: column.name for column in grid.columns}
     rows = [
         (
             row,
@@ -74,7 +76,7 @@ def entry(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
                         unit_code=row.unit.code,
                         unit_name=row.unit.name,
                         indicator_code=cell.indicator.code,
-                        indicator_name=cell.indicator.name,
+                        indicator_name=names[cell.indicator.code],
                         text=cell.text,
                         stored_text=cell.text,
                         editable=cell.editable,
@@ -92,6 +94,7 @@ def entry(request: HttpRequest, dataset: str, period: str) -> HttpResponse:
     ]
     context = {
         "grid": grid,
+        "title": name_shown(found),
         "rows": rows,
         "demo": grid.demo,
         "query": urlencode({"within": within}) if within else "",
@@ -158,7 +161,7 @@ def entry_cell(request: HttpRequest, dataset: str, period: str, code: str) -> Ht
             unit_code=unit.code,
             unit_name=unit.name,
             indicator_code=indicator.code,
-            indicator_name=indicator.name,
+            indicator_name=name_shown(indicator),
             text=outcome.text if outcome else raw,
             stored_text=outcome.stored_text if outcome else raw,
             editable=status != "refused",
