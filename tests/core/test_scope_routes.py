@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -76,6 +77,8 @@ UNIT_FREE = {
     "indicators:rules",
     "indicators:rule_create",
     "indicators:rule_check",
+    "indicators:entry_home",
+    "indicators:entry",
 }
 
 
@@ -123,6 +126,8 @@ def deqing_pk(route: str) -> int:
 def fill(route: str, code: str) -> str:
     path = re.sub(r"<(?:\w+:)?code>", code, route)
     path = re.sub(r"<(?:\w+:)?username>", DEQING_USER, path)
+    if "<str:dataset>" in path:
+        path = fill_indicators(path)
     if "pk>" in path:
         path = re.sub(r"<(?:int:)?pk>", str(deqing_pk(route)), path)
     path = path.lstrip("^").rstrip("$").replace("\\", "")
@@ -130,6 +135,25 @@ def fill(route: str, code: str) -> str:
         f"route {route!r} has a parameter this test does not know; add it to fill()"
     )
     return "/" + path
+
+
+def fill_indicators(path: str) -> str:
+    """A data set, period and indicator that exist, with a value of a 德庆 village stored, so a
+    leak would show."""
+    from baiqianwan.indicators.models import DataValue, Indicator, IndicatorSystem, Period
+    from tests.indicators.factories import system_make
+
+    if not IndicatorSystem.objects.filter(code="TEST").exists():
+        system_make()
+    village = Unit.objects.current().within("441226").filter(level="village").first()
+    DataValue.objects.get_or_create(
+        indicator=Indicator.objects.get(code="POP"),
+        unit=village,
+        period=Period.objects.get(code="2024"),
+        defaults={"value": 4242, "source": "demo", "stored_at": datetime.now(UTC)},
+    )
+    path = path.replace("<str:dataset>", "VILLAGE").replace("<str:period>", "2024")
+    return path.replace("<str:indicator>", "POP")
 
 
 DEQING_CODE = re.compile(r"441226\d{6}")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from baiqianwan.indicators.views import interchange, quality, rules, submissions
+from baiqianwan.indicators.views import entry, interchange, quality, rules, submissions
 
 app_name = "indicators"
 urlpatterns: list[Any] = []
+urlpatterns += entry.urlpatterns
 urlpatterns += interchange.urlpatterns
 urlpatterns += submissions.urlpatterns
 urlpatterns += quality.urlpatterns
