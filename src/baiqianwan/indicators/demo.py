@@ -161,8 +161,8 @@ def _county_base(counties: Sequence[Unit]) -> dict[str, dict[str, float]]:
     census_urban = sum(CENSUS_2020[c][1] / 1e4 * growth for c in mixed)
     for code in mixed:
         base[code]["urban"] = CENSUS_2020[code][1] / 1e4 * growth * urban_left / census_urban
-    # GDP: 怀集's own; the rest of the city's split by population × standing².
-    weights = {c: base[c]["resident"] * PROFILES[c] ** 2 for c in others}
+    # GDP: 怀集's own; the rest of the city's split by population × standing.
+    weights = {c: base[c]["resident"] * PROFILES[c] for c in others}
     rest = CITY_2023["gdp"] - HUAIJI_2023["gdp"]
     for code in others:
         base[code]["gdp"] = rest * weights[code] / sum(weights.values())

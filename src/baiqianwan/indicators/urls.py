@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from baiqianwan.indicators.views import system
+
 app_name = "indicators"
 urlpatterns: list[Any] = []
+urlpatterns += system.urlpatterns

@@ -175,8 +175,8 @@ def window_update(
             object_repr=f"{current.dataset.name} {current.period.code}",
             changes={
                 "period": current.period.code,
-                "opens_on": [old[0], opens_on],
-                "closes_on": [old[1], closes_on],
+                "opens_on": [old[0].isoformat(), opens_on.isoformat()],
+                "closes_on": [old[1].isoformat(), closes_on.isoformat()],
             },
         )
     return current
