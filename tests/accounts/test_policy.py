@@ -189,6 +189,15 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
     if action == "accounts.unlock":
         target = users_by_role[Role.VILLAGE_REPORTER].username
         return client.post(reverse("accounts:user_unlock", args=[target])).status_code
+    if action == "indicators.read":
+        return client.get(reverse("indicators:list")).status_code
+    if action == "indicators.manage":
+        if "indicator objects" not in users_by_role:
+            from tests.indicators.factories import system_make
+
+            users_by_role["indicator objects"] = system_make()
+        code = users_by_role["indicator objects"]["datasets"]["VILLAGE"].code
+        return client.get(reverse("indicators:dataset_windows", args=[code])).status_code
     if action.startswith("indicators."):
         # Until the indicators pages land, the policy itself answers (each page's probe
         # replaces its line here).
@@ -257,6 +266,7 @@ def test_the_menu_shows_what_the_role_may_open(client, users_by_role):
         "audit.read": reverse("audit:events"),
         "security.read": reverse("audit:security"),
         "accounts.read": reverse("accounts:users"),
+        "indicators.read": reverse("indicators:list"),
     }
     for role in COLUMNS:
         user = users_by_role[role]

@@ -54,6 +54,9 @@ UNIT_FREE = {
     "plans:list",
     "plans:create",
     "plans:list_export",
+    "indicators:list",
+    "indicators:list_export",
+    "indicators:datasets",
 }
 
 
