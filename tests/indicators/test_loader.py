@@ -24,8 +24,7 @@ from baiqianwan.indicators.models import (
 pytestmark = pytest.mark.django_db
 
 STARTER = (
-    Path(__file__).resolve().parents[2]
-    / "src/baiqianwan/indicators/data/zhaoqing-starter.yaml"
+    Path(__file__).resolve().parents[2] / "src/baiqianwan/indicators/data/zhaoqing-starter.yaml"
 )
 
 SMALL = """\
@@ -109,15 +108,21 @@ def test_the_starter_system_loads_whole():
     assert datasets["ZQ_VILLAGE_Y"].assigned_to.get().code == "441200000000"
     assert datasets["ZQ_VILLAGE_Y"].members.count() == 22
     # Targets: level defaults for the milestones, and 端州's own urbanisation target.
-    assert Target.objects.filter(
-        indicator__code="C_INCOME_RATIO", unit=None, level="county"
-    ).count() == 3
-    assert Target.objects.get(
-        indicator__code="C_URBANISATION", unit__code="441202000000", year=2035
-    ).value == 100
+    assert (
+        Target.objects.filter(indicator__code="C_INCOME_RATIO", unit=None, level="county").count()
+        == 3
+    )
+    assert (
+        Target.objects.get(
+            indicator__code="C_URBANISATION", unit__code="441202000000", year=2035
+        ).value
+        == 100
+    )
     assert ValidationRule.objects.filter(system=system, severity="warning").exists()
-    assert AuditEvent.objects.filter(action="load", object_type="indicators.indicatorsystem")\
-        .count() == 1  # fmt: skip
+    assert (
+        AuditEvent.objects.filter(action="load", object_type="indicators.indicatorsystem").count()
+        == 1
+    )
 
 
 def test_loading_twice_changes_nothing(tmp_path):
@@ -128,7 +133,10 @@ def test_loading_twice_changes_nothing(tmp_path):
     assert not report.changed
     assert report.lines() == ["Nothing changed: the system is as the file describes it."]
     assert list(Indicator.objects.values()) == before
-    assert AuditEvent.objects.filter(action="load", object_type="indicators.indicatorsystem").count() == 2  # one per load
+    assert (
+        AuditEvent.objects.filter(action="load", object_type="indicators.indicatorsystem").count()
+        == 2
+    )  # one per load
 
 
 def test_an_edited_file_updates_what_changed_and_deactivates_what_went(tmp_path):
@@ -136,10 +144,13 @@ def test_an_edited_file_updates_what_changed_and_deactivates_what_went(tmp_path)
     edited = (
         SMALL.replace("name: 收入", "name: 可支配收入")
         .replace("village: {2025: 100}", "village: {2025: 120, 2027: 150}")
-        .replace("  - code: PER\n    name: 人均\n    formula: INCOME / POP\n    levels: [village]"
-                 "\n    dimension: D1\n    citation: test\n", "")
+        .replace(
+            "  - code: PER\n    name: 人均\n    formula: INCOME / POP\n    levels: [village]"
+            "\n    dimension: D1\n    citation: test\n",
+            "",
+        )
         .replace("indicators: [POP, INCOME, PER]", "indicators: [POP, INCOME]")
-    )  # fmt: skip
+    )
     report = system_load(path=_write(tmp_path, edited, "edited.yaml"), actor="tests")
     assert report.updated["indicator"] == {"INCOME": ["name"]}
     assert report.removed["indicator"] == ["PER"]
@@ -164,58 +175,135 @@ def test_an_override_set_on_the_page_survives_a_reload(tmp_path, hq_admin):
     system_load(path=path, actor="tests")
     income = Indicator.objects.get(code="INCOME")
     target_override_set(
-        actor=hq_admin, indicator=income, unit=unit("441224000000"), year=2025, value=90,
+        actor=hq_admin,
+        indicator=income,
+        unit=unit("441224000000"),
+        year=2025,
+        value=90,
         seen=None,
-    )  # fmt: skip
+    )
     system_load(path=path, actor="tests")
     assert Target.objects.get(indicator=income, unit__code="441224000000").value == 90
 
 
 BAD = [
     # (what, change to SMALL, marker of the line named, words of the message)
-    ("unknown key", ("    citation: test\n    targets:", "    citation: test\n    colour: red\n"
-                     "    targets:"), "colour: red", "unknown key 'colour'"),
+    (
+        "unknown key",
+        ("    citation: test\n    targets:", "    citation: test\n    colour: red\n    targets:"),
+        "colour: red",
+        "unknown key 'colour'",
+    ),
     ("duplicate code", ("  - code: PER\n", "  - code: POP  # again\n"), "# again", "given twice"),
     ("not an identifier", ("code: PER", "code: 9PER"), "code: 9PER", "is not a code"),
     ("formula syntax", ("INCOME / POP", "INCOME / (POP"), "INCOME / (POP", "formula of PER"),
-    ("formula unknown code", ("INCOME / POP", "INCOME / PEOPLE"), "INCOME / PEOPLE",
-     "unknown indicators: PEOPLE"),
+    (
+        "formula unknown code",
+        ("INCOME / POP", "INCOME / PEOPLE"),
+        "INCOME / PEOPLE",
+        "unknown indicators: PEOPLE",
+    ),
     ("formula not allowed", ("INCOME / POP", "INCOME ** POP"), "INCOME ** POP", "formula of PER"),
-    ("weighted without weight", ("    weight: POP\n", ""), "  - code: INCOME",
-     "name its weight indicator"),
-    ("unknown level", ("    levels: [village]\n    dimension: D1\n    citation: test\n"
-                       "    targets:", "    levels: [hamlet]\n    dimension: D1\n    citation: "
-                       "test\n    targets:"), "levels: [hamlet]", "'hamlet' is not a level"),
-    ("unknown type", ("    name: 人口\n", "    name: 人口\n    value_type: fraction\n"),
-     "value_type: fraction", "value_type 'fraction' is not one of"),
-    ("unknown aggregation", ("aggregation: weighted_average", "aggregation: median"),
-     "aggregation: median", "aggregation 'median' is not one of"),
-    ("override for an unknown unit", ("village: {2025: 100}", "village: {2025: 100}\n"
-                                      "      overrides:\n        \"441299999999\": {2025: 1}"),
-     "441299999999", "no current unit has the code 441299999999"),
-    ("data set names an unknown indicator", ("[POP, INCOME, PER]", "[POP, INCOME, PER, GDP]"),
-     "[POP, INCOME, PER, GDP]", "unknown indicator GDP"),
-    ("rule side does not parse", ('right: "1000000"', 'right: "10 00"'), "right: \"10 00\"",
-     "right side of rule R1"),
-    ("rule names an unknown code", ("left: INCOME,", "left: WAGE,"), "left: WAGE",
-     "unknown indicators: WAGE"),
-    ("unknown dimension", ("    dimension: D1\n    citation: test\n  - code: INCOME",
-                           "    dimension: D9\n    citation: test\n  - code: INCOME"),
-     "dimension: D9", "no dimension D9"),
-    ("a key twice", ("    name: 人口\n", "    name: 人口\n    name: 居民\n"), "name: 居民",
-     "the key 'name' is given twice"),
-    ("yaml syntax", ("    name: 人口\n", "    name: [人口\n"), "levels: [village]",
-     "not valid YAML"),  # the parser sees the unclosed bracket on the next line
-    ("owner unit unknown", ('owner: "441200000000"', 'owner: "441200000001"'),
-     'owner: "441200000001"', "no current unit has the code 441200000001"),
-    ("computed but aggregated", ("    formula: INCOME / POP\n", "    formula: INCOME / POP\n"
-                                 "    aggregation: sum\n"), "formula: INCOME / POP",
-     "aggregation must be none"),
-    ("min above max", ("    name: 人口\n", "    name: 人口\n    min: 5\n    max: 1\n"), "min: 5",
-     "min is larger than max"),
-    ("missing citation", ("    citation: test\n  - code: INCOME", "  - code: INCOME"),
-     "  - code: POP", "needs 'citation'"),
-]  # fmt: skip
+    (
+        "weighted without weight",
+        ("    weight: POP\n", ""),
+        "  - code: INCOME",
+        "name its weight indicator",
+    ),
+    (
+        "unknown level",
+        (
+            "    levels: [village]\n    dimension: D1\n    citation: test\n    targets:",
+            "    levels: [hamlet]\n    dimension: D1\n    citation: test\n    targets:",
+        ),
+        "levels: [hamlet]",
+        "'hamlet' is not a level",
+    ),
+    (
+        "unknown type",
+        ("    name: 人口\n", "    name: 人口\n    value_type: fraction\n"),
+        "value_type: fraction",
+        "value_type 'fraction' is not one of",
+    ),
+    (
+        "unknown aggregation",
+        ("aggregation: weighted_average", "aggregation: median"),
+        "aggregation: median",
+        "aggregation 'median' is not one of",
+    ),
+    (
+        "override for an unknown unit",
+        (
+            "village: {2025: 100}",
+            'village: {2025: 100}\n      overrides:\n        "441299999999": {2025: 1}',
+        ),
+        "441299999999",
+        "no current unit has the code 441299999999",
+    ),
+    (
+        "data set names an unknown indicator",
+        ("[POP, INCOME, PER]", "[POP, INCOME, PER, GDP]"),
+        "[POP, INCOME, PER, GDP]",
+        "unknown indicator GDP",
+    ),
+    (
+        "rule side does not parse",
+        ('right: "1000000"', 'right: "10 00"'),
+        'right: "10 00"',
+        "right side of rule R1",
+    ),
+    (
+        "rule names an unknown code",
+        ("left: INCOME,", "left: WAGE,"),
+        "left: WAGE",
+        "unknown indicators: WAGE",
+    ),
+    (
+        "unknown dimension",
+        (
+            "    dimension: D1\n    citation: test\n  - code: INCOME",
+            "    dimension: D9\n    citation: test\n  - code: INCOME",
+        ),
+        "dimension: D9",
+        "no dimension D9",
+    ),
+    (
+        "a key twice",
+        ("    name: 人口\n", "    name: 人口\n    name: 居民\n"),
+        "name: 居民",
+        "the key 'name' is given twice",
+    ),
+    (
+        "yaml syntax",
+        ("    name: 人口\n", "    name: [人口\n"),
+        "levels: [village]",
+        "not valid YAML",
+    ),  # the parser sees the unclosed bracket on the next line
+    (
+        "owner unit unknown",
+        ('owner: "441200000000"', 'owner: "441200000001"'),
+        'owner: "441200000001"',
+        "no current unit has the code 441200000001",
+    ),
+    (
+        "computed but aggregated",
+        ("    formula: INCOME / POP\n", "    formula: INCOME / POP\n    aggregation: sum\n"),
+        "formula: INCOME / POP",
+        "aggregation must be none",
+    ),
+    (
+        "min above max",
+        ("    name: 人口\n", "    name: 人口\n    min: 5\n    max: 1\n"),
+        "min: 5",
+        "min is larger than max",
+    ),
+    (
+        "missing citation",
+        ("    citation: test\n  - code: INCOME", "  - code: INCOME"),
+        "  - code: POP",
+        "needs 'citation'",
+    ),
+]
 
 
 @pytest.mark.parametrize(("what", "change", "marker", "words"), BAD, ids=[b[0] for b in BAD])
@@ -232,7 +320,9 @@ def test_bad_input_names_file_and_line_and_stores_nothing(tmp_path, what, change
     )
     assert not IndicatorSystem.objects.exists()
     assert not Indicator.objects.exists() and not DataSet.objects.exists()
-    assert not AuditEvent.objects.filter(action="load", object_type="indicators.indicatorsystem").exists()
+    assert not AuditEvent.objects.filter(
+        action="load", object_type="indicators.indicatorsystem"
+    ).exists()
 
 
 def test_a_cycle_of_formulas_is_named(tmp_path):

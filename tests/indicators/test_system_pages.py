@@ -94,8 +94,9 @@ def test_headquarters_sets_changes_and_clears_an_override(client, hq_admin, star
     stale = client.post(url, {"unit": "441224000000", "year": 2025, "value": "360", "seen": ""})
     assert stale.status_code == 409
     assert Target.objects.get(pk=target.pk).value == 340
-    changed = client.post(url, {"unit": "441224000000", "year": 2025, "value": "350",
-                                "seen": "340"})  # fmt: skip
+    changed = client.post(
+        url, {"unit": "441224000000", "year": 2025, "value": "350", "seen": "340"}
+    )
     assert changed.status_code == 302
     cleared = client.post(url, {"unit": "441224000000", "year": 2025, "value": "", "seen": "350"})
     assert cleared.status_code == 302
@@ -151,8 +152,15 @@ def test_headquarters_moves_a_window(client, hq_admin, starter):
     # The same form again: what it read is no longer so.
     stale = client.post(url, form)
     assert stale.status_code == 409 and "window-error" in stale.content.decode()
-    backwards = client.post(url, {**form, "seen_opens": "2025-01-02", "seen_closes": "2025-04-30",
-                                  "closes_on": "2024-12-01"})  # fmt: skip
+    backwards = client.post(
+        url,
+        {
+            **form,
+            "seen_opens": "2025-01-02",
+            "seen_closes": "2025-04-30",
+            "closes_on": "2024-12-01",
+        },
+    )
     assert backwards.status_code == 400
     unknown = client.post(url, {**form, "period": "2019"})
     assert unknown.status_code == 400

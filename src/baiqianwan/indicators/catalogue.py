@@ -43,16 +43,16 @@ def indicators_filtered(
         indicators = indicators.filter(is_active=True)
     if level:
         if level not in REPORTING_LEVELS:
-            raise InputError(_("%(level)r is not a reporting level.") % {"level": level},
-                             field="level")  # fmt: skip
+            raise InputError(
+                _("%(level)r is not a reporting level.") % {"level": level}, field="level"
+            )
         # JSON list membership, portable across SQLite and PostgreSQL: the quoted level.
         indicators = indicators.filter(levels__icontains=f'"{level}"')
     if dataset:
         indicators = indicators.filter(datasets=dataset_get(user=user, code=dataset))
     text = (text or "").strip()
     if len(text) > MAX_TEXT:
-        raise InputError(_("Search for at most %(n)d characters.") % {"n": MAX_TEXT},
-                         field="q")  # fmt: skip
+        raise InputError(_("Search for at most %(n)d characters.") % {"n": MAX_TEXT}, field="q")
     if text:
         indicators = indicators.filter(
             Q(code__icontains=text)

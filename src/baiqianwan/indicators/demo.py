@@ -28,7 +28,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 from django.db import transaction
@@ -238,9 +237,20 @@ def _village_values(
     community = np.array([v.code[9] in "01" for v in villages])  # 居委会: 001–199
     pop = np.round(rng.uniform(1400, 4200, n) * np.where(community, 1.5, 1.0))
     size = rng.uniform(2.9, 3.6, n)
-    latent = {key: rng.uniform(0, 1, n) for key in (
-        "garbage", "road", "plan", "liveable", "party", "station", "culture", "rules",
-        "civilised")}  # fmt: skip
+    latent = {
+        key: rng.uniform(0, 1, n)
+        for key in (
+            "garbage",
+            "road",
+            "plan",
+            "liveable",
+            "party",
+            "station",
+            "culture",
+            "rules",
+            "civilised",
+        )
+    }
     income_noise = np.exp(rng.normal(0, 0.06, n))
     collective_base = np.exp(rng.normal(np.log(12 * w**2), 0.45))
     green_base = rng.uniform(18, 34, n) + 8 * (w - 0.8)
@@ -331,9 +341,7 @@ def _moment(year: int, month_day: tuple[int, int]) -> datetime:
     return datetime(year + 1, month_day[0], month_day[1], 9, 0, tzinfo=UTC)
 
 
-def demo_settle(
-    *, dataset: DataSet, period: Period, unit_ids: Sequence[int], state: str
-) -> int:
+def demo_settle(*, dataset: DataSet, period: Period, unit_ids: Sequence[int], state: str) -> int:
     """Move the demo's submissions of `unit_ids` from draft to `state` (submitted or
     approved), with their steps, as the units and the level above would have.
 
@@ -379,7 +387,9 @@ def demo_settle(
     SubmissionStep.objects.bulk_create(steps, batch_size=1000)
     # The steps' times are the demo's fixed days, not the moment the demo ran.
     for step in (SubmissionState.SUBMITTED, SubmissionState.APPROVED):
-        SubmissionStep.objects.filter(submission__in=submissions, state_to=step).update(at=_moment(year, SUBMITTED if step == SubmissionState.SUBMITTED else APPROVED))
+        SubmissionStep.objects.filter(submission__in=submissions, state_to=step).update(
+            at=_moment(year, SUBMITTED if step == SubmissionState.SUBMITTED else APPROVED)
+        )
     return len(submissions)
 
 
@@ -414,8 +424,7 @@ def _settle(
     year = period.end.year
     ids = [units[row].pk for row in entered.tolist()]
     if year < YEARS[-1]:
-        demo_settle(dataset=dataset, period=period, unit_ids=ids,
-                    state=SubmissionState.APPROVED)  # fmt: skip
+        demo_settle(dataset=dataset, period=period, unit_ids=ids, state=SubmissionState.APPROVED)
     else:
         chosen = rng.uniform(0, 1, len(ids)) < SUBMITTED_2025
         demo_settle(
@@ -481,9 +490,7 @@ def demo_create() -> DemoReport:
         )
         for year in YEARS:
             for code, listed, values in plan:
-                rows = (
-                    entered_2025[code] if year == YEARS[-1] else np.arange(len(listed))
-                )
+                rows = entered_2025[code] if year == YEARS[-1] else np.arange(len(listed))
                 _store(report, datasets[code], periods[year], listed, values[year], rows)
                 _settle(report, datasets[code], periods[year], listed, rows, rng)
         DataSet.objects.filter(pk__in=[d.pk for d in datasets.values()]).update(is_demo=True)

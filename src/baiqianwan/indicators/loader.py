@@ -60,8 +60,14 @@ TARGET_LEVELS = tuple(Level)
 YEARS = (1900, 2200)
 CODE_LENGTH = 32
 
-TOP_KEYS = {"version": True, "system": True, "dimensions": True, "indicators": True,
-            "rules": False, "datasets": False}  # fmt: skip
+TOP_KEYS = {
+    "version": True,
+    "system": True,
+    "dimensions": True,
+    "indicators": True,
+    "rules": False,
+    "datasets": False,
+}
 SYSTEM_KEYS = {"code": True, "name": True, "name_en": False}
 DIMENSION_KEYS = {"code": True, "name": True, "name_en": False, "children": False}
 INDICATOR_KEYS = {
@@ -179,7 +185,7 @@ def yaml_read(text: str, *, name: str) -> Any:
     """The document in `text` with line numbers kept; `SystemLoadError` names the line of a
     YAML syntax error or a key given twice in one mapping."""
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_LineLoader)
     except _DuplicateKey as exc:
         raise SystemLoadError(
             [f"{name}:{exc.line}: " + _("the key %(key)r is given twice") % {"key": exc.key}]
@@ -238,7 +244,7 @@ class _Checker:
         value = mapping.get(key)
         if value is None:
             return default
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             self.add(self.line_of(mapping, key), _("%(key)s must be text") % {"key": key})
             return default
         value = str(value).strip()
@@ -389,8 +395,10 @@ def _check_targets(
         found = {}
         for year, value in values.items():
             year_line = check.line_of(values, year)
-            if isinstance(year, bool) or not isinstance(year, int) or not (
-                YEARS[0] <= year <= YEARS[1]
+            if (
+                isinstance(year, bool)
+                or not isinstance(year, int)
+                or not (YEARS[0] <= year <= YEARS[1])
             ):
                 check.add(year_line, _("%(year)r is not a year") % {"year": year})
             elif isinstance(value, bool) or not isinstance(value, int | float):
@@ -482,8 +490,10 @@ def _check_formulas(check: _Checker, indicators: dict[str, dict[str, Any]]) -> N
         try:
             formula = formula_parse(item["formula"])
         except FormulaError as exc:
-            check.add(item["formula_line"], _("the formula of %(code)s: %(error)s")
-                      % {"code": code, "error": exc})  # fmt: skip
+            check.add(
+                item["formula_line"],
+                _("the formula of %(code)s: %(error)s") % {"code": code, "error": exc},
+            )
             continue
         unknown = sorted(formula.codes - indicators.keys())
         if unknown:
@@ -695,9 +705,7 @@ def _check_database(check: _Checker, plan: _Plan) -> None:
     for item in plan.indicators:
         for (_year, code), (_value, line) in item["overrides"].items():
             wanted.setdefault(code, line)
-    known = set(
-        Unit.objects.current().filter(code__in=list(wanted)).values_list("code", flat=True)
-    )
+    known = set(Unit.objects.current().filter(code__in=list(wanted)).values_list("code", flat=True))
     for code, line in sorted(wanted.items(), key=lambda pair: pair[1]):
         if code not in known:
             check.add(line, _("no current unit has the code %(code)s") % {"code": code})
@@ -720,8 +728,14 @@ def system_check(text: str, *, name: str) -> _Plan:
     document = yaml_read(text, name=name)
     check = _Checker(name=name)
     if not isinstance(document, LDict):
-        raise SystemLoadError([f"{name}:1: " + _("the file must be a mapping with version:, "
-                                                 "system:, dimensions: and indicators:")])  # fmt: skip
+        raise SystemLoadError(
+            [
+                f"{name}:1: "
+                + _(
+                    "the file must be a mapping with version:, system:, dimensions: and indicators:"
+                )
+            ]
+        )
     check.keys(document, TOP_KEYS, _("the file"))
     version = check.text(document, "version", limit=32)
     system: dict[str, Any] = {"code": "", "name": "", "version": version}
@@ -730,9 +744,7 @@ def system_check(text: str, *, name: str) -> _Plan:
         raw_system, check.line_of(document, "system"), "system"
     ):
         check.keys(raw_system, SYSTEM_KEYS, "system")
-        system.update(
-            code=check.code(raw_system), name=check.text(raw_system, "name", limit=200)
-        )
+        system.update(code=check.code(raw_system), name=check.text(raw_system, "name", limit=200))
     dimensions = _check_dimensions(
         check, document.get("dimensions") or LList(), check.line_of(document, "dimensions")
     )
@@ -869,9 +881,7 @@ def _store_dimensions(plan: _Plan, system: IndicatorSystem, report: LoadReport) 
     return stored
 
 
-def _remove_dimensions(
-    plan: _Plan, system: IndicatorSystem, report: LoadReport
-) -> None:
+def _remove_dimensions(plan: _Plan, system: IndicatorSystem, report: LoadReport) -> None:
     """Delete the dimensions the file left out, children first, once nothing uses them."""
     wanted = {d["code"] for d in plan.dimensions}
     leftover = list(Dimension.objects.filter(system=system).exclude(code__in=wanted))
@@ -973,8 +983,10 @@ def _store_targets(plan: _Plan, indicators: dict[str, Indicator], report: LoadRe
 
 def _store_rules(plan: _Plan, system: IndicatorSystem, report: LoadReport) -> None:
     for item in plan.rules:
-        values = {k: item[k] for k in ("name", "left", "operator", "right", "severity",
-                                       "levels", "message")}  # fmt: skip
+        values = {
+            k: item[k]
+            for k in ("name", "left", "operator", "right", "severity", "levels", "message")
+        }
         _rule, changed = _upsert(
             ValidationRule,
             {"system": system, "code": item["code"]},
@@ -1023,8 +1035,7 @@ def _store_datasets(plan: _Plan, indicators: dict[str, Indicator], report: LoadR
         if members != wanted_members:
             dataset.members.all().delete()
             DataSetMember.objects.bulk_create(
-                DataSetMember(dataset=dataset, indicator_id=pk, order=n)
-                for pk, n in wanted_members
+                DataSetMember(dataset=dataset, indicator_id=pk, order=n) for pk, n in wanted_members
             )
             if changed is not None:
                 changed.append("indicators")
@@ -1054,8 +1065,9 @@ def system_load(*, path: Path, actor: Any) -> LoadReport:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise SystemLoadError([f"{path}: " + _("cannot read the file: %(error)s")
-                               % {"error": exc.strerror or exc}]) from None  # fmt: skip
+        raise SystemLoadError(
+            [f"{path}: " + _("cannot read the file: %(error)s") % {"error": exc.strerror or exc}]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

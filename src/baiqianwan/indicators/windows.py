@@ -51,8 +51,9 @@ def years_parse(text: str) -> range:
 def periods_ensure(*, period_type: str, years: range) -> list[Period]:
     """The periods of `period_type` in `years`, made where missing, in time order."""
     per_year = 12 // MONTHS[period_type]
-    codes = [period_code(period_type, year, index) for year in years for index in
-             range(1, per_year + 1)]  # fmt: skip
+    codes = [
+        period_code(period_type, year, index) for year in years for index in range(1, per_year + 1)
+    ]
     have = {p.code: p for p in Period.objects.filter(code__in=codes)}
     for code in codes:
         if code not in have:

@@ -94,8 +94,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     try:
         form, found = _filtered(request)
     except InputError as exc:
-        context = {"form": IndicatorFilter(request.GET), "error": exc.message,
-                   "datasets": datasets}  # fmt: skip
+        context = {"form": IndicatorFilter(request.GET), "error": exc.message, "datasets": datasets}
         return render(request, "indicators/indicator_list.html", context, status=400)
     context = {
         "form": form,
@@ -112,8 +111,11 @@ def indicator_list_export(request: HttpRequest) -> HttpResponse:
     try:
         _form, found = _filtered(request)
     except InputError as exc:
-        context = {"form": IndicatorFilter(request.GET), "error": exc.message,
-                   "datasets": datasets_visible(user=request.user)}  # fmt: skip
+        context = {
+            "form": IndicatorFilter(request.GET),
+            "error": exc.message,
+            "datasets": datasets_visible(user=request.user),
+        }
         return render(request, "indicators/indicator_list.html", context, status=400)
     rows = []
     for group in indicators_grouped(found):
