@@ -146,7 +146,8 @@ def dataset_groups(dataset: DataSet) -> list[Group]:
     """The data set's indicators in its order, under their dimensions (a heading each time
     the dimension changes)."""
     groups: list[Group] = []
-    for indicator in dataset_indicators(dataset):
+    for position, indicator in enumerate(dataset_indicators(dataset), start=1):
+        indicator.position = position  # its number on the form
         if not groups or groups[-1].dimension != indicator.dimension:
             groups.append(Group(indicator.dimension, 0))
         groups[-1].indicators.append(indicator)

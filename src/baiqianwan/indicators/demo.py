@@ -219,8 +219,8 @@ def _standings(units: _Units, rng: np.random.Generator) -> dict[str, float]:
             np.exp(rng.normal(0, 0.08))
         )
     for village in units.villages:
-        town = village.code[:9] + "000"
-        standing[village.code] = standing.get(town, 1.0) * float(np.exp(rng.normal(0, 0.1)))
+        town_code = village.code[:9] + "000"
+        standing[village.code] = standing.get(town_code, 1.0) * float(np.exp(rng.normal(0, 0.1)))
     return standing
 
 

@@ -553,7 +553,7 @@ def _check_weights(check: _Checker, indicators: dict[str, dict[str, Any]]) -> No
 
 def _check_rule(check: _Checker, entry: LDict, indicators: set[str]) -> dict[str, Any]:
     check.keys(entry, RULE_KEYS, _("a rule"))
-    rule = {
+    rule: dict[str, Any] = {
         "code": check.code(entry),
         "line": entry.line,
         "name": check.text(entry, "name", limit=200),
