@@ -99,7 +99,7 @@ def test_targets_for_many_units_agrees_with_one_at_a_time():
     Target.objects.create(indicator=income, year=2025, level="town", value=21000)
     for chosen in rng.choice(len(units), size=40, replace=False).tolist():
         Target.objects.create(
-            indicator=income, year=2025, unit=units[chosen], value=float(rng.integers(1, 9e4))
+            indicator=income, year=2025, unit=units[chosen], value=float(rng.integers(1, 90_000))
         )
     many = targets_for(indicator=income, units=units, year=2025)
     one = np.array(

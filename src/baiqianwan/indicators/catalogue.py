@@ -147,7 +147,7 @@ def dataset_groups(dataset: DataSet) -> list[Group]:
     the dimension changes)."""
     groups: list[Group] = []
     for position, indicator in enumerate(dataset_indicators(dataset), start=1):
-        indicator.position = position  # its number on the form
+        indicator.position = position  # type: ignore[attr-defined]  # its number on the form
         if not groups or groups[-1].dimension != indicator.dimension:
             groups.append(Group(indicator.dimension, 0))
         groups[-1].indicators.append(indicator)

@@ -770,8 +770,7 @@ def system_check(text: str, *, name: str) -> _Plan:
     ]
     _duplicates(check, datasets, _("data set"))
     plan = _Plan(system, dimensions, indicators, rules, datasets)
-    if not check.problems:
-        _check_database(check, plan)
+    _check_database(check, plan)
     if check.problems:
         raise SystemLoadError(check.problems)
     return plan
