@@ -106,7 +106,7 @@ def test_headquarters_sets_changes_and_clears_an_override(client, hq_admin, star
     # Bad input: a unit that does not exist, a village for a county indicator, a bad year.
     assert client.post(url, {"unit": "441299999999", "year": 2025, "value": "1"}).status_code == 404
     village = client.post(url, {"unit": "441224001001", "year": 2025, "value": "1"})
-    assert village.status_code == 400 and "no values at the level" in village.content.decode()
+    assert village.status_code == 400 and "这一级没有数值" in village.content.decode()
     assert client.post(url, {"unit": "441224000000", "year": 1800, "value": "1"}).status_code == 400
     assert client.get(url).status_code == 302
 
