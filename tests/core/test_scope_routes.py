@@ -79,6 +79,9 @@ UNIT_FREE = {
     "indicators:rule_check",
     "indicators:entry_home",
     "indicators:entry",
+    "indicators:list",
+    "indicators:list_export",
+    "indicators:datasets",
 }
 
 

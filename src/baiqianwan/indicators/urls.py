@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from baiqianwan.indicators.views import entry, interchange, quality, rules, submissions
+from baiqianwan.indicators.views import entry, interchange, quality, rules, submissions, system
 
 app_name = "indicators"
 urlpatterns: list[Any] = []
+urlpatterns += system.urlpatterns
 urlpatterns += entry.urlpatterns
 urlpatterns += interchange.urlpatterns
 urlpatterns += submissions.urlpatterns
