@@ -42,9 +42,12 @@ from baiqianwan.indicators.models import (
     Submission,
     SubmissionStep,
 )
+from baiqianwan.indicators.rollup import rollup_refresh
 from baiqianwan.indicators.selectors import dataset_indicators, expected_units
-from baiqianwan.indicators.values import Cell, values_write
+from baiqianwan.indicators.tree import levels_above, period_tree
+from baiqianwan.indicators.values import Cell, submissions_ensure, values_write
 from baiqianwan.indicators.windows import windows_open
+from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 
 SEED = 20230101
@@ -393,6 +396,19 @@ def demo_settle(*, dataset: DataSet, period: Period, unit_ids: Sequence[int], st
     return len(submissions)
 
 
+def _totals_approve(dataset: DataSet, period: Period) -> None:
+    """The settled years' totals, approved at every level up to the counties (HQ approves a
+    county's total; the city's is not submitted), as the approval flow would have left them."""
+    tree = period_tree(dataset, period)
+    totals = [
+        node.pk
+        for node in tree.nodes.values()
+        if node.level in levels_above(dataset.level) and node.level != Level.CITY
+    ]
+    submissions_ensure(dataset, period, totals)
+    demo_settle(dataset=dataset, period=period, unit_ids=totals, state=SubmissionState.APPROVED)
+
+
 def _store(
     report: DemoReport,
     dataset: DataSet,
@@ -425,6 +441,8 @@ def _settle(
     ids = [units[row].pk for row in entered.tolist()]
     if year < YEARS[-1]:
         demo_settle(dataset=dataset, period=period, unit_ids=ids, state=SubmissionState.APPROVED)
+        _totals_approve(dataset, period)
+        rollup_refresh(dataset=dataset, period=period)
     else:
         chosen = rng.uniform(0, 1, len(ids)) < SUBMITTED_2025
         demo_settle(
