@@ -203,6 +203,8 @@ REQUEST_SIZE_EXCEPTIONS = [
         r"^/plans/assignments/\d+/report/$",
         PLANS_EVIDENCE_MAX_MB * PLANS_EVIDENCE_MAX_FILES * 1024 * 1024 + 1024 * 1024,
     ),
+    # A filled indicators template (indicators.upload.MAX_UPLOAD_BYTES, 64 MB) and its form.
+    (r"^/indicators/workbook/upload/$", 65 * 1024 * 1024),
 ]
 # A background intake job that shows no progress for this long is shown as stalled.
 INTAKE_STALL_MINUTES = CONFIG.intake_stall_minutes

@@ -6,3 +6,7 @@ from typing import Any
 
 app_name = "indicators"
 urlpatterns: list[Any] = []
+
+from baiqianwan.indicators.views import workbook  # noqa: E402
+
+urlpatterns += workbook.urlpatterns
