@@ -93,7 +93,7 @@ def data_sheet_name(level: str) -> str:
 def fixed_headers(level: str) -> tuple[str, ...]:
     """The unit columns: code and name, and the town and county a village lies in."""
     if level == Level.VILLAGE:
-        return (_("Unit code"), _("Unit name"), _("Town"), _("County"))
+        return (_("Unit code"), _("Unit name"), _("Town or sub-district"), _("County"))
     if level == Level.TOWN:
         return (_("Unit code"), _("Unit name"), _("County"))
     return (_("Unit code"), _("Unit name"))
@@ -241,7 +241,8 @@ def _instructions(
           "zero: write 0 only when the value is zero."),
         _("3. Numbers may be written with thousands separators (1,234) and full-width digits "
           "(１２３４). A comma anywhere else (12,3) is refused: use a point for decimals."),
-        _("4. Percentages are numbers of percent (35.2, or 35.2%); yes/no cells take 是 or 否."),
+        _("4. Percentages are numbers of percent (35.2; a trailing per cent sign is "
+          "allowed); yes/no cells take 是 or 否."),
         _("5. Enter values, not formulas: a formula cell is accepted only when its result is a "
           "plain number. Dates are refused in number cells."),
         _("6. Do not merge cells or hide rows in the data area."),

@@ -59,6 +59,15 @@ def _choice(request: HttpRequest, datasets: list[DataSet]) -> dict[str, Any]:
     }
 
 
+def _datasets(request: HttpRequest) -> list[DataSet]:
+    """The data sets of the user's area that the user has an area to report for."""
+    return [
+        dataset
+        for dataset in datasets_visible(user=request.user)
+        if workbook_scopes(user=request.user, dataset=dataset)
+    ]
+
+
 def _picked(request: HttpRequest, source: Any) -> tuple[Any, Any, Any]:
     dataset = dataset_get(user=request.user, code=source.get("dataset", ""))
     period = period_get(source.get("period", ""))
@@ -70,7 +79,7 @@ def _picked(request: HttpRequest, source: Any) -> tuple[Any, Any, Any]:
 def workbook(request: HttpRequest) -> HttpResponse:
     """Choose a data set, period and area; download its template or upload it filled."""
     require(request.user, "indicators.enter")
-    context = _choice(request, list(datasets_visible(user=request.user)))
+    context = _choice(request, _datasets(request))
     context |= {
         "uploads": uploads_recent(user=request.user),
         "max_mb": MAX_UPLOAD_BYTES // 2**20,
@@ -95,7 +104,7 @@ def template(request: HttpRequest) -> HttpResponse:
 def upload_new(request: HttpRequest) -> HttpResponse:
     """Take a filled template and show its preview (or queue its check when large)."""
     require(request.user, "indicators.enter")
-    datasets = list(datasets_visible(user=request.user))
+    datasets = _datasets(request)
     file = request.FILES.get("file")
     try:
         dataset, period, scope = _picked(request, request.POST)
