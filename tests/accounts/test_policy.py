@@ -189,6 +189,8 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
     if action == "accounts.unlock":
         target = users_by_role[Role.VILLAGE_REPORTER].username
         return client.post(reverse("accounts:user_unlock", args=[target])).status_code
+    if action == "indicators.enter":
+        return client.get(reverse("indicators:workbook")).status_code
     if action.startswith("indicators."):
         # Until the indicators pages land, the policy itself answers (each page's probe
         # replaces its line here).

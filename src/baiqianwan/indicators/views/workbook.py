@@ -100,10 +100,11 @@ def template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(body, filename=template_filename(dataset=dataset, period=period, scope=scope))
 
 
-@require_POST
 def upload_new(request: HttpRequest) -> HttpResponse:
     """Take a filled template and show its preview (or queue its check when large)."""
     require(request.user, "indicators.enter")
+    if request.method != "POST":
+        return redirect("indicators:workbook")
     datasets = _datasets(request)
     file = request.FILES.get("file")
     try:
