@@ -113,7 +113,14 @@ def prepare(env: dict[str, str], workbook: Path) -> dict[str, float]:
     dims = [
         Dimension.objects.create(system=system, code=code, name=name, order=i)
         for i, (code, name) in enumerate(
-            [("FU", "富"), ("JING", "净"), ("LV", "绿"), ("MEI", "美"), ("QIANG", "强"), ("ZHI", "治")]
+            [
+                ("FU", "富"),
+                ("JING", "净"),
+                ("LV", "绿"),
+                ("MEI", "美"),
+                ("QIANG", "强"),
+                ("ZHI", "治"),
+            ]
         )
     ]
     kinds = ["number", "integer", "percent", "yes_no", "number", "count", "number", "number"]
@@ -125,7 +132,9 @@ def prepare(env: dict[str, str], workbook: Path) -> dict[str, float]:
                 system=system,
                 code=f"V{i + 1:02d}",
                 name=f"村级指标{i + 1:02d}",
-                measure={"percent": "%", "yes_no": "", "count": "个", "integer": "人"}.get(kind, "万元"),
+                measure={"percent": "%", "yes_no": "", "count": "个", "integer": "人"}.get(
+                    kind, "万元"
+                ),
                 value_type=kind,
                 levels=["village"],
                 dimension=dims[i * len(dims) // INDICATORS],
@@ -138,7 +147,9 @@ def prepare(env: dict[str, str], workbook: Path) -> dict[str, float]:
     dataset.assigned_to.add(province)
     for order, ind in enumerate(indicators):
         DataSetMember.objects.create(dataset=dataset, indicator=ind, order=order)
-    period = Period.objects.create(code="2024", type="year", start=date(2024, 1, 1), end=date(2024, 12, 31))
+    period = Period.objects.create(
+        code="2024", type="year", start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
     CollectionWindow.objects.create(
         dataset=dataset,
         period=period,
@@ -163,7 +174,9 @@ def prepare(env: dict[str, str], workbook: Path) -> dict[str, float]:
                 value = round(rng.uniform(0, 100000), 2)
             cells.append(Cell(unit_id, ind.pk, value))
     start = time.perf_counter()
-    values_write(actor=None, dataset=dataset, period=period, cells=cells, source="demo", audit=False)
+    values_write(
+        actor=None, dataset=dataset, period=period, cells=cells, source="demo", audit=False
+    )
     fill = time.perf_counter() - start
     start = time.perf_counter()
     body = template_build(dataset=dataset, period=period, scope=province)
@@ -184,7 +197,7 @@ def reset() -> None:
 
     with connection.cursor() as cursor:
         for model in (DataValueChange, DataValue, Submission, Upload):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 - table names
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
 
 
 def ours(workbook: Path) -> dict[str, float]:
@@ -193,6 +206,7 @@ def ours(workbook: Path) -> dict[str, float]:
 
     dataset, period, province, user = _world()
     data = workbook.read_bytes()
+    cpu = time.process_time()
     start = time.perf_counter()
     upload = upload_create(
         user=user,
@@ -210,6 +224,7 @@ def ours(workbook: Path) -> dict[str, float]:
     stored = upload_confirm(user=user, upload=upload, background=False)
     store = time.perf_counter() - start
     return {
+        "cpu": time.process_time() - cpu,
         "preview": preview,
         "store": store,
         "total": preview + store,
@@ -229,8 +244,11 @@ def baseline(workbook: Path, rows: int) -> dict[str, float]:
     from baiqianwan.indicators.workbook import CODE_ROW, FIRST_DATA_ROW
     from baiqianwan.units.models import Unit
 
-    dataset, period, province, user = _world()
-    codes = dict(Unit.objects.filter(level="village", valid_to__isnull=True).values_list("code", "id"))
+    dataset, period, _province, user = _world()
+    cpu = time.process_time()
+    codes = dict(
+        Unit.objects.filter(level="village", valid_to__isnull=True).values_list("code", "id")
+    )
     indicator_ids = dict(dataset.members.values_list("indicator__code", "indicator_id"))
     start = time.perf_counter()
     book = openpyxl.load_workbook(workbook, read_only=True)
@@ -242,7 +260,9 @@ def baseline(workbook: Path, rows: int) -> dict[str, float]:
     with transaction.atomic():
         for index, row in enumerate(sheet.iter_rows(values_only=True)):
             if index == CODE_ROW:
-                columns = [(col, indicator_ids[v]) for col, v in enumerate(row) if v in indicator_ids]
+                columns = [
+                    (col, indicator_ids[v]) for col, v in enumerate(row) if v in indicator_ids
+                ]
             if index < FIRST_DATA_ROW:
                 continue
             unit_id = codes[str(row[0])]
@@ -250,7 +270,11 @@ def baseline(workbook: Path, rows: int) -> dict[str, float]:
                 raw = row[col]
                 if raw is None or raw == "":
                     continue
-                value = {"是": 1.0, "否": 0.0, "yes": 1.0, "no": 0.0}.get(raw) if isinstance(raw, str) else float(raw)
+                value = (
+                    {"是": 1.0, "否": 0.0, "yes": 1.0, "no": 0.0}.get(raw)
+                    if isinstance(raw, str)
+                    else float(raw)
+                )
                 DataValue(
                     indicator_id=indicator_id,
                     unit_id=unit_id,
@@ -265,7 +289,13 @@ def baseline(workbook: Path, rows: int) -> dict[str, float]:
             if rows and done >= rows:
                 break
     book.close()
-    return {"seconds": time.perf_counter() - start, "rows": done, "saved": saved, "peak_mb": _peak_mb()}
+    return {
+        "cpu": time.process_time() - cpu,
+        "seconds": time.perf_counter() - start,
+        "rows": done,
+        "saved": saved,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _child(mode: str, env: dict[str, str], workbook: Path, rows: int = 0) -> dict[str, float]:
@@ -299,7 +329,9 @@ def main() -> int:
                 capture_output=True,
                 text=True,
                 check=True,
-            ).stdout.strip().splitlines()[-1]
+            )
+            .stdout.strip()
+            .splitlines()[-1]
         )
         size_mb = workbook.stat().st_size / 2**20
         mine = _child("ours", env, workbook)
@@ -316,6 +348,7 @@ def main() -> int:
         elif base["rows"] >= units:
             sliced = False
     ratio = projected / mine["total"]
+    base_cpu = base["cpu"] * units / base["rows"]
     print(f"units loaded (Guangdong, bqw units load):   {load:8.1f} s")
     print(
         f"workbook: {units:,} villages × {INDICATORS} indicators = {units * INDICATORS:,} cells, "
@@ -331,15 +364,28 @@ def main() -> int:
         print(
             f"baseline (openpyxl + one ORM save per value): {base['seconds']:.1f} s for the first "
             f"{base['rows']:,} rows ({base['saved']:,} values); extrapolated linearly to "
-            f"{units:,} rows: {projected:8.1f} s (peak memory {base['peak_mb']:.0f} MB on the slice)"
+            f"{units:,} rows: {projected:8.1f} s "
+            f"(peak memory {base['peak_mb']:.0f} MB on the slice)"
         )
     else:
         print(
             f"baseline (openpyxl + one ORM save per value): {projected:8.1f} s for all "
-            f"{base['rows']:,} rows ({base['saved']:,} values; peak memory {base['peak_mb']:.0f} MB)"
+            f"{base['rows']:,} rows ({base['saved']:,} values; "
+            f"peak memory {base['peak_mb']:.0f} MB)"
         )
-    print(f"ours ≤ {TARGET_SECONDS:.0f} s:                               {mine['total'] <= TARGET_SECONDS}")
-    print(f"speed-up over the baseline:                {ratio:8.1f}×  (target ≥ {TARGET_RATIO:.0f}×)")
+    print(
+        f"CPU seconds (this machine is shared; wall time grows with its load): ours "
+        f"{mine['cpu']:.1f} s, baseline {base_cpu:.1f} s"
+        + (" (extrapolated)" if sliced else "")
+        + f", ratio {base_cpu / mine['cpu']:.1f}×"
+    )
+    print(
+        f"ours ≤ {TARGET_SECONDS:.0f} s:                             "
+        f"{mine['total'] <= TARGET_SECONDS}"
+    )
+    print(
+        f"speed-up over the baseline:                {ratio:8.1f}×  (target ≥ {TARGET_RATIO:.0f}×)"
+    )
     return 0 if mine["total"] <= TARGET_SECONDS and ratio >= TARGET_RATIO else 1
 
 

@@ -182,8 +182,17 @@ def deqing_upload_pk() -> int:
         sha256="0" * 64,
         state="previewed",
         summary={"new": 1, "changed": 0, "unchanged": 0, "cleared": 0, "units": 1},
-        changes=[{"unit": "德庆县某村", "indicator": "户籍人口", "measure": "人", "old": None,
-                  "new": 1.0, "old_shown": "", "new_shown": "1"}],
+        changes=[
+            {
+                "unit": "德庆县某村",
+                "indicator": "户籍人口",
+                "measure": "人",
+                "old": None,
+                "new": 1.0,
+                "old_shown": "",
+                "new_shown": "1",
+            }
+        ],
     )
     return upload.pk
 

@@ -16,9 +16,9 @@ from python_calamine import CalamineWorkbook
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.models import (
     CollectionWindow,
+    DataSetMember,
     DataValue,
     DataValueChange,
-    DataSetMember,
     Indicator,
     Submission,
     Upload,
@@ -76,8 +76,10 @@ def _edit(data: bytes, edits) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def _rows_of(data: bytes) -> list[list]:  # type: ignore[type-arg]
-    return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(SHEET).to_python(
-        skip_empty_area=False
+    return (
+        CalamineWorkbook.from_filelike(io.BytesIO(data))
+        .get_sheet_by_name(SHEET)
+        .to_python(skip_empty_area=False)
     )
 
 
@@ -126,7 +128,11 @@ def test_template_shape(world):  # type: ignore[no-untyped-def]
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert "E2:G2" in merged and "H2:I2" in merged and "A2:A5" in merged
     assert [sheet.cell(4, c).value for c in range(5, 10)] == [
-        "POP", "INCOME", "COLLECTIVE", "GREEN", "CLEAN"
+        "POP",
+        "INCOME",
+        "COLLECTIVE",
+        "GREEN",
+        "CLEAN",
     ]
     # The computed indicator is left out.
     assert "INCOME_PER_10K" not in [sheet.cell(4, c).value for c in range(1, 12)]
@@ -152,10 +158,13 @@ def test_template_prefilled_and_formula_injection_neutralised(world, town):  # t
         actor=None,
         dataset=world["datasets"]["VILLAGE"],
         period=world["period"],
-        cells=[Cell(village.pk, world["ind"]["POP"].pk, 1234), Cell(village.pk, world["ind"]["CLEAN"].pk, 1)],
+        cells=[
+            Cell(village.pk, world["ind"]["POP"].pk, 1234),
+            Cell(village.pk, world["ind"]["CLEAN"].pk, 1),
+        ],
         source="form",
     )
-    village.name = "=HYPERLINK(\"http://x\")"
+    village.name = '=HYPERLINK("http://x")'
     village.save(update_fields=["name"])
     data = _template(world)
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -232,7 +241,7 @@ def test_zip_bomb_refused(world, town):  # type: ignore[no-untyped-def]
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (64 * 2**20) + b"</a>")
-    with pytest.raises(WorkbookRefused, match="compressed .* times: refused as a zip bomb"):
+    with pytest.raises(WorkbookRefused, match=r"compressed \d+ times: refused as a zip bomb"):
         _create(town, world, bomb.getvalue())
 
 
@@ -245,7 +254,7 @@ def test_xml_bomb_refused(world, town):  # type: ignore[no-untyped-def]
     def bomb(xml: bytes) -> bytes:
         return laughs + xml.split(b"?>", 1)[1]
 
-    with pytest.raises(WorkbookRefused, match="sheet1.xml declares a DTD or entities"):
+    with pytest.raises(WorkbookRefused, match=r"sheet1\.xml declares a DTD or entities"):
         _create(town, world, _repack(_template(world), bomb))
 
 
@@ -310,9 +319,7 @@ def test_accepted_forms_are_stored(world, town):  # type: ignore[no-untyped-def]
     assert upload.summary["new"] == 4
     upload_confirm(user=town, upload=upload)
     village = unit(SHANGGUO)
-    stored = dict(
-        DataValue.objects.filter(unit=village).values_list("indicator__code", "value")
-    )
+    stored = dict(DataValue.objects.filter(unit=village).values_list("indicator__code", "value"))
     assert stored == {"POP": 1234, "INCOME": 1234567.5, "GREEN": 35, "CLEAN": 1}
     assert DataValue.objects.filter(source="excel").count() == 4
     assert set(DataValueChange.objects.values_list("upload_id", flat=True)) == {upload.pk}
@@ -321,15 +328,23 @@ def test_accepted_forms_are_stored(world, town):  # type: ignore[no-untyped-def]
 def test_formulas_cached_number_kept_otherwise_refused(world, town):  # type: ignore[no-untyped-def]
     data = _template(world)
     row = _row_of(data, SHANGGUO)
-    edited = _edit(data, {f"{POP}{row}": "=1+2", f"{INCOME}{row}": '="a"&"b"', f"{COLLECTIVE}{row}": "=1/0"})
+    edited = _edit(
+        data, {f"{POP}{row}": "=1+2", f"{INCOME}{row}": '="a"&"b"', f"{COLLECTIVE}{row}": "=1/0"}
+    )
 
     def cached(xml: bytes) -> bytes:
         # What Excel saves: each formula with its last result.
-        xml = re.sub(rb"<f>1\+2</f><v>[^<]*</v>|<f>1\+2</f><v\s*/>|<f>1\+2</f>", b"<f>1+2</f><v>3</v>", xml)
+        xml = re.sub(
+            rb"<f>1\+2</f><v>[^<]*</v>|<f>1\+2</f><v\s*/>|<f>1\+2</f>", b"<f>1+2</f><v>3</v>", xml
+        )
         xml = re.sub(
             rb'(<c r="%s%d"[^>]*?)(?: t="\w+")?>' % (INCOME.encode(), row), rb'\1 t="str">', xml
         )
-        xml = re.sub(rb"(<f>&quot;a&quot;&amp;&quot;b&quot;</f>)(<v>[^<]*</v>|<v\s*/>)?", rb"\1<v>ab</v>", xml)
+        xml = re.sub(
+            rb"(<f>&quot;a&quot;&amp;&quot;b&quot;</f>)(<v>[^<]*</v>|<v\s*/>)?",
+            rb"\1<v>ab</v>",
+            xml,
+        )
         xml = re.sub(
             rb'(<c r="%s%d"[^>]*?)(?: t="\w+")?>' % (COLLECTIVE.encode(), row), rb'\1 t="e">', xml
         )
@@ -370,8 +385,14 @@ def test_merged_and_hidden_rows_refused(world, town):  # type: ignore[no-untyped
     book.save(out)
     upload = _create(town, world, out.getvalue())
     assert upload.state == UploadState.REFUSED
-    assert f"{SHEET}!{POP}{row}:{INCOME}{row}: merged cells in the data area; unmerge them" in upload.problems
-    assert f"{SHEET}!{row + 2}: hidden row in the data area; show it or delete its values" in upload.problems
+    assert (
+        f"{SHEET}!{POP}{row}:{INCOME}{row}: merged cells in the data area; unmerge them"
+        in upload.problems
+    )
+    assert (
+        f"{SHEET}!{row + 2}: hidden row in the data area; show it or delete its values"
+        in upload.problems
+    )
 
 
 def test_sheet_marks_reads_prefixed_xml():  # type: ignore[no-untyped-def]
@@ -447,7 +468,10 @@ def test_period_closing_between_preview_and_store(world, town):  # type: ignore[
 def test_submitted_unit_refused_only_when_it_changes(world, town):  # type: ignore[no-untyped-def]
     village = unit(SHANGGUO)
     Submission.objects.create(
-        dataset=world["datasets"]["VILLAGE"], period=world["period"], unit=village, state="submitted"
+        dataset=world["datasets"]["VILLAGE"],
+        period=world["period"],
+        unit=village,
+        state="submitted",
     )
     data = _template(world)
     assert _create(town, world, data).state == UploadState.PREVIEWED
@@ -466,7 +490,11 @@ def test_preview_counts_and_changes_then_store(world, town):  # type: ignore[no-
         actor=None,
         dataset=world["datasets"]["VILLAGE"],
         period=world["period"],
-        cells=[Cell(village.pk, pop.pk, 100), Cell(village.pk, income.pk, 5000), Cell(village.pk, green.pk, 30)],
+        cells=[
+            Cell(village.pk, pop.pk, 100),
+            Cell(village.pk, income.pk, 5000),
+            Cell(village.pk, green.pk, 30),
+        ],
         source="form",
     )
     data = _template(world)
@@ -478,7 +506,11 @@ def test_preview_counts_and_changes_then_store(world, town):  # type: ignore[no-
     assert (summary["new"], summary["changed"], summary["cleared"]) == (1, 1, 1)
     assert summary["unchanged"] == summary["units"] * 5 - 3
     changes = {(c["indicator"], c["old"], c["new"]) for c in upload.changes}
-    assert changes == {("户籍人口", 100, 120), ("农村居民人均可支配收入", 5000, None), ("村集体经济收入", None, 12.5)}
+    assert changes == {
+        ("户籍人口", 100, 120),
+        ("农村居民人均可支配收入", 5000, None),
+        ("村集体经济收入", None, 12.5),
+    }
     assert not DataValue.objects.filter(value=120).exists()  # a preview stores nothing
     stored = upload_confirm(user=town, upload=upload)
     assert stored.state == UploadState.STORED
@@ -573,7 +605,9 @@ def test_background_check_of_a_bomb_is_refused_on_the_upload(world, town):  # ty
         background=True,
     )
     upload = upload_check(upload_id=upload.pk)
-    assert upload.state == UploadState.REFUSED and "not the platform's template" in upload.problems[0]
+    assert (
+        upload.state == UploadState.REFUSED and "not the platform's template" in upload.problems[0]
+    )
 
 
 def test_scope_outside_the_uploaders_area(world, town):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - parts are refused first if they declare a DTD
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,7 +126,9 @@ def package_check(data: bytes) -> dict[str, bytes]:
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _not_template() from None
     if len(entries) > MAX_PARTS:
-        raise _refuse(_("The file has %(count)d parts; it is not a workbook.") % {"count": len(entries)})
+        raise _refuse(
+            _("The file has %(count)d parts; it is not a workbook.") % {"count": len(entries)}
+        )
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNCOMPRESSED_BYTES:
         raise _refuse(
@@ -176,8 +178,8 @@ def package_check(data: bytes) -> dict[str, bytes]:
 def _sheet_paths(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name → its XML part, from the workbook and its relationships."""
     try:
-        book = ET.fromstring(parts["xl/workbook.xml"])  # noqa: S314 - no DTD (checked)
-        rels = ET.fromstring(parts.get("xl/_rels/workbook.xml.rels", b"<r/>"))  # noqa: S314
+        book = ET.fromstring(parts["xl/workbook.xml"])
+        rels = ET.fromstring(parts.get("xl/_rels/workbook.xml.rels", b"<r/>"))
     except ET.ParseError:
         raise _not_template() from None
     targets = {
@@ -219,7 +221,10 @@ def sheet_marks(xml: bytes, *, first_row: int) -> SheetMarks:
     formulas: set[tuple[int, int]] = set()
     for found in _FORMULA.finditer(xml):
         # The formula's cell is the last cell opened before it (its <f> comes first inside).
-        opened = [m.start() for m in _CELL_START.finditer(xml, max(0, found.start() - 2000), found.start())]
+        opened = [
+            m.start()
+            for m in _CELL_START.finditer(xml, max(0, found.start() - 2000), found.start())
+        ]
         if not opened:
             continue
         ref = _CELL_REF.search(xml, opened[-1], xml.find(b">", opened[-1]))
@@ -229,9 +234,7 @@ def sheet_marks(xml: bytes, *, first_row: int) -> SheetMarks:
     for found in _MERGE.finditer(xml):
         last_row = int(found.group(4) or found.group(2))
         if last_row >= first_row:
-            merges.append(
-                found.group(0).split(b'ref="')[1].rstrip(b'"').decode("ascii", "replace")
-            )
+            merges.append(found.group(0).split(b'ref="')[1].rstrip(b'"').decode("ascii", "replace"))
     hidden: list[int] = []
     for tag in _ROW_TAG.finditer(xml):
         text = tag.group(0)
@@ -309,9 +312,7 @@ def _unit_code(raw: Any) -> str:
     return str(raw).strip()
 
 
-def workbook_read(
-    *, data: bytes, dataset: DataSet, period: Period, scope: Unit
-) -> WorkbookValues:
+def workbook_read(*, data: bytes, dataset: DataSet, period: Period, scope: Unit) -> WorkbookValues:
     """Read a filled template of `dataset`, `period` and `scope` (see the module docstring).
 
     Raises `WorkbookRefused` for a file that is not that template at all; problems of its
@@ -445,8 +446,11 @@ def _values(
                 isinstance(raw, bool) or not isinstance(raw, int | float)
             ):
                 problems.add(
-                    _("%(sheet)s!%(cell)s: a formula whose result is not a plain number; enter "
-                      "the value") % {"sheet": sheet, "cell": f"{letters[offset]}{number}"}
+                    _(
+                        "%(sheet)s!%(cell)s: a formula whose result is not a plain number; enter "
+                        "the value"
+                    )
+                    % {"sheet": sheet, "cell": f"{letters[offset]}{number}"}
                 )
                 continue
             if raw is None or raw == "":
@@ -454,7 +458,8 @@ def _values(
             try:
                 value = cell_value(indicators[offset], raw)
             except CellProblem as problem:
-                problems.add(f"{sheet}!{letters[offset]}{number}: {_quoted(indicators[offset], raw, problem)}")
+                quoted = _quoted(indicators[offset], raw, problem)
+                problems.add(f"{sheet}!{letters[offset]}{number}: {quoted}")
                 continue
             if value is not None:
                 values[offset] = value
@@ -534,4 +539,3 @@ def preview_diff(
         changes=changes,
         touched=found.unit_ids[moved.any(axis=1)] if new.size else found.unit_ids[:0],
     )
-

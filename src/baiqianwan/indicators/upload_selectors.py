@@ -38,8 +38,9 @@ def workbook_scopes(*, user: Any, dataset: DataSet) -> list[Unit]:
         return []
     levels = _ORDER[top : bottom + 1] if top == bottom else _ORDER[top:bottom]
     return list(
-        Unit.objects.filter(valid_to__isnull=True, level__in=levels, code__startswith=prefix)
-        .order_by("code")
+        Unit.objects.filter(
+            valid_to__isnull=True, level__in=levels, code__startswith=prefix
+        ).order_by("code")
     )
 
 

@@ -39,7 +39,6 @@ from baiqianwan.indicators.models import (
 )
 from baiqianwan.indicators.upload import (
     MAX_UPLOAD_BYTES,
-    PROBLEMS_SHOWN,
     Problems,
     WorkbookRefused,
     WorkbookValues,
@@ -180,7 +179,9 @@ def _editable_problems(upload: Upload, found: WorkbookValues, touched: set[int])
     for start in range(0, len(ordered), IN_CHUNK):
         states.update(
             Submission.objects.filter(
-                dataset=upload.dataset, period=upload.period, unit_id__in=ordered[start : start + IN_CHUNK]
+                dataset=upload.dataset,
+                period=upload.period,
+                unit_id__in=ordered[start : start + IN_CHUNK],
             ).values_list("unit_id", "state")
         )
     for unit_id, row in zip(found.unit_ids.tolist(), found.rows.tolist(), strict=True):
@@ -191,8 +192,11 @@ def _editable_problems(upload: Upload, found: WorkbookValues, touched: set[int])
             problems.add(f"{where}: {refusal}")
         elif states.get(unit_id, "draft") not in EDITABLE_STATES:
             problems.add(
-                _("%(where)s: this unit's report is no longer open for changes; the level "
-                  "above can return it") % {"where": where}
+                _(
+                    "%(where)s: this unit's report is no longer open for changes; the level "
+                    "above can return it"
+                )
+                % {"where": where}
             )
     return problems
 
@@ -220,8 +224,12 @@ def _preview_keep(upload: Upload, found: WorkbookValues) -> None:
             "measure": indicators[indicator_id].measure,
             "old": old,
             "new": new,
-            "old_shown": value_shown(indicators[indicator_id], old, indicators[indicator_id].decimals),
-            "new_shown": value_shown(indicators[indicator_id], new, indicators[indicator_id].decimals),
+            "old_shown": value_shown(
+                indicators[indicator_id], old, indicators[indicator_id].decimals
+            ),
+            "new_shown": value_shown(
+                indicators[indicator_id], new, indicators[indicator_id].decimals
+            ),
         }
         for unit_id, indicator_id, old, new in diff.changes
     ]
@@ -248,7 +256,11 @@ def _preview_keep(upload: Upload, found: WorkbookValues) -> None:
 
 def upload_get(*, user: Any, pk: int) -> Upload:
     """An upload of the user's area (404 outside it)."""
-    upload = Upload.objects.select_related("dataset", "period", "scope", "uploaded_by").filter(pk=pk).first()
+    upload = (
+        Upload.objects.select_related("dataset", "period", "scope", "uploaded_by")
+        .filter(pk=pk)
+        .first()
+    )
     if upload is None:
         from django.http import Http404
 
@@ -277,7 +289,9 @@ def upload_confirm(*, user: Any, upload: Upload, background: bool | None = None)
         )
     upload.state = UploadState.STORING
     if background is None:
-        background = sum(int(v) for k, v in upload.summary.items() if k != "units") > BACKGROUND_CELLS
+        background = (
+            sum(int(v) for k, v in upload.summary.items() if k != "units") > BACKGROUND_CELLS
+        )
     if background:
         transaction.on_commit(lambda: _enqueue_store(upload.pk, user.pk))
         return upload

@@ -235,22 +235,37 @@ def _instructions(
         window_line,
         "",
         _("How to fill this workbook"),
-        _("1. Enter the values on the sheet %(sheet)s, one row per unit; do not add, move or "
-          "delete rows, columns or sheets.") % {"sheet": data},
-        _("2. Missing values are left blank, or written as — or /. A missing value is never "
-          "zero: write 0 only when the value is zero."),
-        _("3. Numbers may be written with thousands separators (1,234) and full-width digits "
-          "(１２３４). A comma anywhere else (12,3) is refused: use a point for decimals."),
-        _("4. Percentages are numbers of percent (35.2; a trailing per cent sign is "
-          "allowed); yes/no cells take 是 or 否."),
-        _("5. Enter values, not formulas: a formula cell is accepted only when its result is a "
-          "plain number. Dates are refused in number cells."),
+        _(
+            "1. Enter the values on the sheet %(sheet)s, one row per unit; do not add, move or "
+            "delete rows, columns or sheets."
+        )
+        % {"sheet": data},
+        _(
+            "2. Missing values are left blank, or written as — or /. A missing value is never "
+            "zero: write 0 only when the value is zero."
+        ),
+        _(
+            "3. Numbers may be written with thousands separators (1,234) and full-width digits "
+            "(１２３４). A comma anywhere else (12,3) is refused: use a point for decimals."
+        ),
+        _(
+            "4. Percentages are numbers of percent (35.2; a trailing per cent sign is "
+            "allowed); yes/no cells take 是 or 否."
+        ),
+        _(
+            "5. Enter values, not formulas: a formula cell is accepted only when its result is a "
+            "plain number. Dates are refused in number cells."
+        ),
         _("6. Do not merge cells or hide rows in the data area."),
-        _("7. Upload the workbook on the platform: you will see what would change (new, "
-          "changed, unchanged, cleared) and every problem by sheet and cell before anything "
-          "is stored. Clearing a filled cell removes that value."),
-        _("8. The hidden sheet holds the template's version stamp; a workbook without it, or "
-          "made for another data set, period or area, is refused."),
+        _(
+            "7. Upload the workbook on the platform: you will see what would change (new, "
+            "changed, unchanged, cleared) and every problem by sheet and cell before anything "
+            "is stored. Clearing a filled cell removes that value."
+        ),
+        _(
+            "8. The hidden sheet holds the template's version stamp; a workbook without it, or "
+            "made for another data set, period or area, is refused."
+        ),
     ]
     ws = book.add_worksheet(sheet_name(_("Instructions")))
     ws.set_column(0, 0, 110)
@@ -354,11 +369,9 @@ def template_build(
             "format_rows": True,
         },
     )
-    _instructions(
-        book, formats, dataset=dataset, period=period, scope=scope, data=layout.sheet
-    )
+    _instructions(book, formats, dataset=dataset, period=period, scope=scope, data=layout.sheet)
     stamp = book.add_worksheet(STAMP_SHEET)
-    for row, (key, value) in enumerate(
+    for row, (key, text) in enumerate(
         stamp_items(
             dataset=dataset,
             period=period,
@@ -369,7 +382,7 @@ def template_build(
         )
     ):
         _write_text(stamp, row, 0, key, formats, "text")
-        _write_text(stamp, row, 1, value, formats, "text")
+        _write_text(stamp, row, 1, text, formats, "text")
     stamp.hide()
     book.worksheets()[0].activate()
     book.close()

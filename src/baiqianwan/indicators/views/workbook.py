@@ -97,7 +97,9 @@ def template(request: HttpRequest) -> HttpResponse:
     except InputError as refused:
         messages.error(request, refused.message)
         return redirect(reverse("indicators:workbook") + "?" + request.GET.urlencode())
-    return xlsx_response(body, filename=template_filename(dataset=dataset, period=period, scope=scope))
+    return xlsx_response(
+        body, filename=template_filename(dataset=dataset, period=period, scope=scope)
+    )
 
 
 def upload_new(request: HttpRequest) -> HttpResponse:
@@ -139,7 +141,8 @@ def _upload_context(request: HttpRequest, upload: Any) -> dict[str, Any]:
     return {
         "upload": upload,
         "working": upload.state in WORKING,
-        "can_store": upload.state == UploadState.PREVIEWED and upload.uploaded_by_id == request.user.pk,
+        "can_store": upload.state == UploadState.PREVIEWED
+        and upload.uploaded_by_id == request.user.pk,
         "can_discard": upload.state in (UploadState.PREVIEWED, UploadState.REFUSED),
         "more_problems": max(upload.problem_count - len(upload.problems), 0),
         "more_changes": max(
