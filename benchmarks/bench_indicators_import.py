@@ -298,6 +298,10 @@ def baseline(workbook: Path, rows: int) -> dict[str, float]:
     }
 
 
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
 def _child(mode: str, env: dict[str, str], workbook: Path, rows: int = 0) -> dict[str, float]:
     result = subprocess.run(
         [sys.executable, __file__, f"--{mode}", str(workbook), str(rows)],
@@ -309,11 +313,17 @@ def _child(mode: str, env: dict[str, str], workbook: Path, rows: int = 0) -> dic
     )
     if result.returncode != 0:
         sys.exit(f"{mode} failed:\n{result.stdout}\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    found: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    if found:
+        _say(f"  {mode}: {json.dumps(found)}")
+    return found
 
 
 def main() -> int:
     baseline_rows = BASELINE_SLICE_ROWS
+    # The full baseline runs only when asked (and projected under ~20 minutes): the machine
+    # this runs on is shared, and a slice extrapolates linearly (one save per value).
+    full = "--full-baseline" in sys.argv
     if "--baseline-rows" in sys.argv:
         baseline_rows = int(sys.argv[sys.argv.index("--baseline-rows") + 1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -334,13 +344,14 @@ def main() -> int:
             .splitlines()[-1]
         )
         size_mb = workbook.stat().st_size / 2**20
+        _say(f"  units loaded in {load:.1f} s; prepared: {json.dumps(made)}, {size_mb:.1f} MB")
         mine = _child("ours", env, workbook)
         _child("reset", env, workbook)
         base = _child("baseline", env, workbook, baseline_rows)
         units = made["units"]
         projected = base["seconds"] * units / base["rows"]
         sliced = True
-        if base["rows"] < units and projected <= BASELINE_FULL_LIMIT_SECONDS:
+        if full and base["rows"] < units and projected <= BASELINE_FULL_LIMIT_SECONDS:
             _child("reset", env, workbook)
             base = _child("baseline", env, workbook, 0)
             projected = base["seconds"]
