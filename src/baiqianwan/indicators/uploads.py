@@ -308,12 +308,13 @@ def upload_store(*, upload_id: int, user: Any) -> Upload:
         arrays = np.load(io.BytesIO(handle.read()))
         unit_ids = arrays["unit_ids"].tolist()
         indicator_ids = arrays["indicator_ids"].tolist()
-        values = arrays["values"]
+        values = arrays["values"].tolist()
     cells = [
         Cell(unit_id=unit_id, indicator_id=indicator_id, value=None if v != v else v)
-        for unit_id, row in zip(unit_ids, values.tolist(), strict=True)
+        for unit_id, row in zip(unit_ids, values, strict=True)
         for indicator_id, v in zip(indicator_ids, row, strict=True)
     ]
+    del values
     try:
         result = values_write(
             actor=user,

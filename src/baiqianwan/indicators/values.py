@@ -47,9 +47,9 @@ IN_CHUNK = 900
 NAMES_SHOWN = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
-    """One value to store: None clears it (missing)."""
+    """One value to store: None clears it (missing). Slotted: an upload holds a million."""
 
     unit_id: int
     indicator_id: int
