@@ -82,6 +82,9 @@ UNIT_FREE = {
     "indicators:list",
     "indicators:list_export",
     "indicators:datasets",
+    "indicators:workbook",
+    "indicators:workbook_template",
+    "indicators:workbook_upload",
 }
 
 
@@ -104,6 +107,7 @@ PK_KINDS = (
     ("indicators/submissions/", "submission"),
     ("indicators/lock-exceptions/", "lock_exception"),
     ("indicators/rules/", "rule"),
+    ("indicators/uploads/", "upload"),
     ("plans/from-intake/", "document"),
     ("plans/tasks/", "task"),
     ("plans/assignments/", "assignment"),
@@ -122,6 +126,8 @@ def deqing_pk(route: str) -> int:
                 return deqing_indicator_objects()[kind]
             if kind == "rule":
                 return validation_rule_pk()
+            if kind == "upload":
+                return deqing_upload_pk()
             return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
     return deqing_document_pk()
 
@@ -224,6 +230,42 @@ def deqing_document_pk() -> int:
             source_name="",
         )
     return document.pk
+
+
+def deqing_upload_pk() -> int:
+    """An Excel upload of 德庆县's villages (the tests' village data set), made on first use."""
+    from baiqianwan.accounts.models import User
+    from baiqianwan.indicators.models import DataSet, Period, Upload
+    from tests.indicators.factories import system_make
+
+    found = Upload.objects.filter(scope__code=DEQING).first()
+    if found is not None:
+        return found.pk
+    if not DataSet.objects.filter(code="VILLAGE").exists():
+        system_make()
+    deqing_document_pk()  # makes sure 德庆县 has an account
+    upload = Upload.objects.create(
+        dataset=DataSet.objects.get(code="VILLAGE"),
+        period=Period.objects.get(code="2024"),
+        scope=Unit.objects.get(code=DEQING, valid_to__isnull=True),
+        uploaded_by=User.objects.filter(home_unit__code=DEQING).first(),
+        filename="德庆县填报.xlsx",
+        sha256="0" * 64,
+        state="previewed",
+        summary={"new": 1, "changed": 0, "unchanged": 0, "cleared": 0, "units": 1},
+        changes=[
+            {
+                "unit": "德庆县某村",
+                "indicator": "户籍人口",
+                "measure": "人",
+                "old": None,
+                "new": 1.0,
+                "old_shown": "",
+                "new_shown": "1",
+            }
+        ],
+    )
+    return upload.pk
 
 
 def deqing_plan_objects() -> dict[str, int]:

@@ -492,7 +492,14 @@ class ValidationRule(models.Model):
 
 
 class UploadState(models.TextChoices):
+    # A large workbook waits for the background worker to read it.
+    CHECKING = "checking", _("Being checked")
+    # Read, with problems: nothing can be stored.
+    REFUSED = "refused", _("Refused: has problems")
     PREVIEWED = "previewed", _("Previewed")
+    # Confirmed; a large upload waits for the worker to store it.
+    STORING = "storing", _("Being stored")
+    FAILED = "failed", _("Failed")
     STORED = "stored", _("Stored")
     CONFLICT = "conflict", _("Refused: changed since the preview")
     DISCARDED = "discarded", _("Discarded")
@@ -522,6 +529,18 @@ class Upload(models.Model):
     # {unit_id: submission version at the preview}
     versions = models.JSONField(default=dict, blank=True)
     stored_at = models.DateTimeField(_("stored at"), null=True, blank=True)
+    # The workbook's problems by sheet!cell (the first ones; `problem_count` counts them all).
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    # The changed cells of the preview (the first ones): unit, indicator, old, new.
+    changes = models.JSONField(default=list, blank=True)
+    # The values read from the workbook (NumPy arrays), stored on confirmation.
+    cells = models.FileField(
+        storage=private_storage_get, upload_to="indicator-uploads/%Y/%m/", blank=True
+    )
+    # Why the background work stopped; the job's id while it runs.
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("upload")
