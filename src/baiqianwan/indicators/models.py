@@ -380,11 +380,20 @@ class SubmissionStep(models.Model):
 
 
 class DataValue(models.Model):
-    """One reported number. Missing is no row: never zero."""
+    """One reported number. Missing is no row: never zero.
 
-    indicator: Any = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    The indicator and period keys have no index of their own: the unique (indicator, unit,
+    period) and the (period, unit) indexes lead with them, and every index a million-value
+    upload must update costs seconds.
+    """
+
+    indicator: Any = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     unit: Any = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    period: Any = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    period: Any = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     value = models.FloatField(_("value"))
     comment = models.CharField(_("comment"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=ValueSource.choices)
@@ -407,11 +416,21 @@ class DataValue(models.Model):
 
 
 class DataValueChange(models.Model):
-    """Every change of a value: old and new (None for missing), who, when, from where."""
+    """Every change of a value: old and new (None for missing), who, when, from where.
 
-    indicator: Any = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    unit: Any = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    period: Any = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    Read by value (indicator, unit, period); the keys have no single indexes beside that one
+    (an upload writes a million rows here).
+    """
+
+    indicator: Any = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    unit: Any = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    period: Any = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     old = models.FloatField(_("old value"), null=True, blank=True)
     new = models.FloatField(_("new value"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=ValueSource.choices)
@@ -420,7 +439,12 @@ class DataValueChange(models.Model):
     )
     at = models.DateTimeField(_("at"))
     upload: Any = models.ForeignKey(
-        "Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Upload",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
