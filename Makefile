@@ -27,7 +27,7 @@ demo: .env setup
 	$(BQW) plans_demo
 	@# The starter indicator system, its periods and windows, and the demo values (演示数据) for
 	@# 2023–2025; each step is idempotent.
-	$(BQW) indicators load src/baiqianwan/indicators/data/zhaoqing-starter.yaml
+	$(BQW) indicators load --starter
 	$(BQW) indicators periods
 	$(BQW) indicators demo
 	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.

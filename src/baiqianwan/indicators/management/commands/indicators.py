@@ -16,6 +16,8 @@ from baiqianwan.indicators.models import DataSet, Period
 from baiqianwan.indicators.rollup import rollup_refresh
 from baiqianwan.indicators.windows import windows_open, years_parse
 
+# The starter system shipped in the package, wherever the command is run from.
+STARTER_FILE = Path(__file__).resolve().parents[2] / "data" / "zhaoqing-starter.yaml"
 # The years `periods` opens when none are given: the demo's.
 DEFAULT_YEARS = "2023-2025"
 
@@ -30,7 +32,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load", help="load (or reload) an indicator system file")
-        load.add_argument("file", type=Path)
+        load.add_argument("file", type=Path, nargs="?", help="the YAML file")
+        load.add_argument(
+            "--starter",
+            action="store_true",
+            help="the starter system shipped with Baiqianwan (zhaoqing-starter.yaml)",
+        )
         periods = sub.add_parser(
             "periods", help="make the periods of the data sets and open their windows"
         )
@@ -49,6 +56,10 @@ class Command(BaseCommand):
         getattr(self, f"_{options['action']}")(options)
 
     def _load(self, options: dict[str, Any]) -> None:
+        if bool(options["file"]) == bool(options["starter"]):
+            raise CommandError(_("Name one indicator system file, or --starter."))
+        if options["starter"]:
+            options["file"] = STARTER_FILE
         try:
             report = system_load(path=options["file"], actor=command_actor("indicators load"))
         except SystemLoadError as exc:
