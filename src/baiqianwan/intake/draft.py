@@ -817,7 +817,7 @@ def _duties_apply(node: _Node, duties: Duties) -> None:
         node.deadline = duties.deadline
 
 
-def _heading_level(line: str, expected: int) -> tuple[int, str] | None:
+def _heading_level(line: str, expected: tuple[int, ...] = ()) -> tuple[int, str] | None:
     """The level and number of a numbered line. ``1.121人才梯队项目`` is item 1 when item 1
     comes next (`expected`), not the number 1.121."""
     for level, pattern in enumerate(_LEVELS, start=1):
@@ -825,7 +825,7 @@ def _heading_level(line: str, expected: int) -> tuple[int, str] | None:
         if found:
             return level, found.group()
     found = _ITEM_BEFORE_DIGITS.match(line)
-    if found is not None and int(found.group(1)) == expected:
+    if found is not None and int(found.group(1)) in expected:
         return 3, found.group()
     return None
 
@@ -867,17 +867,25 @@ _Cell = tuple[int, int]
 
 
 def _cells(line: str) -> list[_Cell]:
-    """The cells of a row: split by tabs or ``|`` when the line has them, else by blanks."""
-    pattern = r"[^\t|]+" if "\t" in line or "|" in line else r"[^ \t\u3000]+"
+    """The cells of a row: split by tabs or ``|`` when the line has them (an empty cell stays,
+    empty), else by blanks."""
+    if "\t" in line or "|" in line:
+        bounds = [-1, *(i for i, ch in enumerate(line) if ch in "\t|"), len(line)]
+        spans = list(zip([b + 1 for b in bounds[:-1]], bounds[1:], strict=True))
+        if "|" in line:  # | a | b |: no cells outside the outer bars
+            while spans and not line[slice(*spans[0])].strip(_BLANKS):
+                spans.pop(0)
+            while spans and not line[slice(*spans[-1])].strip(_BLANKS):
+                spans.pop()
+    else:
+        spans = [found.span() for found in re.finditer(r"[^ \t\u3000]+", line)]
     cells = []
-    for found in re.finditer(pattern, line):
-        start, end = found.span()
+    for start, end in spans:
         while start < end and line[start] in _BLANKS:
             start += 1
         while end > start and line[end - 1] in _BLANKS:
             end -= 1
-        if start < end:
-            cells.append((start, end))
+        cells.append((start, end))
     return cells
 
 
@@ -968,7 +976,7 @@ def _row_node(
 def _category_node(text: str, start: int, end: int) -> _Node:
     """A table's category cell (merged over its rows) as a heading."""
     cell = text[start:end]
-    heading = _heading_level(cell, 0)
+    heading = _heading_level(cell)
     number = heading[1] if heading is not None else ""
     return _Node(
         ItemKind.SECTION,
@@ -1092,18 +1100,13 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _expected_item(stack: list[_Node]) -> int:
-    """The number the next ``1.``-level item would have under the current heading."""
+def _expected_items(stack: list[_Node], last: int) -> tuple[int, ...]:
+    """The numbers the next ``1.``-level item may have: one after the last such item (lists
+    number on across categories), or 1 under a heading that has none yet."""
     parent = next((node for node in reversed(stack) if node.level < 3), None)
     siblings = parent.children if parent is not None else []
-    numbers = [
-        int(digits.group())
-        for node in siblings
-        if node.kind is ItemKind.SECTION and node.level == 3
-        for digits in [re.match(r"\d+", node.number)]
-        if digits
-    ]
-    return numbers[-1] + 1 if numbers else 1
+    fresh = not any(node.kind is ItemKind.SECTION and node.level == 3 for node in siblings)
+    return (last + 1, 1) if fresh else (last + 1,)
 
 
 def _heading_node(
@@ -1141,6 +1144,7 @@ def _tree_build(text: str, *, skip: Span | None = None) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     last: list[_Node] = []  # the items of the line before, for a note on a line of its own
+    item_number = 0  # the number of the last 1.-level item
     lines = _lines(text)
     index = 0
     while index < len(lines):
@@ -1161,7 +1165,7 @@ def _tree_build(text: str, *, skip: Span | None = None) -> list[_Node]:
             last = []
             continue
         own = duties_parse(stripped)
-        if own is not None and _heading_level(stripped, 0) is None:
+        if own is not None and _heading_level(stripped) is None:
             for node in last:  # a note on the line after its item
                 _duties_apply(node, own)
             continue
@@ -1169,7 +1173,7 @@ def _tree_build(text: str, *, skip: Span | None = None) -> list[_Node]:
         closing = line_start + len(line.rstrip(_BLANKS + "。；;"))
         tail = next((note for note in notes if note.end >= closing), None)
         content_end = tail.start if tail is not None else line_start + len(line)
-        heading = _heading_level(line, _expected_item(stack))
+        heading = _heading_level(line, _expected_items(stack, item_number))
         body_start = line_start
         last = []
         if heading is not None:
@@ -1185,6 +1189,8 @@ def _tree_build(text: str, *, skip: Span | None = None) -> list[_Node]:
             (stack[-1].children if stack else roots).append(node)
             stack.append(node)
             last.append(node)
+            if node.level == 3:
+                item_number = int(re.match(r"\d+", node.number).group())  # type: ignore[union-attr]
         if stack and stack[-1].frame:
             continue
         body = _body_nodes(text, body_start, content_end, notes)
@@ -1195,7 +1201,21 @@ def _tree_build(text: str, *, skip: Span | None = None) -> list[_Node]:
         (stack[-1].children if stack else roots).extend(body)
         if heading is None:
             last.extend(measures)
+    for root in roots:
+        _duties_inherit(root, Duties())
     return roots
+
+
+def _duties_inherit(node: _Node, above: Duties) -> None:
+    """An item's note holds for the items below it that have none (1.… （牵头单位：A） over its
+    （1） and （2））."""
+    if node.kind is not ItemKind.LEVER:
+        if not node.lead and not node.partners:
+            node.lead, node.partners = above.lead, above.partners
+        node.deadline = node.deadline or above.deadline
+        above = Duties(node.lead, node.partners, node.deadline)
+    for child in node.children:
+        _duties_inherit(child, above)
 
 
 def _flatten(node: _Node) -> Iterator[_Node]:
