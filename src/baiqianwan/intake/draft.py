@@ -911,12 +911,43 @@ def _fits(kind: str, cell: str, following: str | None) -> bool:
         )
     if kind in ("lead", "partners"):
         names = _unit_names(cell)
+        duties = duties_parse(cell)
         return (bool(names) and all(_unit_like(name) for name in names)) or (
-            deadline_due(cell) is None and duties_parse(cell) is not None
+            duties is not None and bool(duties.lead or duties.partners)
         )
     if kind == "deadline":
         return bool(_DUTY_DEADLINE.fullmatch(cell) or deadline_due(cell) or _deadline_find(cell))
     return True
+
+
+_GLUED_NUMBER = re.compile(r"\d{1,3}(?=[\u4e00-\u9fff“「《])")
+_GLUED_DEADLINE = re.compile(
+    r"(?:\d{4}年[0-9年月日底末前上下半第一二三四季度]*|长期坚持|持续推进|长期|持续开展)$"
+)
+
+
+def _cells_unglue(line: str, cells: list[_Cell], kinds: list[str]) -> list[_Cell]:
+    """Cells that cleaning glued together, parted again: cleaning drops the blank between a
+    Chinese character and a number, so ``1 新建…`` reads ``1新建…`` and ``县财政局 2025年12月
+    底前`` reads ``县财政局2025年12月底前``."""
+    if len(cells) >= len(kinds) or not cells:
+        return cells
+    cells = list(cells)
+    start, end = cells[0]
+    glued = _GLUED_NUMBER.match(line, start, end)
+    if kinds[0] == "number" and glued is not None and glued.end() < end:
+        cells[0:1] = [(start, glued.end()), (glued.end(), end)]
+    start, end = cells[-1]
+    glued = _GLUED_DEADLINE.search(line[start:end])
+    if (
+        "deadline" in kinds
+        and len(cells) < len(kinds)
+        and glued is not None
+        and glued.start() > 0
+        and not _GLUED_DEADLINE.fullmatch(line[start:end])
+    ):
+        cells[-1:] = [(start, start + glued.start()), (start + glued.start(), end)]
+    return cells
 
 
 def _cells_align(line: str, cells: list[_Cell], kinds: list[str]) -> dict[str, _Cell]:
@@ -1027,7 +1058,7 @@ def _table_rows(
             nodes.append(category)
             index += 1
             continue
-        aligned = _cells_align(line, cells, kinds)
+        aligned = _cells_align(line, _cells_unglue(line, cells, kinds), kinds)
         if "category" in aligned:
             start, end = aligned["category"]
             if category is None or category.span.slice(text) != line[start:end]:
