@@ -9,9 +9,15 @@ Chinese policy writing, not a parser: the draft proposes, the reviewer decides.
   programme's milestone slogans (“三年初见成效” is 2025, “五年…” 2027, “十年…” 2035);
 - named groups: “八个突出”, “三块地”;
 - levers: 抓住风貌这个基础, 以县城为重要载体;
-- numbered items: 一、 （一） 1. （1）;
+- numbered items: 一、 （一） 1. （1）, with the attribute notes of task lists
+  (（牵头单位：…；配合单位：…；完成时限：…）, 由A会同B负责, A、B按职责分工负责) in the line or on
+  the line after (`duties_parse`);
+- tables flattened to text, one row a line or one cell a line, under a header row
+  (序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限);
 - measures: clauses led by an imperative verb (加快推进…, 持续深化…, 完善…, 打造…), with
-  quantitative targets, deadlines, responsible units and places of the unit register.
+  quantitative targets, deadlines (dated where they name a date: `deadline_due`),
+  responsible units and places of the unit register; rhetoric (力争取得更多突破性进展) is
+  none (`rhetoric`), nor is the document's frame (特制定本方案, 附件, 指导思想).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import takewhile
 from typing import Any
 
 from baiqianwan.textclean.report import Span
@@ -453,6 +460,10 @@ def units_split(text: str, *, blanks: bool = False) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
+# A note is short; a longer text is prose, and is not searched for one.
+_NOTE_CHARS = 300
+
+
 @dataclass(frozen=True, slots=True)
 class Duties:
     """What a task list's attribute note says: who leads, who helps, by when."""
@@ -462,15 +473,15 @@ class Duties:
     deadline: str = ""
 
 
-def _top_level(text: str, index: int) -> bool:
-    """Whether `index` of `text` is outside every bracket and quote."""
+def _depth(text: str, index: int) -> int:
+    """How many brackets and quotes are open at `index` of `text`."""
     depth = 0
     for ch in text[:index]:
         if ch in _OPENING:
             depth += 1
         elif ch in _CLOSING:
             depth = max(depth - 1, 0)
-    return depth == 0
+    return depth
 
 
 def _top_split(text: str, separators: str) -> list[str]:
@@ -519,6 +530,7 @@ def _free_duties(text: str, *, bare_units: bool) -> Duties | None:
     lead: list[str] = []
     partners: list[str] = []
     deadline = ""
+    named: tuple[tuple[str, ...], ...]  # the unit lists of a clause, each must read as units
     for clause in _top_split(text, "，,；;。" + _BLANKS):
         clause = clause.strip(_BLANKS)
         if (found := _DUTY_JOINT.fullmatch(clause)) is not None:
@@ -566,11 +578,13 @@ def duties_parse(text: str, *, bare_units: bool = False) -> Duties | None:
     (a bracket at the end of an item: ``（市农业农村局、市财政局）``).
     """
     body = text.strip(_BLANKS + "。；;，,")
+    if len(body) > _NOTE_CHARS:
+        return None
     if len(body) >= 2 and body[0] in "（(【[" and body[-1] in "）)】]":
         body = body[1:-1].strip(_BLANKS + "。；;，,")
     if not body:
         return None
-    labels = [found for found in _LABEL.finditer(body) if _top_level(body, found.start())]
+    labels = [found for found in _LABEL.finditer(body) if _depth(body, found.start()) == 0]
     fields: dict[str, str] = {}
     free = body
     if labels:
@@ -681,7 +695,7 @@ def rhetoric(clause: str) -> bool:
 
 
 def _measures(sentence: str, offset: int, notes: list[_Note]) -> list[_Node]:
-    nodes = []
+    nodes: list[_Node] = []
     if _FRAME.search(sentence):
         return nodes  # 为…，特制定本方案: the document speaking of itself
     clauses = list(_clauses(sentence, offset))
@@ -789,17 +803,26 @@ def _notes_find(line: str, offset: int) -> list[_Note]:
     if notes and notes[-1].end - offset >= closing:
         return notes
     reach = max(0, len(line) - _TAIL_REACH)
+    window = line[reach:closing]
+    depth = _depth(line, reach)
+    top = []  # whether each position of the window is outside brackets
+    for ch in window:
+        top.append(depth == 0)
+        depth = depth + 1 if ch in _OPENING else max(depth - 1, 0) if ch in _CLOSING else depth
+    first = len(line) - len(line.lstrip(_BLANKS))
+    # Positions after a sentence mark or at a label; after a comma or blank (negative) only
+    # for a note that names units (…，市发展改革局负责), not a deadline clause of the task.
     candidates = sorted(
         {
-            *(found.end() for found in re.finditer(r"[。；;]", line[reach:closing])),
-            *(found.start() for found in _LABEL.finditer(line[reach:closing])),
-            *(-found.end() for found in re.finditer(r"[，,]|[ \t\u3000]+", line[reach:closing])),
+            *(found.end() for found in re.finditer(r"[。；;]", window)),
+            *(found.start() for found in _LABEL.finditer(window)),
+            *(-found.end() for found in re.finditer(r"[，,]|[ \t\u3000]+", window)),
         },
         key=abs,
     )
     for candidate in candidates:
         start = reach + abs(candidate)
-        if start == 0 or not line[:start].strip(_BLANKS) or not _top_level(line, start):
+        if start <= first or abs(candidate) >= len(window) or not top[abs(candidate)]:
             continue
         duties = duties_parse(line[start:closing])
         if duties is None or (candidate < 0 and not (duties.lead or duties.partners)):
@@ -1221,7 +1244,7 @@ def _tree_build(text: str, *, skip: Span | None = None) -> list[_Node]:
             stack.append(node)
             last.append(node)
             if node.level == 3:
-                item_number = int(re.match(r"\d+", node.number).group())  # type: ignore[union-attr]
+                item_number = int("".join(takewhile(str.isdigit, node.number)))
         if stack and stack[-1].frame:
             continue
         body = _body_nodes(text, body_start, content_end, notes)
