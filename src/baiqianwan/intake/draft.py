@@ -460,8 +460,12 @@ def units_split(text: str, *, blanks: bool = False) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
-# A note is short; a longer text is prose, and is not searched for one.
+# A note is short; a longer text is prose, and is not searched for one. A note has one of
+# these words (a quick test before the clauses are read).
 _NOTE_CHARS = 300
+_NOTE_WORDS = re.compile(
+    r"牵头|主责|负责|配合|协助|参与|协同|落实|会同|时限|时间|期限|节点|单位|部门|\d{4}年|长期|持续"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,22 +488,21 @@ def _depth(text: str, index: int) -> int:
     return depth
 
 
-def _top_split(text: str, separators: str) -> list[str]:
-    parts: list[str] = []
+def _top_split(text: str, separators: str) -> Iterator[str]:
+    """The parts of `text` between top-level separators, lazily (a reader stops early)."""
     depth = 0
-    current: list[str] = []
-    for ch in text:
+    start = 0
+    for index, ch in enumerate(text):
         if ch in _OPENING:
             depth += 1
         elif ch in _CLOSING:
             depth = max(depth - 1, 0)
-        if depth == 0 and ch in separators:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return [part for part in parts if part.strip(_BLANKS)]
+        elif depth == 0 and ch in separators:
+            if text[start:index].strip(_BLANKS):
+                yield text[start:index]
+            start = index + 1
+    if text[start:].strip(_BLANKS):
+        yield text[start:]
 
 
 def _unit_like(name: str) -> bool:
@@ -578,7 +581,7 @@ def duties_parse(text: str, *, bare_units: bool = False) -> Duties | None:
     (a bracket at the end of an item: ``（市农业农村局、市财政局）``).
     """
     body = text.strip(_BLANKS + "。；;，,")
-    if len(body) > _NOTE_CHARS:
+    if len(body) > _NOTE_CHARS or not (bare_units or _NOTE_WORDS.search(body)):
         return None
     if len(body) >= 2 and body[0] in "（(【[" and body[-1] in "）)】]":
         body = body[1:-1].strip(_BLANKS + "。；;，,")
@@ -804,6 +807,8 @@ def _notes_find(line: str, offset: int) -> list[_Note]:
         return notes
     reach = max(0, len(line) - _TAIL_REACH)
     window = line[reach:closing]
+    if not _NOTE_WORDS.search(window):
+        return notes
     depth = _depth(line, reach)
     top = []  # whether each position of the window is outside brackets
     for ch in window:
@@ -824,6 +829,8 @@ def _notes_find(line: str, offset: int) -> list[_Note]:
         start = reach + abs(candidate)
         if start <= first or abs(candidate) >= len(window) or not top[abs(candidate)]:
             continue
+        if not _NOTE_WORDS.search(line, start, closing):
+            break  # nor in any later start
         duties = duties_parse(line[start:closing])
         if duties is None or (candidate < 0 and not (duties.lead or duties.partners)):
             continue
