@@ -410,3 +410,21 @@ def test_the_sample_commentary_drafts_no_rhetoric_as_a_task() -> None:
     ):
         assert clause not in tasks
     assert not any("□" in task or "撃" in task for task in tasks)
+
+
+def test_a_note_inside_the_paragraph_ends_the_heading_and_leaves_the_text() -> None:
+    text = (
+        "一、产业发展\n（一）加快推进产业园建设（市工业和信息化局牵头）。"
+        "持续深化园区改革，2025年底前完成。\n"
+    )
+    [row] = ledger_rows(draft=draft_plan(text))
+    assert row.task == "加快推进产业园建设。持续深化园区改革，2025年底前完成。"
+    assert (row.lead, row.deadline) == (("市工业和信息化局",), "2025年底前")
+
+
+def test_a_bracket_of_unit_names_at_the_end_is_the_note() -> None:
+    text = "1．建设冷链物流中心（市商务局、市农业农村局）\n2．推进农村电商发展（下称电商行动）\n"
+    assert [(r.task, r.lead, r.partners) for r in ledger_rows(draft=draft_plan(text))] == [
+        ("建设冷链物流中心", ("市商务局",), ("市农业农村局",)),
+        ("推进农村电商发展（下称电商行动）", (), ()),
+    ]

@@ -1192,7 +1192,13 @@ def _heading_node(
         Span(line_start + title_start, line_start + title_start + len(title)),
         level=level,
     )
-    body_start = line_start + (stop.end() if stop and stop_at == head_end else head_end)
+    cut = next((note for note in notes if note.start == line_start + head_end), None)
+    if stop and stop_at == head_end:
+        body_start = line_start + stop.end()
+    elif cut is not None:  # 加快推进X（A牵头）。…: the body follows the note and its mark
+        body_start = cut.end + (text[cut.end : cut.end + 1] in ("。", "；", ";"))
+    else:
+        body_start = line_start + head_end
     detail = text[body_start:end].strip(_BLANKS)
     if detail.strip("。；;，,"):
         at = text.index(detail, body_start)
