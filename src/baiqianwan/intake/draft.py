@@ -460,6 +460,8 @@ def units_split(text: str, *, blanks: bool = False) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if part.strip())
 
 
+# A unit marked as the lead in a list of responsible units.
+_LEAD_MARKS = ("（牵头）", "(牵头)")
 # A note is short; a longer text is prose, and is not searched for one. A note has one of
 # these words (a quick test before the clauses are read).
 _NOTE_CHARS = 300
@@ -608,7 +610,11 @@ def duties_parse(text: str, *, bare_units: bool = False) -> Duties | None:
     partners = duties.partners
     if "lead" in fields:
         named = _unit_names(re.sub(r"(?:牵头|负责)$", "", fields["lead"]))
-        if "partners" in fields or lead:
+        marked = tuple(name for name in named if name.endswith(_LEAD_MARKS))
+        if marked:  # 责任单位：市农业农村局（牵头）、市财政局
+            lead += tuple(name[: -len("（牵头）")] for name in marked)
+            partners += tuple(name for name in named if name not in marked)
+        elif "partners" in fields or lead:
             lead += named
         else:
             lead, partners = lead + named[:1], partners + named[1:]
