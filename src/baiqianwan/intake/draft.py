@@ -1080,6 +1080,7 @@ def _table_rows(
     """Rows one a line after the header, until a blank line or a line that is no row."""
     nodes: list[_Node] = []
     category: _Node | None = None
+    category_cell = ""
     while index < len(lines):
         offset, line = lines[index]
         cells = _cells(line)
@@ -1095,10 +1096,16 @@ def _table_rows(
             index += 1
             continue
         aligned = _cells_align(line, _cells_unglue(line, cells, kinds), kinds)
-        if "category" in aligned:
-            start, end = aligned["category"]
-            if category is None or category.span.slice(text) != line[start:end]:
+        number = aligned.get("number")
+        if "number" in kinds and (
+            number is None or not _NUMBER_CELL.fullmatch(line[slice(*number)])
+        ):
+            break  # every row has its 序号: a line without one is past the table
+        if "category" in aligned and aligned["category"][0] < aligned["category"][1]:
+            start, end = aligned["category"]  # an empty one: the merged category goes on
+            if category is None or category_cell != line[start:end]:
                 category = _category_node(text, offset + start, offset + end)
+                category_cell = line[start:end]
                 nodes.append(category)
         row = _row_node(text, offset, aligned, kinds)
         if row is None:
