@@ -27,15 +27,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baiqianwan.core.problems import InputError
 from baiqianwan.indicators.choices import SubmissionState
 from baiqianwan.indicators.models import (
+    CollectionWindow,
     DataSet,
     DataValue,
     Period,
@@ -50,6 +52,8 @@ from baiqianwan.indicators.windows import windows_open
 from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 
+# Days the last year's windows stay open after the demo is made.
+DEMO_OPEN_DAYS = 90
 SEED = 20230101
 YEARS = (2023, 2024, 2025)
 VILLAGE, TOWN, COUNTY = "ZQ_VILLAGE_Y", "ZQ_TOWN_Y", "ZQ_COUNTY_Y"
@@ -474,6 +478,12 @@ def demo_create() -> DemoReport:
         )
         periods = {p.end.year: p for p in Period.objects.filter(code__in=[str(y) for y in YEARS])}
         last = periods[YEARS[-1]]
+        # Whoever tries the demo can enter and submit the last year: its windows stay open for
+        # DEMO_OPEN_DAYS from the day the demo is made (a real window closes on its own dates).
+        open_until = timezone.localdate() + timedelta(days=DEMO_OPEN_DAYS)
+        CollectionWindow.objects.filter(
+            dataset__in=list(datasets.values()), period=last, closes_on__lt=open_until
+        ).update(closes_on=open_until)
         units = _Units(
             counties=list(expected_units(datasets[COUNTY], last)),
             towns=list(expected_units(datasets[TOWN], last)),

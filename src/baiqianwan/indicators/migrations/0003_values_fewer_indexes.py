@@ -5,41 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indicators', '0002_excel_upload_preview'),
-        ('units', '0003_level_labels'),
+        ("indicators", "0002_excel_upload_preview"),
+        ("units", "0003_level_labels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='datavalue',
-            name='indicator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.indicator'),
+            model_name="datavalue",
+            name="indicator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="indicators.indicator",
+            ),
         ),
         migrations.AlterField(
-            model_name='datavalue',
-            name='period',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.period'),
+            model_name="datavalue",
+            name="period",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="indicators.period",
+            ),
         ),
         migrations.AlterField(
-            model_name='datavaluechange',
-            name='indicator',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.indicator'),
+            model_name="datavaluechange",
+            name="indicator",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="indicators.indicator",
+            ),
         ),
         migrations.AlterField(
-            model_name='datavaluechange',
-            name='period',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='indicators.period'),
+            model_name="datavaluechange",
+            name="period",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="indicators.period",
+            ),
         ),
         migrations.AlterField(
-            model_name='datavaluechange',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit'),
+            model_name="datavaluechange",
+            name="unit",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="units.unit",
+            ),
         ),
         migrations.AlterField(
-            model_name='datavaluechange',
-            name='upload',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='indicators.upload'),
+            model_name="datavaluechange",
+            name="upload",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="indicators.upload",
+            ),
         ),
     ]
