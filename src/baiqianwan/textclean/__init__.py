@@ -50,6 +50,8 @@ from baiqianwan.textclean.report import (
     Span,
     Suspect,
 )
+from baiqianwan.textclean.slip import proposals_by_lead, slip_edits
+from baiqianwan.textclean.zhe import zhe_edits
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -127,17 +129,24 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+# What is known of each lost character, keyed by the original offset its □ descends from
+# and its rank among the □ that descend from that offset: (mark, reading, lead byte).
+_LostInfo = dict[tuple[int, int], tuple[str, str, str]]
+
+
 def _clean(text: str) -> CleanResult:
     doc = Tracked(text)
     doc.apply(newline_edits(doc.text))
     edits, lost_marks = annotation_edits(doc.text)
-    lost_original = [(doc.origin[at], mark, reading) for at, mark, reading in lost_marks]
+    info: _LostInfo = {(doc.origin[at], 0): (mark, reading, "") for at, mark, reading in lost_marks}
     # 據(jù)(jù): removing one annotation can bring the next to a Han character.
     while edits:
         chained = annotations_chained(doc.text, edits)
         doc.apply(edits)
         edits = annotation_edits(doc.text)[0] if chained else []
+    _slips_repair(doc, info)
     doc.apply(conversion_edits(doc.text, doc.origin))
+    doc.apply(zhe_edits(doc.text))
     doc.apply(furniture_edits(doc.text))
     # A converted mark changes its neighbours' context (据,, -> 据，,), so repeat to a fixpoint;
     # no rule matches what a rule puts in, so each round leaves fewer marks and it ends.
@@ -154,7 +163,7 @@ def _clean(text: str) -> CleanResult:
             reason=IntakeErrorReason.FURNITURE_ONLY,
         )
     changes = doc.changes()
-    lost = _lost_report(doc, lost_original)
+    lost = _lost_report(doc, info)
     suspects = _suspects_find(doc.text)
     return CleanResult(
         original=text,
@@ -166,13 +175,56 @@ def _clean(text: str) -> CleanResult:
     )
 
 
-def _lost_report(doc: Tracked, marks: list[tuple[int, str, str]]) -> tuple[LostCharacter, ...]:
+def _slips_repair(doc: Tracked, info: _LostInfo) -> None:
+    """Re-decode the debris of GBK byte slips beside lost characters, or mark it lost.
+
+    Records in `info` what each new □ stood for and the lead byte a slip left over.
+    """
+    readings = (
+        {
+            at: info.get((doc.origin[at], 0), ("", "", ""))[1]
+            for at in range(len(doc.text))
+            if doc.text[at] == LOST_MARK
+        }
+        if LOST_MARK in doc.text
+        else {}
+    )
+    if not readings:
+        return
+    edits, leads = slip_edits(doc.text, readings)
+    byte_of = {(start, index): f"{byte:02X}" for start, index, byte in leads}
+    for edit in edits:
+        following = byte_of.get((edit.start, -1))
+        if following is not None:
+            key = (doc.origin[edit.end], 0)
+            mark, reading, _lead = info.get(key, (LOST_MARK, "", ""))
+            info[key] = (mark, reading, following)
+        origin = doc.origin[edit.start]
+        marks = [i for i, ch in enumerate(edit.replacement) if ch == LOST_MARK]
+        for rank, index in enumerate(marks):
+            # What stood there: the debris character, or the last one for a □ added after.
+            source = edit.start + min(index, edit.end - edit.start - 1)
+            info[(origin, rank)] = (doc.text[source], "", byte_of.get((edit.start, index), ""))
+    doc.apply(edits)
+
+
+def _lost_report(doc: Tracked, info: _LostInfo) -> tuple[LostCharacter, ...]:
     report = []
-    for original, mark, reading in marks:
-        position = doc.clean_position(original)
-        if position >= len(doc.text) or doc.text[position] != LOST_MARK:
-            continue  # the mark sat in a furniture line that was removed
+    previous_origin, rank = -1, 0
+    for position, ch in enumerate(doc.text):
+        if ch != LOST_MARK:
+            continue
+        original = doc.origin[position]
+        rank = rank + 1 if original == previous_origin else 0
+        previous_origin = original
+        mark, reading, lead = info.get((original, rank), (doc.text[position], "", ""))
         left, right = neighbours_take(doc.text, position)
+        if reading:
+            proposals = proposals_make(reading=reading, left=left, right=right)
+        elif lead:
+            proposals = proposals_by_lead(byte=int(lead, 16), left=left, right=right)
+        else:
+            proposals = ()
         report.append(
             LostCharacter(
                 clean_position=position,
@@ -180,9 +232,8 @@ def _lost_report(doc: Tracked, marks: list[tuple[int, str, str]]) -> tuple[LostC
                 mark=mark,
                 reading=reading,
                 context=doc.text[max(0, position - _CONTEXT) : position + _CONTEXT + 1],
-                proposals=proposals_make(reading=reading, left=left, right=right)
-                if reading
-                else (),
+                proposals=proposals,
+                lead_byte=lead,
             )
         )
     return tuple(report)

@@ -1,0 +1,271 @@
+"""Characters decoded out of step after a GBK byte slip: re-decoded, or marked lost.
+
+When a page in GBK loses or repeats one byte, the decoder reads every following pair of
+bytes across two characters until it meets ASCII or gives up with ``?``. What shows is a
+run of rare characters and letters beside the ``?``: the sample's 變?yōu)闈摿Π?, (where
+变为潜力 stood) and 發展?jié)撃?。 (发展潜能). The pinyin annotator even read the first
+out-of-step pair as a character (優, 節) and annotated it before it was lost.
+
+For each run of such debris next to a lost character (``□``), this stage takes the
+run's GB18030 bytes, together with up to `_MAX_BEFORE` characters before it (a ``□``
+that kept its reading stands for each character with that reading), drops the first byte
+and reads the rest in step. A reading is kept when every character is an everyday one
+(GB 2312 or common Big5) and each makes a word of jieba's dictionary with its neighbours
+in simplified form; the best one restores most characters and loses fewest. The first
+byte dropped is the repeated last byte of the character before (變 is D7 83, and the
+slipped run starts at 83), or else what is left of a lost character (a new ``□``); a
+lead byte left over at the end belongs to the next character, which is lost (the ``□``
+after the run keeps it, and proposals are characters with that lead byte that make a
+word). When no reading fits, the debris itself is marked lost, one ``□`` a character,
+so junk never flows on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import pinyin_dict
+
+from baiqianwan.textclean._edits import Edit
+from baiqianwan.textclean.chars import LOST_MARK, is_han
+from baiqianwan.textclean.convert import simplified
+from baiqianwan.textclean.decode import everyday_char
+from baiqianwan.textclean.lost import MAX_PROPOSALS as _MAX_PROPOSALS
+from baiqianwan.textclean.lost import best_word, words_known
+from baiqianwan.textclean.report import ChangeKind, Proposal, ProposalBasis
+
+_MAX_BEFORE = 2  # characters before the debris that the slip may have started in
+_REACH = 3  # how far from the debris a lost character may be
+_WORD = 4  # longest dictionary word tried
+_FOREIGN = ((0x0370, 0x03FF), (0x0400, 0x04FF), (0x3040, 0x30FF), (0xE000, 0xF8FF))
+
+
+def debris(ch: str) -> bool:
+    """Whether `ch` is what out-of-step GBK bytes decode to: rare, foreign or private."""
+    code = ord(ch)
+    if code < 0x80 or ch == LOST_MARK or ch.isspace():
+        return False
+    if any(low <= code <= high for low, high in _FOREIGN):
+        return True
+    return not everyday_char(ch)
+
+
+def _gbk(ch: str) -> bytes | None:
+    try:
+        encoded = ch.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    return encoded if len(encoded) == 2 else None
+
+
+@lru_cache(maxsize=512)
+def _reading_bytes(reading: str) -> tuple[bytes, ...]:
+    """The GBK bytes of every character that reads `reading` (tone marks as given)."""
+    found: list[bytes] = []
+    for code, readings in pinyin_dict.pinyin_dict.items():
+        if reading in readings.split(","):
+            encoded = _gbk(chr(code))
+            if encoded is not None:
+                found.append(encoded)
+    return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def lead_chars(byte: int) -> tuple[str, ...]:
+    """The everyday characters, simplified, whose GBK encoding starts with `byte`."""
+    found: list[str] = []
+    for trail in range(0x40, 0xFF):
+        try:
+            ch = bytes((byte, trail)).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if is_han(ch) and everyday_char(ch):
+            found.append(simplified(ch))
+    return tuple(dict.fromkeys(found))
+
+
+def _in_step(data: bytes) -> str | None:
+    """`data` read as GBK pairs, every one an everyday character; None otherwise."""
+    chars = []
+    for at in range(0, len(data), 2):
+        pair = data[at : at + 2]
+        if pair[0] < 0x81:
+            return None
+        try:
+            ch = pair.decode("gbk")
+        except UnicodeDecodeError:
+            return None
+        if not (is_han(ch) and everyday_char(ch)):
+            return None
+        chars.append(ch)
+    return "".join(chars)
+
+
+def _covered(left: str, middle: str, right: str) -> bool:
+    """Whether every character of `middle` lies in a dictionary word here (simplified)."""
+    words = words_known()
+    line = simplified(left + middle + right)
+    first = len(left)
+    covered = [False] * len(middle)
+    for start in range(len(line)):
+        for end in range(start + 2, min(len(line), start + _WORD) + 1):
+            if line[start:end] in words and start < first + len(middle) and end > first:
+                for at in range(max(start, first), min(end, first + len(middle))):
+                    covered[at - first] = True
+    return all(covered)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    start: int  # offset in the text of the first character replaced
+    end: int
+    chars: str  # the characters read in step
+    lost_before: bool  # the dropped first byte is what is left of a lost character
+    lead: int | None  # a lead byte left over at the end
+    score: tuple[int, int, int]
+
+
+def _candidates(text: str, start: int, end: int, readings: dict[int, str]) -> list[list[bytes]]:
+    """For each character of ``text[start:end]``, the bytes it may have been."""
+    options: list[list[bytes]] = []
+    for at in range(start, end):
+        ch = text[at]
+        if ch == LOST_MARK:
+            reading = readings.get(at, "")
+            if not reading:
+                return []
+            options.append(list(_reading_bytes(reading)))
+        else:
+            encoded = _gbk(ch)
+            if encoded is None:
+                return []
+            options.append([encoded])
+    return options
+
+
+def _assignments(options: list[list[bytes]]) -> list[bytes]:
+    found = [b""]
+    for choices in options:
+        found = [done + choice for done in found for choice in choices]
+    return found
+
+
+def _best(
+    text: str, first: int, last: int, readings: dict[int, str], floor: int
+) -> _Reading | None:
+    """The best in-step reading of the debris ``text[first:last]`` and what precedes it.
+
+    The reading may take characters before the debris, but none before `floor`.
+    """
+    best: _Reading | None = None
+    for back in range(_MAX_BEFORE + 1):
+        start = first - back
+        if start < floor or (back and not (is_han(text[start]) or text[start] == LOST_MARK)):
+            break
+        options = _candidates(text, start, last, readings)
+        if not options:
+            continue
+        previous = text[start - 1] if start > 0 else ""
+        previous_bytes = _gbk(previous) if is_han(previous) else None
+        left = text[max(0, start - _WORD) : start]
+        right = text[last : last + _WORD]
+        for data in _assignments(options):
+            body = data[1:]
+            lead = body[-1] if len(body) % 2 else None
+            chars = _in_step(body[: len(body) - (lead is not None)])
+            if chars is None or not chars:
+                continue
+            repeated = previous_bytes is not None and previous_bytes[-1] == data[0]
+            lost_before = not repeated and previous != LOST_MARK
+            if not _fits(left, chars, right, lead):
+                continue
+            score = (len(chars), int(repeated), -int(lost_before))
+            if best is None or score > best.score:
+                best = _Reading(start, last, chars, lost_before, lead, score)
+    return best
+
+
+def _fits(left: str, chars: str, right: str, lead: int | None) -> bool:
+    """Whether `chars` make words with their neighbours; a leftover `lead` byte starts the next."""
+    if lead is None:
+        return _covered(left, chars, right)
+    return _covered(left, chars, "") or any(_covered(left, chars, ch) for ch in lead_chars(lead))
+
+
+def proposals_by_lead(*, byte: int, left: str, right: str) -> tuple[Proposal, ...]:
+    """Characters whose GBK lead byte is `byte` and that make a word with the neighbours.
+
+    Longest, then most frequent word first, at most five; empty when none makes a word.
+    """
+    scored = []
+    for ch in lead_chars(byte):
+        found = best_word(ch, left, right)
+        if found is not None:
+            scored.append((len(found[0]), found[1], ch, found[0]))
+    scored.sort(reverse=True)
+    return tuple(
+        Proposal(ch, ProposalBasis.LEAD_BYTE, word) for _, _, ch, word in scored[:_MAX_PROPOSALS]
+    )
+
+
+def slip_edits(
+    text: str, readings: dict[int, str]
+) -> tuple[list[Edit], list[tuple[int, int, int]]]:
+    """Re-decode or mark lost the debris of GBK byte slips beside lost characters.
+
+    Parameters
+    ----------
+    text : str
+        The text after pinyin annotations and lost marks (``□``) were handled.
+    readings : dict
+        Offset of each ``□`` in `text` -> the reading that survived beside it, or ``""``.
+
+    Returns
+    -------
+    edits : list of Edit
+        ``byte-slip`` edits replacing debris (and the ``□`` read into it) with the
+        characters read in step; ``byte-slip-lost`` edits replacing debris with ``□``.
+    leads : list of (int, int, int)
+        Lost characters whose lead byte survived: the start of the edit, the offset of
+        their ``□`` in its replacement (-1 for the ``□`` just after the edit), the byte.
+    """
+    edits: list[Edit] = []
+    leads: list[tuple[int, int, int]] = []
+    done = 0
+    for mark in sorted(readings):
+        for first, last in _debris_runs(text, mark):
+            if first < done:
+                continue
+            found = _best(text, first, last, readings, done)
+            if found is None:
+                lost = LOST_MARK * (last - first)
+                edits.append(Edit(first, last, lost, ChangeKind.LOST, "byte-slip-lost"))
+                done = last
+                continue
+            replacement = (LOST_MARK if found.lost_before else "") + found.chars
+            if found.lead is not None:
+                if found.end < len(text) and text[found.end] == LOST_MARK:
+                    leads.append((found.start, -1, found.lead))  # the □ after the edit
+                else:
+                    leads.append((found.start, len(replacement), found.lead))
+                    replacement += LOST_MARK
+            edits.append(Edit(found.start, found.end, replacement, ChangeKind.LOST, "byte-slip"))
+            done = found.end
+    return edits, leads
+
+
+def _debris_runs(text: str, mark: int) -> list[tuple[int, int]]:
+    """Runs of debris within `_REACH` characters of the lost character at `mark`."""
+    runs: list[tuple[int, int]] = []
+    at = max(0, mark - _REACH)
+    stop = min(len(text), mark + _REACH + 1)
+    while at < stop:
+        if debris(text[at]):
+            first = at
+            while at < len(text) and debris(text[at]):
+                at += 1
+            runs.append((first, at))
+        else:
+            at += 1
+    return runs

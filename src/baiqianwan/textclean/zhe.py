@@ -1,0 +1,164 @@
+"""著 or 着: the aspect particle and zhuó words that OpenCC's ``t2s`` leaves as 著.
+
+Traditional text writes one character, 著, for the verb "to write" and "notable" (zhù:
+著名, 著作, 显著, 卓著, 土著) and for what modern simplified text writes 着: the aspect
+particle (随着, 意味着, 围绕着, 朝着) and words read zhuó (着力, 着眼, 着手, 着重).
+``t2s`` keeps 著 in all of them. Each 著 of the simplified text is decided by its
+neighbours, in this order:
+
+1. a zhù word ending in it (显著, 卓著, 土著, 名著, 原著, 编著 …) keeps 著;
+2. a zhù word starting with it (著名, 著作, 著称, 著述, 著者, 著录, 著书, 著有) keeps it;
+3. a zhuó word starting with it (着力, 着眼, 着手, 着重, 着陆, 着想 …) takes 着;
+4. a phrase ending in it (随着, 意味着, 围绕着, 朝着, 沿着, 本着, 沉着, 执着, 衣着 …)
+   takes 着;
+5. after a verb (the longest word of jieba's dictionary that ends before it is tagged as
+   a verb: 发挥着, 推动着, 影响着) it is the particle and takes 着;
+6. anything else keeps 著: a character not known to be the particle is left as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from baiqianwan.textclean._edits import Edit
+from baiqianwan.textclean.lost import word_tags
+from baiqianwan.textclean.report import ChangeKind
+
+ZHU = "著"
+ZHE = "着"
+_MAX_WORD = 4
+_LONGEST_BEFORE = 3  # characters of the longest phrase in _PARTICLE_AFTER
+# Rule 1: the character(s) before 著 in a zhù word.
+_ZHU_AFTER = frozenset(
+    [
+        "显",
+        "卓",
+        "土",
+        "名",
+        "原",
+        "专",
+        "巨",
+        "论",
+        "编",
+        "合",
+        "遗",
+        "拙",
+        "译",
+        "新",
+        "昭",
+        "彰",
+        "杰",
+        "撰",
+        "杂",
+        "素",
+        "较",
+        "知",
+        "所",
+        "大",
+        "固",
+    ]
+)
+# Rule 2: the character after 著 in a zhù word.
+_ZHU_BEFORE = frozenset(["名", "作", "称", "述", "者", "录", "书", "有", "文"])
+# Rule 3: the character after 著 in a zhuó word.
+_ZHUO_BEFORE = frozenset(
+    [
+        "力",
+        "眼",
+        "手",
+        "重",
+        "陆",
+        "想",
+        "落",
+        "急",
+        "迷",
+        "火",
+        "装",
+        "色",
+        "实",
+        "凉",
+        "墨",
+        "笔",
+        "意",
+        "魔",
+        "地",
+        "床",
+        "数",
+    ]
+)
+# Rule 4: what comes before the particle (or zhuó) 著 in common phrases.
+_PARTICLE_AFTER = frozenset(
+    [
+        "随",
+        "意味",
+        "围绕",
+        "朝",
+        "沿",
+        "本",
+        "向",
+        "顺",
+        "接",
+        "跟",
+        "有",
+        "带",
+        "看",
+        "为",
+        "凭",
+        "靠",
+        "对",
+        "冲",
+        "按",
+        "照",
+        "沉",
+        "执",
+        "穿",
+        "衣",
+        "附",
+        "睡",
+        "活",
+        "标志",
+        "存在",
+        "面临",
+        "肩负",
+        "承载",
+        "发挥",
+        "代表",
+        "体现",
+        "紧接",
+        "伴随",
+        "关系",
+        "充满",
+        "紧紧围绕",
+    ]
+)
+_VERB_TAG = re.compile(r"v")
+
+
+def _particle(text: str, at: int) -> bool:
+    """Whether the 著 at `at` is the particle or a zhuó word (rules 1 to 6 above)."""
+    before = text[at - 1] if at > 0 else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    if before in _ZHU_AFTER:
+        return False
+    if after in _ZHU_BEFORE:
+        return False
+    if after in _ZHUO_BEFORE:
+        return True
+    for length in range(_LONGEST_BEFORE, 0, -1):
+        if at >= length and text[at - length : at] in _PARTICLE_AFTER:
+            return True
+    tags = word_tags()
+    for length in range(min(_MAX_WORD, at), 0, -1):
+        tag = tags.get(text[at - length : at])
+        if tag is not None:
+            return _VERB_TAG.match(tag) is not None
+    return False
+
+
+def zhe_edits(text: str) -> list[Edit]:
+    """Edits turning each 著 that modern usage writes 着 into 着 (rule ``zhe``)."""
+    return [
+        Edit(found.start(), found.end(), ZHE, ChangeKind.CONVERSION, "zhe")
+        for found in re.finditer(ZHU, text)
+        if _particle(text, found.start())
+    ]
