@@ -108,7 +108,8 @@ def test_change_spans_locate_both_texts(cleaned: CleanResult) -> None:
         first = change.original.slice(cleaned.original)[:1]
         # Where the original has ?, an earlier rule put □ and a byte slip may have read a
         # character there (?yōu) -> □ -> 為 -> 为).
-        assert first in (change.before[:1], "?")
+        # Furniture is judged after conversion (紙 鳶 -> 纸 鸢).
+        assert simplified(first) in (simplified(change.before[:1]), "?")
         # A change inside a line that furniture removed later has no place in the clean text.
         if change.clean.end > change.clean.start and change.kind is not ChangeKind.WHITESPACE:
             clean = change.clean.slice(cleaned.text)
