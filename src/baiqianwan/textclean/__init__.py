@@ -32,7 +32,7 @@ from baiqianwan.textclean.errors import (
 )
 from baiqianwan.textclean.furniture import furniture_edits
 from baiqianwan.textclean.lost import neighbours_take, proposals_make
-from baiqianwan.textclean.pinyin import annotation_edits, annotations_chained
+from baiqianwan.textclean.pinyin import annotation_edits, annotations_chained, fragment_edits
 from baiqianwan.textclean.punctuation import (
     lines_edits,
     newline_edits,
@@ -144,6 +144,7 @@ def _clean(text: str) -> CleanResult:
         chained = annotations_chained(doc.text, edits)
         doc.apply(edits)
         edits = annotation_edits(doc.text)[0] if chained else []
+    doc.apply(fragment_edits(doc.text))
     _slips_repair(doc, info)
     doc.apply(conversion_edits(doc.text, doc.origin))
     doc.apply(zhe_edits(doc.text))
