@@ -12,6 +12,7 @@ The module knows nothing of Django; the CLI and the intake page both call `clean
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -179,46 +180,62 @@ def _clean(text: str) -> CleanResult:
 def _slips_repair(doc: Tracked, info: _LostInfo) -> None:
     """Re-decode the debris of GBK byte slips beside lost characters, or mark it lost.
 
-    Records in `info` what each new □ stood for and the lead byte a slip left over.
+    Records in `info` what each new □ stood for and the lead byte a slip left over, under
+    the key `_lost_report` will look it up by once the edits are applied.
     """
-    readings = (
-        {
-            at: info.get((doc.origin[at], 0), ("", "", ""))[1]
-            for at in range(len(doc.text))
-            if doc.text[at] == LOST_MARK
-        }
-        if LOST_MARK in doc.text
-        else {}
-    )
+    readings = {
+        found.start(): info.get((doc.origin[found.start()], 0), ("", "", ""))[1]
+        for found in re.finditer(LOST_MARK, doc.text)
+    }
     if not readings:
         return
     edits, leads = slip_edits(doc.text, readings)
+    if not edits:
+        return
     byte_of = {(start, index): f"{byte:02X}" for start, index, byte in leads}
+    # What each □ an edit puts in stood for: the debris character there, or the last one
+    # for a □ added after the debris; and the □ just after an edit that gets a lead byte.
+    made: list[tuple[int, int, tuple[str, str, str]]] = []  # (edit, offset in it, info)
+    following: list[tuple[int, str]] = []  # (edit, lead byte of the □ after it)
+    for number, edit in enumerate(edits):
+        for index, ch in enumerate(edit.replacement):
+            if ch == LOST_MARK:
+                source = doc.text[edit.start + min(index, edit.end - edit.start - 1)]
+                lead = byte_of.get((edit.start, index), "")
+                made.append((number, index, (source, "", lead)))
+        if (edit.start, -1) in byte_of:
+            following.append((number, byte_of[(edit.start, -1)]))
+    old_info = {number: info.get((doc.origin[edits[number].end], 0)) for number, _ in following}
+    shifts = [0]
     for edit in edits:
-        following = byte_of.get((edit.start, -1))
-        if following is not None:
-            key = (doc.origin[edit.end], 0)
-            mark, reading, _lead = info.get(key, (LOST_MARK, "", ""))
-            info[key] = (mark, reading, following)
-        origin = doc.origin[edit.start]
-        marks = [i for i, ch in enumerate(edit.replacement) if ch == LOST_MARK]
-        for rank, index in enumerate(marks):
-            # What stood there: the debris character, or the last one for a □ added after.
-            source = edit.start + min(index, edit.end - edit.start - 1)
-            info[(origin, rank)] = (doc.text[source], "", byte_of.get((edit.start, index), ""))
+        shifts.append(shifts[-1] + len(edit.replacement) - (edit.end - edit.start))
     doc.apply(edits)
+    for number, index, record in made:
+        info[_lost_key(doc, edits[number].start + shifts[number] + index)] = record
+    for number, lead in following:
+        mark, reading, _lead = old_info[number] or (LOST_MARK, "", "")
+        at = edits[number].end + shifts[number + 1]
+        info[_lost_key(doc, at)] = (mark, reading, lead)
+
+
+def _lost_key(doc: Tracked, position: int) -> tuple[int, int]:
+    """The key of the □ at `position`: its origin and how many □ before it share that origin."""
+    origin = doc.origin[position]
+    rank = 0
+    at = position - 1
+    while at >= 0 and doc.origin[at] == origin:
+        rank += doc.text[at] == LOST_MARK
+        at -= 1
+    return origin, rank
 
 
 def _lost_report(doc: Tracked, info: _LostInfo) -> tuple[LostCharacter, ...]:
     report = []
-    previous_origin, rank = -1, 0
-    for position, ch in enumerate(doc.text):
-        if ch != LOST_MARK:
-            continue
-        original = doc.origin[position]
-        rank = rank + 1 if original == previous_origin else 0
-        previous_origin = original
-        mark, reading, lead = info.get((original, rank), (doc.text[position], "", ""))
+    for found in re.finditer(LOST_MARK, doc.text):
+        position = found.start()
+        key = _lost_key(doc, position)
+        original = key[0]
+        mark, reading, lead = info.get(key, (LOST_MARK, "", ""))
         left, right = neighbours_take(doc.text, position)
         if reading:
             proposals = proposals_make(reading=reading, left=left, right=right)
