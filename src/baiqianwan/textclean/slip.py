@@ -32,7 +32,7 @@ from baiqianwan.textclean.chars import LOST_MARK, is_han
 from baiqianwan.textclean.convert import simplified
 from baiqianwan.textclean.decode import everyday_char
 from baiqianwan.textclean.lost import MAX_PROPOSALS as _MAX_PROPOSALS
-from baiqianwan.textclean.lost import best_word, words_known
+from baiqianwan.textclean.lost import words_known
 from baiqianwan.textclean.report import ChangeKind, Proposal, ProposalBasis
 
 _MAX_BEFORE = 2  # characters before the debris that the slip may have started in
@@ -85,35 +85,42 @@ def lead_chars(byte: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=1)
+def _everyday_han() -> frozenset[str]:
+    """The Han characters of GB 2312 and of common Big5 that GBK holds in two bytes."""
+    found: set[str] = set()
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            try:
+                ch = bytes((lead, trail)).decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            if is_han(ch) and everyday_char(ch):
+                found.add(ch)
+    return frozenset(found)
+
+
 def _in_step(data: bytes) -> str | None:
-    """`data` read as GBK pairs, every one an everyday character; None otherwise."""
-    chars = []
-    for at in range(0, len(data), 2):
-        pair = data[at : at + 2]
-        if pair[0] < 0x81:
-            return None
-        try:
-            ch = pair.decode("gbk")
-        except UnicodeDecodeError:
-            return None
-        if not (is_han(ch) and everyday_char(ch)):
-            return None
-        chars.append(ch)
-    return "".join(chars)
+    """`data` read as GBK pairs, every one an everyday Han character; None otherwise."""
+    try:
+        chars = data.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    if 2 * len(chars) != len(data) or not _everyday_han().issuperset(chars):
+        return None
+    return chars
 
 
-def _covered(left: str, middle: str, right: str) -> bool:
-    """Whether every character of `middle` lies in a dictionary word here (simplified)."""
+def _uncovered(line: str, first: int, count: int) -> list[int]:
+    """Offsets in ``line[first:first + count]`` that lie in no dictionary word of `line`."""
     words = words_known()
-    line = simplified(left + middle + right)
-    first = len(left)
-    covered = [False] * len(middle)
-    for start in range(len(line)):
-        for end in range(start + 2, min(len(line), start + _WORD) + 1):
-            if line[start:end] in words and start < first + len(middle) and end > first:
-                for at in range(max(start, first), min(end, first + len(middle))):
+    covered = [False] * count
+    for start in range(max(0, first - _WORD + 1), min(len(line), first + count)):
+        for end in range(max(start + 2, first + 1), min(len(line), start + _WORD) + 1):
+            if line[start:end] in words:
+                for at in range(max(start, first), min(end, first + count)):
                     covered[at - first] = True
-    return all(covered)
+    return [first + i for i, done in enumerate(covered) if not done]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,26 +194,66 @@ def _best(
 
 
 def _fits(left: str, chars: str, right: str, lead: int | None) -> bool:
-    """Whether `chars` make words with their neighbours; a leftover `lead` byte starts the next."""
+    """Whether `chars` make words with their neighbours; a leftover `lead` byte starts the next.
+
+    With a `lead` byte the characters after are lost, so those at the end may make their
+    word with a character that starts with that byte instead.
+    """
     if lead is None:
-        return _covered(left, chars, right)
-    return _covered(left, chars, "") or any(_covered(left, chars, ch) for ch in lead_chars(lead))
+        return not _uncovered(simplified(left + chars + right), len(left), len(chars))
+    line = simplified(left + chars)
+    missing = _uncovered(line, len(left), len(chars))
+    if not missing:
+        return True
+    starts = _lead_word_starts(lead)
+    return any(
+        line[start:] in starts for start in range(max(0, len(line) - _WORD + 1), missing[0] + 1)
+    )
+
+
+@lru_cache(maxsize=256)
+def _lead_word_starts(byte: int) -> frozenset[str]:
+    """Dictionary words that end in a character with GBK lead `byte`, without that character."""
+    ends = frozenset(lead_chars(byte))
+    return frozenset(word[:-1] for word in words_known() if len(word) > 1 and word[-1] in ends)
 
 
 def proposals_by_lead(*, byte: int, left: str, right: str) -> tuple[Proposal, ...]:
     """Characters whose GBK lead byte is `byte` and that make a word with the neighbours.
 
-    Longest, then most frequent word first, at most five; empty when none makes a word.
+    Words of two to four characters with up to three neighbours either side; longest,
+    then most frequent word first, at most five; empty when none makes a word.
     """
-    scored = []
-    for ch in lead_chars(byte):
-        found = best_word(ch, left, right)
-        if found is not None:
-            scored.append((len(found[0]), found[1], ch, found[0]))
-    scored.sort(reverse=True)
+    slots = _lead_word_slots(byte)
+    best: dict[str, tuple[int, int, str]] = {}
+    for take_left in range(min(len(left), _WORD - 1) + 1):
+        for take_right in range(min(len(right), _WORD - 1 - take_left) + 1):
+            if take_left + take_right == 0:
+                continue
+            key = (left[len(left) - take_left :], right[:take_right])
+            for ch, frequency in slots.get(key, ()):
+                word = key[0] + ch + key[1]
+                score = (len(word), frequency, word)
+                if ch not in best or score > best[ch]:
+                    best[ch] = score
+    ranked = sorted(((score, ch) for ch, score in best.items()), reverse=True)
     return tuple(
-        Proposal(ch, ProposalBasis.LEAD_BYTE, word) for _, _, ch, word in scored[:_MAX_PROPOSALS]
+        Proposal(ch, ProposalBasis.LEAD_BYTE, score[2]) for score, ch in ranked[:_MAX_PROPOSALS]
     )
+
+
+@lru_cache(maxsize=64)
+def _lead_word_slots(byte: int) -> dict[tuple[str, str], tuple[tuple[str, int], ...]]:
+    """(before, after) -> the characters with GBK lead `byte` that make a word between them."""
+    ends = frozenset(lead_chars(byte))
+    slots: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for word, frequency in words_known().items():
+        if len(word) < 2:
+            continue
+        for at, ch in enumerate(word):
+            if ch in ends:
+                slots.setdefault((word[:at], word[at + 1 :]), []).append((ch, frequency))
+    return {key: tuple(found) for key, found in slots.items()}
 
 
 def slip_edits(
