@@ -37,6 +37,7 @@ from baiqianwan.textclean.report import ChangeKind, Proposal, ProposalBasis
 
 _MAX_BEFORE = 2  # characters before the debris that the slip may have started in
 _REACH = 3  # how far from the debris a lost character may be
+_BLANKS = frozenset(" \t\u3000\u00a0")
 _WORD = 4  # longest dictionary word tried
 _FOREIGN = ((0x0370, 0x03FF), (0x0400, 0x04FF), (0x3040, 0x30FF), (0xE000, 0xF8FF))
 
@@ -302,12 +303,30 @@ def slip_edits(
     return edits, leads
 
 
+def _joins(ch: str) -> bool:
+    """Whether `ch` may sit between debris and its lost character: Han, □, debris, blank."""
+    return is_han(ch) or ch == LOST_MARK or ch in _BLANKS or debris(ch)
+
+
 def _debris_runs(text: str, mark: int) -> list[tuple[int, int]]:
-    """Runs of debris within `_REACH` characters of the lost character at `mark`."""
+    """Runs of debris joined to the lost character at `mark` within `_REACH` characters.
+
+    Only Han characters, lost ones, debris and blanks may come between: punctuation ends
+    what a slip can reach, and blanks do not count, since later rules remove some.
+    """
+    low = mark
+    steps = 0
+    while low > 0 and steps < _REACH and _joins(text[low - 1]):
+        low -= 1
+        steps += text[low] not in _BLANKS
+    high = mark + 1
+    steps = 0
+    while high < len(text) and steps < _REACH and _joins(text[high]):
+        steps += text[high] not in _BLANKS
+        high += 1
     runs: list[tuple[int, int]] = []
-    at = max(0, mark - _REACH)
-    stop = min(len(text), mark + _REACH + 1)
-    while at < stop:
+    at = low
+    while at < high:
         if debris(text[at]):
             first = at
             while at < len(text) and debris(text[at]):
