@@ -85,8 +85,10 @@ def clean_text(text: str, /, *, max_chars: int = MAX_TEXT_CHARS) -> CleanResult:
     """Clean a scraped policy text into simplified Chinese typeset as a document.
 
     Stages, in order: newlines; pinyin annotations and lost ``?`` marks (replaced by
-    ``□``); traditional to simplified (OpenCC ``t2s``); page furniture; punctuation;
-    spaces; blank lines. Cleaning clean text changes nothing.
+    ``□``); damaged annotations; GBK byte slips (debris beside a lost character read back
+    in step or marked lost); traditional to simplified (OpenCC ``t2s``); 著 or 着 by
+    context; page furniture; punctuation; spaces; blank lines. Cleaning clean text
+    changes nothing.
 
     Parameters
     ----------
