@@ -52,3 +52,24 @@ def test_fragment_removed_and_reported(raw: str, clean: str, removed: list[str])
 def test_latin_text_beside_han_kept(text: str) -> None:
     result = clean_text(text)
     assert not [c for c in result.changes if c.rule == "pinyin-fragment"]
+
+
+def test_several_damaged_annotations_on_one_line() -> None:
+    # The ( of (jù and the ) of āzhǎn) look like a pair; neither is one.
+    raw = "據ù)報道，據(jù報道，據jù報道，發展āzhǎn)很快"
+    result = clean_text(raw)
+    assert result.text == "据报道，据报道，据报道，发展很快\n"
+    assert [c.before for c in result.changes if c.rule == "pinyin-fragment"] == [
+        "ù)",
+        "(jù",
+        "jù",
+        "āzhǎn)",
+    ]
+
+
+def test_a_real_closing_bracket_stays_with_its_pair() -> None:
+    result = clean_text("方案（下稱發展āzhǎn）")
+    assert result.text == "方案（下称发展）\n"
+    [change] = [c for c in result.changes if c.rule == "pinyin-fragment"]
+    assert change.before == "āzhǎn"
+

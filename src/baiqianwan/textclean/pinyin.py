@@ -269,10 +269,15 @@ def _head_of_annotation(letters: str, before: str) -> bool:
     return _toned(letters) or any(r.startswith(toneless) for r in readings_of(before))
 
 
-def _bracket_open(line: str, at: int) -> bool:
-    """Whether an opening bracket is still open at offset `at` of `line`."""
+def _bracket_open(line: str, at: int, removed: set[int]) -> bool:
+    """Whether an opening bracket is still open at offset `at` of `line`.
+
+    Brackets at the offsets in `removed` (fragments already taken) do not count.
+    """
     depth = 0
-    for ch in line[:at]:
+    for index, ch in enumerate(line[:at]):
+        if index in removed:
+            continue
         if ch in _OPENING:
             depth += 1
         elif ch in _CLOSING and depth:
@@ -307,34 +312,14 @@ def fragment_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     offset = 0
     for line in text.split("\n"):
+        removed: set[int] = set()  # offsets in `line` of brackets taken with a fragment
         for found in _FRAGMENT.finditer(line):
-            opening, letters, closing = found.groups()
-            before = line[found.start() - 1]
-            after = line[found.end()] if found.end() < len(line) else ""
-            if opening and closing:
-                continue  # a whole bracket that the annotation rule kept
-            if closing:
-                keep = _bracket_open(line, found.start()) or not _tail_of_annotation(
-                    letters, before
-                )
-            elif opening:
-                at = found.start() + found.group().index(opening)
-                keep = (
-                    not (is_han(after) or not after)
-                    or _bracket_closed(line, at)
-                    or not _head_of_annotation(letters, before)
-                )
-            else:
-                keep = not (
-                    (is_han(after) or not after)
-                    and _toned(letters)
-                    and syllables_parse(letters) is not None
-                )
-            if not keep:
+            span = _fragment_span(line, found, removed)
+            if span is not None:
                 edits.append(
                     Edit(
-                        offset + found.start(),
-                        offset + found.end(),
+                        offset + span[0],
+                        offset + span[1],
                         "",
                         ChangeKind.ANNOTATION,
                         "pinyin-fragment",
@@ -342,3 +327,36 @@ def fragment_edits(text: str) -> list[Edit]:
                 )
         offset += len(line) + 1
     return edits
+
+
+def _fragment_span(line: str, found: re.Match[str], removed: set[int]) -> tuple[int, int] | None:
+    """What of a `_FRAGMENT` match to remove, as offsets in `line`; None to keep it all.
+
+    A closing bracket inside a real bracket stays, and only toned letters before it go
+    (方案（下称發展āzhǎn） keeps its ）). An opening bracket closed later on the line stays
+    unless the letters after it carry a tone (a real bracket never starts so).
+    """
+    opening, letters, closing = found.groups()
+    before = line[found.start() - 1]
+    after = line[found.end()] if found.end() < len(line) else ""
+    if opening and closing:
+        return None  # a whole bracket that the annotation rule kept
+    if closing:
+        if not _tail_of_annotation(letters, before):
+            return None
+        if not _bracket_open(line, found.start(), removed):
+            return found.start(), found.end()
+        return (found.start(), found.end() - 1) if _toned(letters) else None
+    if opening:
+        at = found.start() + found.group().index(opening)
+        if (
+            (is_han(after) or not after)
+            and _head_of_annotation(letters, before)
+            and (_toned(letters) or not _bracket_closed(line, at))
+        ):
+            removed.add(at)
+            return found.start(), found.end()
+        return None
+    if (is_han(after) or not after) and _toned(letters) and syllables_parse(letters) is not None:
+        return found.start(), found.end()
+    return None
