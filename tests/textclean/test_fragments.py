@@ -73,3 +73,11 @@ def test_a_real_closing_bracket_stays_with_its_pair() -> None:
     [change] = [c for c in result.changes if c.rule == "pinyin-fragment"]
     assert change.before == "āzhǎn"
 
+
+def test_removing_a_fragment_uncovers_an_annotation() -> None:
+    result = clean_text("據ù)(jù)報道")
+    assert result.text == "据报道\n"
+    assert [c.rule for c in result.changes if c.kind is ChangeKind.ANNOTATION] == [
+        "pinyin-fragment",
+        "pinyin",
+    ]

@@ -142,12 +142,20 @@ def _clean(text: str) -> CleanResult:
     doc.apply(newline_edits(doc.text))
     edits, lost_marks = annotation_edits(doc.text)
     info: _LostInfo = {(doc.origin[at], 0): (mark, reading, "") for at, mark, reading in lost_marks}
-    # 據(jù)(jù): removing one annotation can bring the next to a Han character.
-    while edits:
-        chained = annotations_chained(doc.text, edits)
-        doc.apply(edits)
-        edits = annotation_edits(doc.text)[0] if chained else []
-    doc.apply(fragment_edits(doc.text))
+    while True:
+        # 據(jù)(jù): removing one annotation can bring the next to a Han character.
+        while edits:
+            chained = annotations_chained(doc.text, edits)
+            doc.apply(edits)
+            edits = annotation_edits(doc.text)[0] if chained else []
+        # 據ù)(jù): so can removing a damaged one.
+        fragments = fragment_edits(doc.text)
+        if not fragments:
+            break
+        doc.apply(fragments)
+        edits, lost_marks = annotation_edits(doc.text)
+        for at, mark, reading in lost_marks:
+            info.setdefault((doc.origin[at], 0), (mark, reading, ""))
     _slips_repair(doc, info)
     doc.apply(conversion_edits(doc.text, doc.origin))
     doc.apply(zhe_edits(doc.text))

@@ -131,7 +131,6 @@ class _Reading:
     chars: str  # the characters read in step
     lost_before: bool  # the dropped first byte is what is left of a lost character
     lead: int | None  # a lead byte left over at the end
-    score: tuple[int, int, int]
 
 
 def _candidates(text: str, start: int, end: int, readings: dict[int, str]) -> list[list[bytes]]:
@@ -164,34 +163,45 @@ def _best(
 ) -> _Reading | None:
     """The best in-step reading of the debris ``text[first:last]`` and what precedes it.
 
-    The reading may take characters before the debris, but none before `floor`.
+    The reading may take characters before the debris, but none before `floor`. Every
+    character is two bytes and one is dropped, so taking one more character before the
+    debris reads one more back: the longest start that reads at all wins, and within it
+    a reading whose dropped byte repeats the character before.
     """
-    best: _Reading | None = None
-    for back in range(_MAX_BEFORE + 1):
-        start = first - back
-        if start < floor or (back and not (is_han(text[start]) or text[start] == LOST_MARK)):
-            break
+    starts = [first]
+    while (
+        len(starts) <= _MAX_BEFORE
+        and starts[-1] - 1 >= floor
+        and (is_han(text[starts[-1] - 1]) or text[starts[-1] - 1] == LOST_MARK)
+    ):
+        starts.append(starts[-1] - 1)
+    for start in reversed(starts):
         options = _candidates(text, start, last, readings)
         if not options:
             continue
         previous = text[start - 1] if start > 0 else ""
         previous_bytes = _gbk(previous) if is_han(previous) else None
+        repeat = previous_bytes[-1] if previous_bytes is not None else None
         left = text[max(0, start - _WORD) : start]
         right = text[last : last + _WORD]
-        for data in _assignments(options):
+        found: _Reading | None = None
+        # Readings whose dropped byte repeats the last byte of the character before first.
+        for data in sorted(_assignments(options), key=lambda data: data[0] != repeat):
+            repeated = data[0] == repeat
+            if found is not None and not repeated:
+                break
             body = data[1:]
             lead = body[-1] if len(body) % 2 else None
             chars = _in_step(body[: len(body) - (lead is not None)])
-            if chars is None or not chars:
+            if not chars or not _fits(left, chars, right, lead):
                 continue
-            repeated = previous_bytes is not None and previous_bytes[-1] == data[0]
             lost_before = not repeated and previous != LOST_MARK
-            if not _fits(left, chars, right, lead):
-                continue
-            score = (len(chars), int(repeated), -int(lost_before))
-            if best is None or score > best.score:
-                best = _Reading(start, last, chars, lost_before, lead, score)
-    return best
+            found = _Reading(start, last, chars, lost_before, lead)
+            if repeated:
+                break
+        if found is not None:
+            return found
+    return None
 
 
 def _fits(left: str, chars: str, right: str, lead: int | None) -> bool:
