@@ -26,10 +26,11 @@ _DATE_NUMERIC = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
 _DATE_HAN = r"\d{4}年\d{1,2}月\d{1,2}日"
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
 _WEEKDAY = r"(?:(?:星期|周)[一二三四五六日天])"
-# Any stamp after a label; alone on a line, a date in characters needs a weekday or a
-# time, since 2025年3月1日 alone is the date a document is signed with, part of its text.
-_STAMP = rf"(?:{_DATE_NUMERIC}(?:{_CLOCK})?|{_DATE_HAN}{_WEEKDAY}?(?:{_CLOCK})?)"
-_STAMP_ALONE = rf"(?:{_DATE_NUMERIC}(?:{_CLOCK})?|{_DATE_HAN}(?:{_WEEKDAY}(?:{_CLOCK})?|{_CLOCK}))"
+# A stamp beside other page fields may be a date alone. Alone on a line it needs a time or
+# a weekday, and a bare 时间：/日期： label a time: a task list's deadline cell (2025-12-31,
+# 时间：2025年12月31日) and the date a document is signed with (2025年3月1日) are text.
+_STAMP = rf"(?:{_DATE_NUMERIC}|{_DATE_HAN}{_WEEKDAY}?)(?:{_CLOCK})?"
+_STAMP_TIMED = rf"(?:{_DATE_NUMERIC}|{_DATE_HAN}{_WEEKDAY}?){_CLOCK}|{_DATE_HAN}{_WEEKDAY}"
 _STAMP_LABELS = r"发布|发表|更新|录入|上传"
 # The parts of a page's metadata line, each "label：value".
 _CREDIT_LABELS = (
@@ -39,8 +40,7 @@ _CREDIT_LABELS = (
 _VALUE = r"[^，。；！？,;!?:：]{1,20}?"
 _FIELDS = {
     "byline": rf"(?:{_CREDIT_LABELS})[:：/]{_VALUE}|(?:本报记者|本报通讯员){_HAN}{{2,4}}",
-    "datetime": rf"[【\[(（]?(?:(?:{_STAMP_LABELS})?(?:时间|日期)[:：]{_STAMP}|{_STAMP_ALONE})"
-    r"[】\])）]?",
+    "datetime": rf"[【\[(（]?(?:(?:{_STAMP_LABELS})?(?:时间|日期)[:：])?{_STAMP}[】\])）]?",
     "page-counter": r"[【\[]?(?:阅读量|阅读数|阅读|浏览次数|浏览量|浏览|点击数|点击量|访问量)"
     r"[:：]?\d+次?[】\]]?",
     "page-tools": r"[【\[](?:打印|关闭|收藏|打印本页|关闭窗口|字体|字号)[^】\]]{0,12}[】\]]"
@@ -78,7 +78,11 @@ FURNITURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("page-counter", _FIELDS["page-counter"]),
         ("editor-credit", r"[【\[]?(责任编辑|编辑|责编|校对)\s*[:：][^】\]]{1,20}[】\]]?"),
         ("byline", rf"(?:{_FIELDS['byline']})"),
-        ("datetime", rf"(?:{_FIELDS['datetime']})"),
+        (
+            "datetime",
+            rf"[【\[(（]?(?:(?:{_STAMP_LABELS})(?:时间|日期)[:：](?:{_STAMP})"
+            rf"|(?:(?:时间|日期)[:：])?(?:{_STAMP_TIMED}))[】\])）]?",
+        ),
         (
             "newspaper-header",
             rf"{_PAPER}{_SEPARATOR}(?:{_PAPER_DATE}{_SEPARATOR}(?:{_PAGE})|(?:{_PAGE}){_SEPARATOR}"
