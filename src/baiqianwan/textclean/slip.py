@@ -42,6 +42,7 @@ _WORD = 4  # longest dictionary word tried
 _FOREIGN = ((0x0370, 0x03FF), (0x0400, 0x04FF), (0x3040, 0x30FF), (0xE000, 0xF8FF))
 
 
+@lru_cache(maxsize=8192)
 def debris(ch: str) -> bool:
     """Whether `ch` is what out-of-step GBK bytes decode to: rare, foreign or private."""
     code = ord(ch)
