@@ -263,52 +263,12 @@ def _text_checked(text: str, encoding: str, kind: str) -> DecodedText:
 
 # Elements that start a line of their own; every other element (span, a, strong, em,
 # font, b, i, sup …) is inline and leaves its text on the line it sits in.
-_HTML_BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "caption",
-        "center",
-        "dd",
-        "details",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "html",
-        "legend",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "thead",
-        "tfoot",
-        "tr",
-        "ul",
-    ]
+_HTML_BLOCK_NAMES = (
+    "address article aside blockquote body caption center dd details dialog div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li "
+    "main nav ol p pre section summary table tbody thead tfoot tr ul"
 )
+_HTML_BLOCKS = frozenset(_HTML_BLOCK_NAMES.split())
 _HTML_CELLS = frozenset({"td", "th"})
 _HTML_SKIPPED = frozenset({"script", "style", "noscript", "template", "head"})
 _HTML_BLANKS = re.compile(r"[ \t\r\n\f]+")

@@ -27,110 +27,19 @@ from baiqianwan.textclean.report import ChangeKind
 ZHU = "著"
 ZHE = "着"
 _MAX_WORD = 4
-_LONGEST_BEFORE = 3  # characters of the longest phrase in _PARTICLE_AFTER
-# Rule 1: the character(s) before 著 in a zhù word.
-_ZHU_AFTER = frozenset(
-    [
-        "显",
-        "卓",
-        "土",
-        "名",
-        "原",
-        "专",
-        "巨",
-        "论",
-        "编",
-        "合",
-        "遗",
-        "拙",
-        "译",
-        "新",
-        "昭",
-        "彰",
-        "杰",
-        "撰",
-        "杂",
-        "素",
-        "较",
-        "知",
-        "所",
-        "大",
-        "固",
-    ]
-)
+_LONGEST_BEFORE = 2  # characters of the longest phrase in _PARTICLE_AFTER
+# Rule 1: the character before 著 in a zhù word.
+_ZHU_AFTER = frozenset("显卓土名原专巨论编合遗拙译新昭彰杰撰杂素较知所大固")
 # Rule 2: the character after 著 in a zhù word.
-_ZHU_BEFORE = frozenset(["名", "作", "称", "述", "者", "录", "书", "有", "文"])
+_ZHU_BEFORE = frozenset("名作称述者录书有文")
 # Rule 3: the character after 著 in a zhuó word.
-_ZHUO_BEFORE = frozenset(
-    [
-        "力",
-        "眼",
-        "手",
-        "重",
-        "陆",
-        "想",
-        "落",
-        "急",
-        "迷",
-        "火",
-        "装",
-        "色",
-        "实",
-        "凉",
-        "墨",
-        "笔",
-        "意",
-        "魔",
-        "地",
-        "床",
-        "数",
-    ]
-)
+_ZHUO_BEFORE = frozenset("力眼手重陆想落急迷火装色实凉墨笔意魔地床数")
 # Rule 4: what comes before the particle (or zhuó) 著 in common phrases.
-_PARTICLE_AFTER = frozenset(
-    [
-        "随",
-        "意味",
-        "围绕",
-        "朝",
-        "沿",
-        "本",
-        "向",
-        "顺",
-        "接",
-        "跟",
-        "有",
-        "带",
-        "看",
-        "为",
-        "凭",
-        "靠",
-        "对",
-        "冲",
-        "按",
-        "照",
-        "沉",
-        "执",
-        "穿",
-        "衣",
-        "附",
-        "睡",
-        "活",
-        "标志",
-        "存在",
-        "面临",
-        "肩负",
-        "承载",
-        "发挥",
-        "代表",
-        "体现",
-        "紧接",
-        "伴随",
-        "关系",
-        "充满",
-        "紧紧围绕",
-    ]
+_PARTICLE_PHRASES = (
+    "随 意味 围绕 朝 沿 本 向 顺 接 跟 有 带 看 为 凭 靠 对 冲 按 照 沉 执 穿 衣 附 "
+    "睡 活 标志 存在 面临 肩负 承载 发挥 代表 体现 紧接 伴随 关系 充满"
 )
+_PARTICLE_AFTER = frozenset(_PARTICLE_PHRASES.split())
 _VERB_TAG = re.compile(r"v")
 
 
