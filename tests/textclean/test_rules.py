@@ -145,6 +145,7 @@ def test_pen_name_after_the_last_paragraph_removed(text: str) -> None:
         "正文第一段。\n市农业局",
         "正文第一段。\n肇庆市人民政府\n2025年3月1日",
         "正文第一段。\n一、总体要求",
+        "1\n培育新型农业经营主体。\n长期坚持",  # a task list's last cell
     ],
 )
 def test_short_last_lines_that_are_no_pen_name_kept(text: str) -> None:
@@ -203,3 +204,10 @@ def test_lines_and_newlines() -> None:
     result = clean_text("\ufeff\r\n\r\n  第一段。  \r\n\r\n\r\n\r\n第二段。\u200b\n\n\n")
     assert result.text == "第一段。\n\n第二段。\n"
     assert {c.kind for c in result.changes} == {ChangeKind.WHITESPACE}
+
+
+def test_tabs_part_table_columns() -> None:
+    text = "序号\t任务\t牵头单位\n1\t121人才梯队项目 \t 市委组织部\t2025年6月\n\t缩进"
+    result = clean_text(text)
+    assert result.text == "序号\t任务\t牵头单位\n1\t121人才梯队项目\t市委组织部\t2025年6月\n缩进\n"
+    assert [c.rule for c in result.changes] == ["tab", "line-edge", "text-edge"]

@@ -100,7 +100,11 @@ _HEADING_START = re.compile(
 # A pen name alone on the article's last line: two to four Han characters.
 _PEN_NAME = re.compile(rf"{_HAN}{{2,4}}")
 _SENTENCE_ENDINGS = tuple("。！？…”」』")
-_NOT_PEN_NAMES = frozenset({"附件", "附表", "附录", "此致", "敬礼", "此复", "以上", "全文完"})
+# Closing words of a document, and deadlines that end a task list one cell a line.
+_NOT_PEN_NAME_WORDS = (
+    "附件 附表 附录 此致 敬礼 此复 以上 全文完 持续推进 长期坚持 长期推进 持续开展"
+)
+_NOT_PEN_NAMES = frozenset(_NOT_PEN_NAME_WORDS.split())
 _NOT_PEN_NAME_PREFIXES = ("特此",)
 _ORGANISATION_ENDINGS = (
     "政府", "指挥部", "办公室", "委员会", "小组", "中心", "公司", "局", "委", "办", "厅", "部",
