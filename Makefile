@@ -25,6 +25,11 @@ demo: .env setup
 	@echo ""
 	@# The demo plan (演示数据): the sample text's ledger issued to the 8 counties; once only.
 	$(BQW) plans_demo
+	@# The starter indicator system, its periods and windows, and the demo values (演示数据) for
+	@# 2023–2025; each step is idempotent.
+	$(BQW) indicators load --starter
+	$(BQW) indicators periods
+	$(BQW) indicators demo
 	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.
 	$(BQW) plans_schedule
 	$(BQW) db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \

@@ -16,6 +16,7 @@ from ninja.security import django_auth
 from baiqianwan.audit.services import scope_refusal_record, scope_refusal_seen
 from baiqianwan.core.listing import ListParamError
 from baiqianwan.core.problems import Conflict, InputError, problem_response
+from baiqianwan.indicators.api import router as indicators_router
 from baiqianwan.notifications.api import router as notifications_router
 from baiqianwan.plans.api import router as plans_router
 from baiqianwan.units.api import router as units_router
@@ -31,6 +32,7 @@ api = NinjaAPI(
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("", indicators_router, tags=["indicators"])
 
 
 @api.exception_handler(AuthenticationError)

@@ -100,6 +100,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
             " PRAGMA busy_timeout=20000;"
+            # A 64 MB page cache (taken as pages are used; SQLite's default is 2 MB), so that
+            # a province's upload (a million values and their history) keeps its indexes in
+            # memory; temporary sorts in memory too.
+            " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
     }
 DATABASES = {"default": _db}
@@ -203,6 +207,8 @@ REQUEST_SIZE_EXCEPTIONS = [
         r"^/plans/assignments/\d+/report/$",
         PLANS_EVIDENCE_MAX_MB * PLANS_EVIDENCE_MAX_FILES * 1024 * 1024 + 1024 * 1024,
     ),
+    # A filled indicators template (indicators.upload.MAX_UPLOAD_BYTES, 64 MB) and its form.
+    (r"^/indicators/workbook/upload/$", 65 * 1024 * 1024),
 ]
 # A background intake job that shows no progress for this long is shown as stalled.
 INTAKE_STALL_MINUTES = CONFIG.intake_stall_minutes

@@ -189,21 +189,39 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
     if action == "accounts.unlock":
         target = users_by_role[Role.VILLAGE_REPORTER].username
         return client.post(reverse("accounts:user_unlock", args=[target])).status_code
-    if action.startswith("indicators."):
-        # Until the indicators pages land, the policy itself answers (each page's probe
-        # replaces its line here).
-        try:
-            policy.require(client.session and _session_user(client), action)
-        except PermissionDenied:
-            return 403
-        return 200
+    if action == "indicators.approve":
+        return client.get(reverse("indicators:approvals")).status_code
+    if action == "indicators.manage":
+        return client.get(reverse("indicators:rule_create")).status_code
+    if action == "indicators.enter":
+        return _probe_entry(client)
+    if action == "indicators.read":
+        return client.get(reverse("indicators:list")).status_code
     raise LookupError(action)
 
 
-def _session_user(client):  # type: ignore[no-untyped-def]
-    from django.contrib.auth import get_user_model
+def _probe_entry(client) -> int:  # type: ignore[no-untyped-def]
+    """Save one cell of the entry grid for 上郭 (in every entering role's area), in a period
+    open today."""
+    from datetime import timedelta
 
-    return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+    from django.utils import timezone
+
+    from baiqianwan.indicators.models import CollectionWindow, IndicatorSystem, Period
+    from baiqianwan.indicators.values import versions_read
+    from tests.indicators.factories import system_make, unit
+
+    if not IndicatorSystem.objects.filter(code="TEST").exists():
+        system_make()
+        today = timezone.localdate()
+        CollectionWindow.objects.update(
+            opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=30)
+        )
+    village = unit(HUAIJI_VILLAGE)
+    dataset = IndicatorSystem.objects.get(code="TEST").indicators.get(code="POP").datasets.get()
+    version = versions_read(dataset, Period.objects.get(code="2024"), [village.pk])[village.pk]
+    url = reverse("indicators:entry_cell", args=[dataset.code, "2024", HUAIJI_VILLAGE])
+    return client.post(url, {"indicator": "POP", "value": "1200", "version": version}).status_code
 
 
 @pytest.mark.django_db
@@ -257,6 +275,7 @@ def test_the_menu_shows_what_the_role_may_open(client, users_by_role):
         "audit.read": reverse("audit:events"),
         "security.read": reverse("audit:security"),
         "accounts.read": reverse("accounts:users"),
+        "indicators.read": reverse("indicators:list"),
     }
     for role in COLUMNS:
         user = users_by_role[role]

@@ -129,8 +129,22 @@ def test_a_malformed_request_gets_the_friendly_page(client, hq_admin):
 
 
 # Words a Chinese page may show in Latin letters: names of formats, tools and languages.
-LATIN_ALLOWED = {"English", "Excel", "API", "IP", "JSON", "MB", "UTF", "txt", "docx", "html", "htm"}
+LATIN_ALLOWED = {
+    "English",
+    "Excel",
+    "WPS",
+    "API",
+    "IP",
+    "JSON",
+    "MB",
+    "UTF",
+    "txt",
+    "docx",
+    "html",
+    "htm",
+}
 LATIN_ALLOWED |= {"bqw", "createuser"}  # the command that creates accounts on the server
+LATIN_ALLOWED |= {"DHIS", "CSV"}  # the interchange formats the data exchange page names
 
 
 def visible_words(body: str, allowed: set[str]) -> set[str]:

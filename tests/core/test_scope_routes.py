@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -54,6 +55,36 @@ UNIT_FREE = {
     "plans:list",
     "plans:create",
     "plans:list_export",
+    "indicators:exchange",
+    "indicators:exchange_download",
+    "indicators:exchange_upload",
+    "indicators:exchange_confirm",
+    "api:indicators_list",
+    "api:datasets_list",
+    "api:datavalues_list",
+    "api:datavaluesets_export",
+    "api:datavalues_write",
+    "api:datavaluesets_import",
+    "indicators:approvals",
+    "indicators:decide",
+    "indicators:lock",
+    "indicators:status",
+    "indicators:submit",
+    "indicators:reporting",
+    "indicators:lock_exceptions",
+    "indicators:quality",
+    "indicators:quality_export",
+    "indicators:rules",
+    "indicators:rule_create",
+    "indicators:rule_check",
+    "indicators:entry_home",
+    "indicators:entry",
+    "indicators:list",
+    "indicators:list_export",
+    "indicators:datasets",
+    "indicators:workbook",
+    "indicators:workbook_template",
+    "indicators:workbook_upload",
 }
 
 
@@ -73,6 +104,10 @@ DEQING_USER = "deqing-operator"
 
 # What a route's <int:pk> is, by the start of its address; the default is an intake document.
 PK_KINDS = (
+    ("indicators/submissions/", "submission"),
+    ("indicators/lock-exceptions/", "lock_exception"),
+    ("indicators/rules/", "rule"),
+    ("indicators/uploads/", "upload"),
     ("plans/from-intake/", "document"),
     ("plans/tasks/", "task"),
     ("plans/assignments/", "assignment"),
@@ -87,6 +122,12 @@ def deqing_pk(route: str) -> int:
     route = route.removeprefix("api/")
     for start, kind in PK_KINDS:
         if route.startswith(start):
+            if kind in ("submission", "lock_exception"):
+                return deqing_indicator_objects()[kind]
+            if kind == "rule":
+                return validation_rule_pk()
+            if kind == "upload":
+                return deqing_upload_pk()
             return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
     return deqing_document_pk()
 
@@ -94,6 +135,8 @@ def deqing_pk(route: str) -> int:
 def fill(route: str, code: str) -> str:
     path = re.sub(r"<(?:\w+:)?code>", code, route)
     path = re.sub(r"<(?:\w+:)?username>", DEQING_USER, path)
+    if "<str:dataset>" in path:
+        path = fill_indicators(path)
     if "pk>" in path:
         path = re.sub(r"<(?:int:)?pk>", str(deqing_pk(route)), path)
     path = path.lstrip("^").rstrip("$").replace("\\", "")
@@ -101,6 +144,25 @@ def fill(route: str, code: str) -> str:
         f"route {route!r} has a parameter this test does not know; add it to fill()"
     )
     return "/" + path
+
+
+def fill_indicators(path: str) -> str:
+    """A data set, period and indicator that exist, with a value of a 德庆 village stored, so a
+    leak would show."""
+    from baiqianwan.indicators.models import DataValue, Indicator, IndicatorSystem, Period
+    from tests.indicators.factories import system_make
+
+    if not IndicatorSystem.objects.filter(code="TEST").exists():
+        system_make()
+    village = Unit.objects.current().within("441226").filter(level="village").first()
+    DataValue.objects.get_or_create(
+        indicator=Indicator.objects.get(code="POP"),
+        unit=village,
+        period=Period.objects.get(code="2024"),
+        defaults={"value": 4242, "source": "demo", "stored_at": datetime.now(UTC)},
+    )
+    path = path.replace("<str:dataset>", "VILLAGE").replace("<str:period>", "2024")
+    return path.replace("<str:indicator>", "POP")
 
 
 DEQING_CODE = re.compile(r"441226\d{6}")
@@ -123,6 +185,21 @@ def response_text(response) -> str:
             for cell in row
         )
     return response.content.decode()
+
+
+def validation_rule_pk() -> int:
+    """A validation rule (the city's, in no county's area): only headquarters manages it."""
+    from baiqianwan.indicators.models import IndicatorSystem, ValidationRule
+
+    system, _ = IndicatorSystem.objects.get_or_create(
+        code="SCOPE", defaults={"name": "范围测试", "version": "1"}
+    )
+    rule, _ = ValidationRule.objects.get_or_create(
+        system=system,
+        code="R",
+        defaults={"name": "规则", "left": "1", "operator": "<=", "right": "2"},
+    )
+    return rule.pk
 
 
 def deqing_document_pk() -> int:
@@ -153,6 +230,42 @@ def deqing_document_pk() -> int:
             source_name="",
         )
     return document.pk
+
+
+def deqing_upload_pk() -> int:
+    """An Excel upload of 德庆县's villages (the tests' village data set), made on first use."""
+    from baiqianwan.accounts.models import User
+    from baiqianwan.indicators.models import DataSet, Period, Upload
+    from tests.indicators.factories import system_make
+
+    found = Upload.objects.filter(scope__code=DEQING).first()
+    if found is not None:
+        return found.pk
+    if not DataSet.objects.filter(code="VILLAGE").exists():
+        system_make()
+    deqing_document_pk()  # makes sure 德庆县 has an account
+    upload = Upload.objects.create(
+        dataset=DataSet.objects.get(code="VILLAGE"),
+        period=Period.objects.get(code="2024"),
+        scope=Unit.objects.get(code=DEQING, valid_to__isnull=True),
+        uploaded_by=User.objects.filter(home_unit__code=DEQING).first(),
+        filename="德庆县填报.xlsx",
+        sha256="0" * 64,
+        state="previewed",
+        summary={"new": 1, "changed": 0, "unchanged": 0, "cleared": 0, "units": 1},
+        changes=[
+            {
+                "unit": "德庆县某村",
+                "indicator": "户籍人口",
+                "measure": "人",
+                "old": None,
+                "new": 1.0,
+                "old_shown": "",
+                "new_shown": "1",
+            }
+        ],
+    )
+    return upload.pk
 
 
 def deqing_plan_objects() -> dict[str, int]:
@@ -234,6 +347,33 @@ def deqing_plan_objects() -> dict[str, int]:
         issued_on=date(2025, 3, 25),
     )
     return deqing_plan_objects()
+
+
+def deqing_indicator_objects() -> dict[str, int]:
+    """A 德庆 village's submission and lock exception (the test indicator system, made once)."""
+    from datetime import date
+
+    from baiqianwan.accounts.models import User
+    from baiqianwan.indicators.models import DataSet, LockException, Period, Submission
+    from tests.indicators.factories import system_make
+
+    if not DataSet.objects.filter(code="VILLAGE").exists():
+        system_make()
+    dataset, period = DataSet.objects.get(code="VILLAGE"), Period.objects.get(code="2024")
+    village = Unit.objects.current().within("441226").filter(level="village").first()
+    submission, _ = Submission.objects.get_or_create(dataset=dataset, period=period, unit=village)
+    exception = LockException.objects.filter(unit=village).first()
+    if exception is None:
+        deqing_document_pk()  # makes sure 德庆县 has an account
+        exception = LockException.objects.create(
+            dataset=dataset,
+            period=period,
+            unit=village,
+            until=date(2099, 1, 1),
+            reason="德庆的例外",
+            granted_by=User.objects.filter(home_unit__code=DEQING).first(),
+        )
+    return {"submission": submission.pk, "lock_exception": exception.pk}
 
 
 def deqing_units() -> list[str]:

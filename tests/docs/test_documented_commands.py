@@ -40,6 +40,7 @@ PAGES = [
     ROOT / "README.md",
     *sorted((ROOT / "docs").glob("*.md")),
     *sorted((ROOT / "docs" / "methods").glob("*.md")),
+    *sorted((ROOT / "docs" / "indicators").glob("*.md")),
 ]
 RUN_PAGES = {"README.md", "docs/getting-started.md"}
 SHELL_LANGUAGES = {"sh", "bash", "shell", "console"}

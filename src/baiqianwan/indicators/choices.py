@@ -1,9 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ValueType(models.TextChoices):
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("value type", "Number")
     INTEGER = "integer", _("Integer")
     PERCENT = "percent", _("Percentage")
     YES_NO = "yes_no", _("Yes/no")

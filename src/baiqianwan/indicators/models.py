@@ -380,11 +380,20 @@ class SubmissionStep(models.Model):
 
 
 class DataValue(models.Model):
-    """One reported number. Missing is no row: never zero."""
+    """One reported number. Missing is no row: never zero.
 
-    indicator: Any = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    The indicator and period keys have no index of their own: the unique (indicator, unit,
+    period) and the (period, unit) indexes lead with them, and every index a million-value
+    upload must update costs seconds.
+    """
+
+    indicator: Any = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     unit: Any = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    period: Any = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    period: Any = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     value = models.FloatField(_("value"))
     comment = models.CharField(_("comment"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=ValueSource.choices)
@@ -407,11 +416,21 @@ class DataValue(models.Model):
 
 
 class DataValueChange(models.Model):
-    """Every change of a value: old and new (None for missing), who, when, from where."""
+    """Every change of a value: old and new (None for missing), who, when, from where.
 
-    indicator: Any = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    unit: Any = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    period: Any = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    Read by value (indicator, unit, period); the keys have no single indexes beside that one
+    (an upload writes a million rows here).
+    """
+
+    indicator: Any = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    unit: Any = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    period: Any = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     old = models.FloatField(_("old value"), null=True, blank=True)
     new = models.FloatField(_("new value"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=ValueSource.choices)
@@ -420,7 +439,12 @@ class DataValueChange(models.Model):
     )
     at = models.DateTimeField(_("at"))
     upload: Any = models.ForeignKey(
-        "Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "Upload",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -492,7 +516,14 @@ class ValidationRule(models.Model):
 
 
 class UploadState(models.TextChoices):
+    # A large workbook waits for the background worker to read it.
+    CHECKING = "checking", _("Being checked")
+    # Read, with problems: nothing can be stored.
+    REFUSED = "refused", _("Refused: has problems")
     PREVIEWED = "previewed", _("Previewed")
+    # Confirmed; a large upload waits for the worker to store it.
+    STORING = "storing", _("Being stored")
+    FAILED = "failed", _("Failed")
     STORED = "stored", _("Stored")
     CONFLICT = "conflict", _("Refused: changed since the preview")
     DISCARDED = "discarded", _("Discarded")
@@ -522,6 +553,18 @@ class Upload(models.Model):
     # {unit_id: submission version at the preview}
     versions = models.JSONField(default=dict, blank=True)
     stored_at = models.DateTimeField(_("stored at"), null=True, blank=True)
+    # The workbook's problems by sheet!cell (the first ones; `problem_count` counts them all).
+    problems = models.JSONField(default=list, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    # The changed cells of the preview (the first ones): unit, indicator, old, new.
+    changes = models.JSONField(default=list, blank=True)
+    # The values read from the workbook (NumPy arrays), stored on confirmation.
+    cells = models.FileField(
+        storage=private_storage_get, upload_to="indicator-uploads/%Y/%m/", blank=True
+    )
+    # Why the background work stopped; the job's id while it runs.
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("upload")

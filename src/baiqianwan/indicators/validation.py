@@ -10,7 +10,7 @@ rate instead). Blocking rules stop a submission; warnings are shown beside it.
 from __future__ import annotations
 
 import operator as op
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,23 +43,41 @@ class Violation:
         return self.rule.severity == Severity.BLOCKING
 
 
+def _value_rows(period: Period, unit_ids: Sequence[int], indicator_ids: list[int]) -> list:
+    """(unit id, indicator id, value) of the period's values of these units and indicators.
+
+    Up to `IN_CHUNK` units are looked up by id; for more (a county, the city) one read of the
+    period's values of the indicators is faster than many id lists, and the rows of other
+    units are dropped by the caller.
+    """
+    values = DataValue.objects.filter(period=period, indicator_id__in=indicator_ids)
+    columns = ("unit_id", "indicator_id", "value")
+    if len(unit_ids) > IN_CHUNK:
+        return list(values.values_list(*columns))
+    return list(values.filter(unit_id__in=list(unit_ids)).values_list(*columns))
+
+
 def values_matrix(
     period: Period, unit_ids: Sequence[int], indicators: Iterable[Indicator]
 ) -> dict[str, np.ndarray]:
     """code → one value per unit (in `unit_ids` order, NaN for missing) of the entered
     indicators, then the computed ones evaluated from them."""
     indicators = list(indicators)
-    position = {unit_id: row for row, unit_id in enumerate(unit_ids)}
     entered = [i for i in indicators if not i.formula]
-    by_id = {i.pk: i.code for i in entered}
-    matrix = {i.code: np.full(len(unit_ids), np.nan) for i in entered}
-    for start in range(0, len(unit_ids), IN_CHUNK):
-        chunk = unit_ids[start : start + IN_CHUNK]
-        rows = DataValue.objects.filter(
-            period=period, unit_id__in=chunk, indicator_id__in=list(by_id)
-        ).values_list("unit_id", "indicator_id", "value")
-        for unit_id, indicator_id, value in rows:
-            matrix[by_id[indicator_id]][position[unit_id]] = value
+    grid = np.full((len(unit_ids), len(entered)), np.nan)
+    rows = _value_rows(period, unit_ids, [i.pk for i in entered]) if unit_ids and entered else []
+    if rows:
+        found = np.array(rows, dtype=float)
+        # Each row's place: units and indicators by sorted id, so the rows land in one step.
+        units = np.asarray(unit_ids, dtype=float)
+        unit_order = np.argsort(units)
+        at = np.searchsorted(units[unit_order], found[:, 0]).clip(max=len(units) - 1)
+        kept = units[unit_order][at] == found[:, 0]
+        columns = np.asarray([i.pk for i in entered], dtype=float)
+        column_order = np.argsort(columns)
+        column = column_order[np.searchsorted(columns[column_order], found[kept, 1])]
+        grid[unit_order[at[kept]], column] = found[kept, 2]
+    matrix = {i.code: grid[:, n].copy() for n, i in enumerate(entered)}
     formulas = {i.code: formula_parse(i.formula) for i in indicators if i.formula}
     for code in formulas_order(formulas):
         if formulas[code].codes <= matrix.keys():
@@ -93,6 +111,19 @@ def violations(
     if not rules or not unit_ids:
         return []
     matrix = values_matrix(period, list(unit_ids), indicators)
+    return violations_in(rules, matrix, unit_ids)
+
+
+def violations_in(
+    rules: Sequence[tuple[ValidationRule, Formula, Formula]],
+    matrix: Mapping[str, np.ndarray],
+    unit_ids: Sequence[int],
+) -> list[Violation]:
+    """The rules broken in a values matrix already read (`values_matrix`), by unit order.
+
+    A side with a missing operand is missing, and a rule with a missing side is not judged
+    (DHIS2's "skip if any value is missing").
+    """
     found: list[Violation] = []
     for rule, left_formula, right_formula in rules:
         left = formula_evaluate(left_formula, matrix) * np.ones(len(unit_ids))

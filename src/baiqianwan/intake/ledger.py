@@ -18,7 +18,7 @@ from typing import Any
 import xlsxwriter
 
 from baiqianwan.core.excel import GUARDED_TEXT, formula_like
-from baiqianwan.intake.draft import DraftItem, ItemKind, PlanDraft
+from baiqianwan.intake.draft import DraftItem, ItemKind, PlanDraft, category_wraps
 from baiqianwan.textclean.report import Span
 
 LEDGER_SCHEMA = "baiqianwan.ledger/1"
@@ -96,12 +96,26 @@ def ledger_plan(*, draft: PlanDraft) -> LedgerPlan:
     )
 
 
-def _category(root: DraftItem) -> str:
-    if root.kind is ItemKind.SECTION:
-        return f"{root.number}{root.text}"
-    if root.kind is ItemKind.LEVER:
-        return f"{root.text}（{root.role}）"
-    return UNSORTED
+def _category_name(item: DraftItem) -> str:
+    if item.kind is ItemKind.LEVER:
+        return f"{item.text}（{item.role}）"
+    return f"{item.number}{item.text}"
+
+
+def _category(headings: Sequence[DraftItem]) -> str:
+    """The 大类 of a task under `headings` (its ancestors that are no tasks, outermost first).
+
+    The category is the document's outermost heading level: 一、突出典型镇村培育 for the
+    tasks of its 1. and （1） alike, never a task's own title. A heading that only wraps the
+    categories (二、重点任务) passes the category on to the heading below it. A task under no
+    heading is 未归类.
+    """
+    if not headings:
+        return UNSORTED
+    chosen = 0
+    while chosen + 1 < len(headings) and category_wraps(headings[chosen].text):
+        chosen += 1
+    return _category_name(headings[chosen])
 
 
 def _task_text(item: DraftItem) -> str:
@@ -134,26 +148,26 @@ def _row(item: DraftItem, category: str, number: int) -> LedgerRow:
     )
 
 
-def _tasks(item: DraftItem) -> Iterator[DraftItem]:
-    """The items of `item`'s subtree that are rows of the ledger, in document order.
+def _tasks(
+    item: DraftItem, headings: tuple[DraftItem, ...]
+) -> Iterator[tuple[DraftItem, tuple[DraftItem, ...]]]:
+    """The items of `item`'s subtree that are rows of the ledger, in document order, each with
+    the headings above it.
 
     A numbered paragraph with no numbered items below it is one task, as in the office
     ledgers: its heading and its text, with the measures inside that paragraph folded in.
-    Measures elsewhere are tasks of their own; headings with items below are categories.
+    Measures elsewhere and table rows are tasks of their own; headings are categories; the
+    document's frame (附件, 指导思想) is neither.
     """
-    if item.kind is ItemKind.MEASURE:
-        yield item
-        return
-    leaf = not any(child.kind is ItemKind.SECTION for child in item.children)
-    if item.kind is ItemKind.SECTION and leaf and (item.detail is not None or not item.children):
-        yield item
+    if item.task:
+        yield item, headings
         own_end = item.detail.span.end if item.detail is not None else item.span.end
         for child in item.children:
             if child.span.start >= own_end:
-                yield from _tasks(child)
+                yield from _tasks(child, headings)
         return
     for child in item.children:
-        yield from _tasks(child)
+        yield from _tasks(child, (*headings, item))
 
 
 def ledger_rows(*, draft: PlanDraft) -> tuple[LedgerRow, ...]:
@@ -164,10 +178,9 @@ def ledger_rows(*, draft: PlanDraft) -> tuple[LedgerRow, ...]:
     """
     rows: list[LedgerRow] = []
     for root in draft.items:
-        category = _category(root)
-        for item in _tasks(root):
+        for item, headings in _tasks(root, ()):
             if _task_text(item):
-                rows.append(_row(item, category, len(rows) + 1))
+                rows.append(_row(item, _category(headings), len(rows) + 1))
     return tuple(rows)
 
 
