@@ -36,7 +36,7 @@ def test_a_pasted_sample_is_cleaned_drafted_and_kept(client, taken_in, sample):
     document = taken_in
     assert document.original == sample
     assert PINYIN not in document.clean_text and "據" not in document.clean_text
-    assert document.report["counts"]["lost_characters"] == 6
+    assert document.report["counts"]["lost_characters"] == 4  # two byte slips read back
     assert document.unit.code == ZHAOQING
     page = client.get(f"/intake/{document.pk}/").content.decode()
     assert "抓住风貌这个基础" in document.clean_text

@@ -427,3 +427,32 @@ def test_the_values_are_read_only() -> None:
         bytes_decode(data=b"a" * 11, limit=10)
     with pytest.raises(TypeError):
         caught.value.values["size"] = 1  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("page", "text"),
+    [
+        (
+            "<p>据<span>报道</span>，近日<a href='/x'>肇庆市</a>印发"
+            "<strong>《方案》</strong>。</p>",
+            "据报道，近日肇庆市印发《方案》。",
+        ),
+        ("<p>据<em>报道</em>\n，近日<b>印发</b>《方案》</p>", "据报道 ，近日印发《方案》"),
+        ("<div>第一段<br>第二段</div><p>第三段</p>", "第一段\n第二段\n第三段"),
+        (
+            "<h1>标题</h1><ul><li>一、<span>总体</span>要求</li><li>二、主要任务</li></ul>",
+            "标题\n一、总体要求\n二、主要任务",
+        ),
+        (
+            "<table><tr><th>序号</th><th>任务</th><th>牵头单位</th></tr>"
+            "<tr><td>1</td><td>加快<span>推进</span>典型镇村建设</td><td>市农业农村局</td></tr>"
+            "</table>",
+            "序号\t任务\t牵头单位\n1\t加快推进典型镇村建设\t市农业农村局",
+        ),
+        ("<p>据报道<!-- 注释 -->，近日</p>", "据报道，近日"),
+        ("<pre>第一行\n第二行</pre>", "第一行\n第二行"),
+    ],
+)
+def test_html_inline_tags_keep_the_line_block_tags_break_it(page: str, text: str) -> None:
+    decoded = document_read(data=f"<html><body>{page}</body></html>".encode(), name="a.html")
+    assert decoded.text == text

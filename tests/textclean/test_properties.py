@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from baiqianwan.textclean import IntakeErrorCode, IntakeInputError, clean_text, simplified
 
 # Pieces of the kind scraped texts are made of: characters in both scripts, annotations,
-# lost marks, ASCII and full-width punctuation, spaces, newlines, furniture.
+# lost marks, byte-slip debris, damaged annotations, ASCII and full-width punctuation,
+# spaces, newlines, furniture.
 PIECES = st.sampled_from(
     [
         "據",
@@ -58,6 +59,17 @@ PIECES = st.sampled_from(
         "纸 鸢",
         "（一）",
         "1.",
+        "著",
+        "隨著",
+        "顯著",
+        "?yōu)闈摿Π?",
+        "撃",
+        "ù)",
+        "(jù",
+        "来源：西江日报",
+        "2025-03-01 10:30",
+        "相关链接：",
+        "<span>",
     ]
 )
 

@@ -12,6 +12,7 @@ The module knows nothing of Django; the CLI and the intake page both call `clean
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ from baiqianwan.textclean.errors import (
 )
 from baiqianwan.textclean.furniture import furniture_edits
 from baiqianwan.textclean.lost import neighbours_take, proposals_make
-from baiqianwan.textclean.pinyin import annotation_edits, annotations_chained
+from baiqianwan.textclean.pinyin import annotation_edits, annotations_chained, fragment_edits
 from baiqianwan.textclean.punctuation import (
     lines_edits,
     newline_edits,
@@ -50,6 +51,8 @@ from baiqianwan.textclean.report import (
     Span,
     Suspect,
 )
+from baiqianwan.textclean.slip import proposals_by_lead, slip_edits
+from baiqianwan.textclean.zhe import zhe_edits
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -82,8 +85,10 @@ def clean_text(text: str, /, *, max_chars: int = MAX_TEXT_CHARS) -> CleanResult:
     """Clean a scraped policy text into simplified Chinese typeset as a document.
 
     Stages, in order: newlines; pinyin annotations and lost ``?`` marks (replaced by
-    ``□``); traditional to simplified (OpenCC ``t2s``); page furniture; punctuation;
-    spaces; blank lines. Cleaning clean text changes nothing.
+    ``□``); damaged annotations; GBK byte slips (debris beside a lost character read back
+    in step or marked lost); traditional to simplified (OpenCC ``t2s``); 著 or 着 by
+    context; page furniture; punctuation; spaces; blank lines. Cleaning clean text
+    changes nothing.
 
     Parameters
     ----------
@@ -127,17 +132,33 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
+# What is known of each lost character, keyed by the original offset its □ descends from
+# and its rank among the □ that descend from that offset: (mark, reading, lead byte).
+_LostInfo = dict[tuple[int, int], tuple[str, str, str]]
+
+
 def _clean(text: str) -> CleanResult:
     doc = Tracked(text)
     doc.apply(newline_edits(doc.text))
     edits, lost_marks = annotation_edits(doc.text)
-    lost_original = [(doc.origin[at], mark, reading) for at, mark, reading in lost_marks]
-    # 據(jù)(jù): removing one annotation can bring the next to a Han character.
-    while edits:
-        chained = annotations_chained(doc.text, edits)
-        doc.apply(edits)
-        edits = annotation_edits(doc.text)[0] if chained else []
+    info: _LostInfo = {(doc.origin[at], 0): (mark, reading, "") for at, mark, reading in lost_marks}
+    while True:
+        # 據(jù)(jù): removing one annotation can bring the next to a Han character.
+        while edits:
+            chained = annotations_chained(doc.text, edits)
+            doc.apply(edits)
+            edits = annotation_edits(doc.text)[0] if chained else []
+        # 據ù)(jù): so can removing a damaged one.
+        fragments = fragment_edits(doc.text)
+        if not fragments:
+            break
+        doc.apply(fragments)
+        edits, lost_marks = annotation_edits(doc.text)
+        for at, mark, reading in lost_marks:
+            info.setdefault((doc.origin[at], 0), (mark, reading, ""))
+    _slips_repair(doc, info)
     doc.apply(conversion_edits(doc.text, doc.origin))
+    doc.apply(zhe_edits(doc.text))
     doc.apply(furniture_edits(doc.text))
     # A converted mark changes its neighbours' context (据,, -> 据，,), so repeat to a fixpoint;
     # no rule matches what a rule puts in, so each round leaves fewer marks and it ends.
@@ -154,7 +175,7 @@ def _clean(text: str) -> CleanResult:
             reason=IntakeErrorReason.FURNITURE_ONLY,
         )
     changes = doc.changes()
-    lost = _lost_report(doc, lost_original)
+    lost = _lost_report(doc, info)
     suspects = _suspects_find(doc.text)
     return CleanResult(
         original=text,
@@ -166,13 +187,72 @@ def _clean(text: str) -> CleanResult:
     )
 
 
-def _lost_report(doc: Tracked, marks: list[tuple[int, str, str]]) -> tuple[LostCharacter, ...]:
+def _slips_repair(doc: Tracked, info: _LostInfo) -> None:
+    """Re-decode the debris of GBK byte slips beside lost characters, or mark it lost.
+
+    Records in `info` what each new □ stood for and the lead byte a slip left over, under
+    the key `_lost_report` will look it up by once the edits are applied.
+    """
+    readings = {
+        found.start(): info.get((doc.origin[found.start()], 0), ("", "", ""))[1]
+        for found in re.finditer(LOST_MARK, doc.text)
+    }
+    if not readings:
+        return
+    edits, leads = slip_edits(doc.text, readings)
+    if not edits:
+        return
+    byte_of = {(start, index): f"{byte:02X}" for start, index, byte in leads}
+    # What each □ an edit puts in stood for: the debris character there, or the last one
+    # for a □ added after the debris; and the □ just after an edit that gets a lead byte.
+    made: list[tuple[int, int, tuple[str, str, str]]] = []  # (edit, offset in it, info)
+    following: list[tuple[int, str]] = []  # (edit, lead byte of the □ after it)
+    for number, edit in enumerate(edits):
+        for index, ch in enumerate(edit.replacement):
+            if ch == LOST_MARK:
+                source = doc.text[edit.start + min(index, edit.end - edit.start - 1)]
+                lead = byte_of.get((edit.start, index), "")
+                made.append((number, index, (source, "", lead)))
+        if (edit.start, -1) in byte_of:
+            following.append((number, byte_of[(edit.start, -1)]))
+    old_info = {number: info.get((doc.origin[edits[number].end], 0)) for number, _ in following}
+    shifts = [0]
+    for edit in edits:
+        shifts.append(shifts[-1] + len(edit.replacement) - (edit.end - edit.start))
+    doc.apply(edits)
+    for number, index, record in made:
+        info[_lost_key(doc, edits[number].start + shifts[number] + index)] = record
+    for number, lead in following:
+        mark, reading, _lead = old_info[number] or (LOST_MARK, "", "")
+        at = edits[number].end + shifts[number + 1]
+        info[_lost_key(doc, at)] = (mark, reading, lead)
+
+
+def _lost_key(doc: Tracked, position: int) -> tuple[int, int]:
+    """The key of the □ at `position`: its origin and how many □ before it share that origin."""
+    origin = doc.origin[position]
+    rank = 0
+    at = position - 1
+    while at >= 0 and doc.origin[at] == origin:
+        rank += doc.text[at] == LOST_MARK
+        at -= 1
+    return origin, rank
+
+
+def _lost_report(doc: Tracked, info: _LostInfo) -> tuple[LostCharacter, ...]:
     report = []
-    for original, mark, reading in marks:
-        position = doc.clean_position(original)
-        if position >= len(doc.text) or doc.text[position] != LOST_MARK:
-            continue  # the mark sat in a furniture line that was removed
+    for found in re.finditer(LOST_MARK, doc.text):
+        position = found.start()
+        key = _lost_key(doc, position)
+        original = key[0]
+        mark, reading, lead = info.get(key, (LOST_MARK, "", ""))
         left, right = neighbours_take(doc.text, position)
+        if reading:
+            proposals = proposals_make(reading=reading, left=left, right=right)
+        elif lead:
+            proposals = proposals_by_lead(byte=int(lead, 16), left=left, right=right)
+        else:
+            proposals = ()
         report.append(
             LostCharacter(
                 clean_position=position,
@@ -180,9 +260,8 @@ def _lost_report(doc: Tracked, marks: list[tuple[int, str, str]]) -> tuple[LostC
                 mark=mark,
                 reading=reading,
                 context=doc.text[max(0, position - _CONTEXT) : position + _CONTEXT + 1],
-                proposals=proposals_make(reading=reading, left=left, right=right)
-                if reading
-                else (),
+                proposals=proposals,
+                lead_byte=lead,
             )
         )
     return tuple(report)

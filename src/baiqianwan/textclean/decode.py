@@ -9,6 +9,7 @@ characters are everyday characters of its own script wins (see `_plausibility`).
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -90,13 +91,13 @@ def _big5_everyday(ch: str) -> bool:
         return False
 
 
-def _everyday(ch: str) -> bool:
+def everyday_char(ch: str) -> bool:
     """Whether `ch` is an everyday character or symbol of GB 2312 or Big5."""
     return _gb_everyday(ch) or _big5_everyday(ch)
 
 
 # Everyday characters of a script; a UTF-16 reading may hold either.
-_SCRIPTS = {"simplified": _gb_everyday, "traditional": _big5_everyday, "either": _everyday}
+_SCRIPTS = {"simplified": _gb_everyday, "traditional": _big5_everyday, "either": everyday_char}
 # The readings tried after UTF-8, as (encoding, script), best first among equals: GB18030
 # text is mostly simplified, but may be traditional (GBK holds 紙鳶). Big5 comes before
 # GB18030 read as traditional, which its bytes read as GB18030 often are as well.
@@ -129,7 +130,7 @@ def _plausibility(text: str, script: str) -> float:
 
 def _plain(ch: str) -> bool:
     """A character of ordinary text: a line break, a tab or a printable everyday one."""
-    return ch in "\t\n\r" or (ch >= " " and ch != "\x7f" and _everyday(ch))
+    return ch in "\t\n\r" or (ch >= " " and ch != "\x7f" and everyday_char(ch))
 
 
 def _utf16_unmarked(data: bytes, *, han_share: float) -> tuple[str, str] | None:
@@ -260,17 +261,62 @@ def _text_checked(text: str, encoding: str, kind: str) -> DecodedText:
     return DecodedText(text=text, encoding=encoding, kind=kind)
 
 
+# Elements that start a line of their own; every other element (span, a, strong, em,
+# font, b, i, sup …) is inline and leaves its text on the line it sits in.
+_HTML_BLOCK_NAMES = (
+    "address article aside blockquote body caption center dd details dialog div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li "
+    "main nav ol p pre section summary table tbody thead tfoot tr ul"
+)
+_HTML_BLOCKS = frozenset(_HTML_BLOCK_NAMES.split())
+_HTML_CELLS = frozenset({"td", "th"})
+_HTML_SKIPPED = frozenset({"script", "style", "noscript", "template", "head"})
+_HTML_BLANKS = re.compile(r"[ \t\r\n\f]+")
+
+
 def _html_text(markup: str) -> str:
+    """The text of a page, one block a line: inline tags never break a line.
+
+    Block elements (``p``, ``div``, ``li``, ``h1`` …) and ``br`` end a line; a table row is
+    a line with its cells joined by a tab, as in Word files; the text of inline elements
+    (``span``, ``a``, ``strong`` …) runs on. Blanks in the markup collapse to one space,
+    as a browser shows them (``pre`` keeps its own); blank lines are dropped.
+    """
     from bs4 import BeautifulSoup  # imported here: only HTML input needs it
+    from bs4.element import CData, NavigableString, Tag
 
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        tag.decompose()
-    blocks = []
-    for line in soup.get_text("\n").split("\n"):
-        if line.strip():
-            blocks.append(line.strip())
-    return "\n".join(blocks)
+    parts: list[str] = []
+
+    def walk(node: Tag, preformatted: bool) -> None:
+        for child in node.children:
+            if isinstance(child, Tag):
+                name = child.name.lower()
+                if name in _HTML_SKIPPED:
+                    continue
+                if name == "br":
+                    parts.append("\n")
+                    continue
+                block = name in _HTML_BLOCKS
+                if block:
+                    parts.append("\n")
+                elif name in _HTML_CELLS:
+                    parts.append("\t")
+                walk(child, preformatted or name == "pre")
+                if block:
+                    parts.append("\n")
+            elif type(child) in (NavigableString, CData):  # not comments or declarations
+                text = str(child)
+                parts.append(text if preformatted else _HTML_BLANKS.sub(" ", text))
+
+    walk(soup, False)
+    lines = []
+    for line in "".join(parts).split("\n"):
+        cells = [cell.strip() for cell in line.split("\t")]
+        joined = "\t".join(cell for cell in cells if cell)
+        if joined:
+            lines.append(joined)
+    return "\n".join(lines)
 
 
 def _docx_damage(error: Exception) -> DocxDamage:

@@ -19,7 +19,7 @@ from baiqianwan.textclean.report import Proposal, ProposalBasis
 
 _MAX_WORD = 4
 _NEIGHBOURS = 3
-_MAX_PROPOSALS = 5
+MAX_PROPOSALS = 5
 
 
 def _common(ch: str) -> bool:
@@ -45,15 +45,27 @@ def _chars_by_reading() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def words_known() -> dict[str, int]:
-    """jieba's dictionary: word of at most four characters -> frequency."""
+def _dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's dictionary, words of at most four characters: frequencies and tags."""
     words: dict[str, int] = {}
+    tags: dict[str, str] = {}
     text = resources.files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
-        word, frequency, *_ = line.split(" ")
+        word, frequency, *tag = line.split(" ")
         if len(word) <= _MAX_WORD:
             words[word] = int(frequency)
-    return words
+            tags[word] = tag[0] if tag else ""
+    return words, tags
+
+
+def words_known() -> dict[str, int]:
+    """jieba's dictionary: word of at most four characters -> frequency."""
+    return _dictionary()[0]
+
+
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary: word of at most four characters -> part of speech (``v``, ``n`` …)."""
+    return _dictionary()[1]
 
 
 def neighbours_take(text: str, position: int) -> tuple[str, str]:
@@ -83,7 +95,8 @@ def neighbours_take(text: str, position: int) -> tuple[str, str]:
     return "".join(reversed(left)), "".join(right)
 
 
-def _best_word(ch: str, left: str, right: str) -> tuple[str, int] | None:
+def best_word(ch: str, left: str, right: str) -> tuple[str, int] | None:
+    """The longest, then most frequent dictionary word that `ch` makes with its neighbours."""
     words = words_known()
     best: tuple[str, int] | None = None
     for take_left in range(len(left) + 1):
@@ -118,10 +131,10 @@ def proposals_make(*, reading: str, left: str, right: str) -> tuple[Proposal, ..
     """
     scored = []
     for ch in _chars_by_reading().get(reading, ()):
-        found = _best_word(ch, left, right)
+        found = best_word(ch, left, right)
         if found is not None:
             scored.append((len(found[0]), found[1], ch, found[0]))
     scored.sort(reverse=True)
     return tuple(
-        Proposal(ch, ProposalBasis.WORD, word) for _, _, ch, word in scored[:_MAX_PROPOSALS]
+        Proposal(ch, ProposalBasis.WORD, word) for _, _, ch, word in scored[:MAX_PROPOSALS]
     )

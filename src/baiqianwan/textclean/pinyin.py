@@ -211,3 +211,152 @@ def _lost_take(
         edits.append(Edit(start, start + 1, LOST_MARK, ChangeKind.LOST, "lost"))
         lost.append((start, text[start], ""))
     return start + 1
+
+
+# What is left of an annotation that lost a bracket or its first letters, right after a Han
+# character: 據ù)報, 據jù)報, 據(jù報, 據(j報, 據jù報. Group 1 is an opening bracket, 2 the
+# letters, 3 a closing bracket.
+_FRAGMENT = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[ \t]*([(（]?)"
+    rf"([{_LETTERS}]{{1,24}}[1-5]?)([)）]?)"
+)
+_OPENING = frozenset("(（")
+_CLOSING = frozenset(")）")
+
+
+@lru_cache(maxsize=1)
+def _syllable_ends() -> tuple[frozenset[str], frozenset[str]]:
+    """Every non-empty prefix and every non-empty suffix of the known syllables."""
+    prefixes: set[str] = set()
+    suffixes: set[str] = set()
+    for syllable in syllables_known():
+        for cut in range(1, len(syllable) + 1):
+            prefixes.add(syllable[:cut])
+            suffixes.add(syllable[-cut:])
+    return frozenset(prefixes), frozenset(suffixes)
+
+
+def _toned(letters: str) -> bool:
+    return letters[-1].isdigit() or any(ch in _TONED for ch in letters)
+
+
+def _tail_of_annotation(letters: str, before: str) -> bool:
+    """Whether `letters` end an annotation that lost its first letters (ù, ù zhǎn).
+
+    The letters are the end of a syllable followed by whole syllables; without a tone,
+    they must end a reading of the Han character before them.
+    """
+    toneless = unicodedata.normalize("NFC", letters).translate(_TONELESS).rstrip("12345")
+    suffixes = _syllable_ends()[1]
+    for cut in range(1, len(toneless) + 1):
+        if toneless[:cut] not in suffixes:
+            continue
+        rest = letters[cut:]
+        if rest and syllables_parse(rest) is None:
+            continue
+        if _toned(letters) or any(r.endswith(toneless) for r in readings_of(before)):
+            return True
+    return False
+
+
+def _head_of_annotation(letters: str, before: str) -> bool:
+    """Whether `letters` begin an annotation that lost its end (j, jù)."""
+    if syllables_parse(letters) is not None and _toned(letters):
+        return True
+    toneless = unicodedata.normalize("NFC", letters).translate(_TONELESS).rstrip("12345")
+    if toneless not in _syllable_ends()[0]:
+        return False
+    return _toned(letters) or any(r.startswith(toneless) for r in readings_of(before))
+
+
+def _bracket_open(line: str, at: int, removed: set[int]) -> bool:
+    """Whether an opening bracket is still open at offset `at` of `line`.
+
+    Brackets at the offsets in `removed` (fragments already taken) do not count.
+    """
+    depth = 0
+    for index, ch in enumerate(line[:at]):
+        if index in removed:
+            continue
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING and depth:
+            depth -= 1
+    return depth > 0
+
+
+def _bracket_closed(line: str, at: int) -> bool:
+    """Whether the opening bracket at `at` of `line` is closed later on the line."""
+    depth = 0
+    for ch in line[at:]:
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth -= 1
+            if depth == 0:
+                return True
+    return False
+
+
+def fragment_edits(text: str) -> list[Edit]:
+    """Edits removing damaged pinyin annotations beside Han characters (``pinyin-fragment``).
+
+    An annotation that lost its opening bracket and maybe its first letters (據ù)報,
+    據jù)報): letters that end a syllable, maybe more syllables, and a closing bracket that
+    closes nothing. One that lost its closing bracket (據(jù報, 據(j報): an opening bracket
+    that closes nothing, then the start of a syllable, before a Han character. One that
+    lost both (據jù報): whole syllables with a tone between Han characters. Without a
+    tone mark or digit the letters must belong to a reading of the character before
+    them, so Latin words (附件a), 5G, A股) stay.
+    """
+    edits: list[Edit] = []
+    offset = 0
+    for line in text.split("\n"):
+        removed: set[int] = set()  # offsets in `line` of brackets taken with a fragment
+        for found in _FRAGMENT.finditer(line):
+            span = _fragment_span(line, found, removed)
+            if span is not None:
+                edits.append(
+                    Edit(
+                        offset + span[0],
+                        offset + span[1],
+                        "",
+                        ChangeKind.ANNOTATION,
+                        "pinyin-fragment",
+                    )
+                )
+        offset += len(line) + 1
+    return edits
+
+
+def _fragment_span(line: str, found: re.Match[str], removed: set[int]) -> tuple[int, int] | None:
+    """What of a `_FRAGMENT` match to remove, as offsets in `line`; None to keep it all.
+
+    A closing bracket inside a real bracket stays, and only toned letters before it go
+    (方案（下称發展āzhǎn） keeps its ）). An opening bracket closed later on the line stays
+    unless the letters after it carry a tone (a real bracket never starts so).
+    """
+    opening, letters, closing = found.groups()
+    before = line[found.start() - 1]
+    after = line[found.end()] if found.end() < len(line) else ""
+    if opening and closing:
+        return None  # a whole bracket that the annotation rule kept
+    if closing:
+        if not _tail_of_annotation(letters, before):
+            return None
+        if not _bracket_open(line, found.start(), removed):
+            return found.start(), found.end()
+        return (found.start(), found.end() - 1) if _toned(letters) else None
+    if opening:
+        at = found.start() + found.group().index(opening)
+        if (
+            (is_han(after) or not after)
+            and _head_of_annotation(letters, before)
+            and (_toned(letters) or not _bracket_closed(line, at))
+        ):
+            removed.add(at)
+            return found.start(), found.end()
+        return None
+    if (is_han(after) or not after) and _toned(letters) and syllables_parse(letters) is not None:
+        return found.start(), found.end()
+    return None

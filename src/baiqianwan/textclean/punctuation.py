@@ -147,6 +147,9 @@ def newline_edits(text: str) -> list[Edit]:
 def whitespace_edits(text: str) -> list[Edit]:
     """Single spaces only where they belong; no blanks at the ends of lines.
 
+    A run of blanks with a tab in it becomes one tab, which parts the columns of a table
+    row, wherever it stands.
+
     Runs after the annotations are gone, so the space in ``行動(dòng) 加快`` is seen
     between two Han characters and kept.
     """
@@ -161,6 +164,10 @@ def whitespace_edits(text: str) -> list[Edit]:
         right = text[end] if end < len(text) else "\n"
         if left in "\r\n" or right in "\r\n":
             add(start, end, "", "line-edge")
+        elif "\t" in found.group():
+            # A tab parts the columns of a table row (Word, HTML and pasted tables alike).
+            if found.group() != "\t":
+                add(start, end, "\t", "tab")
         elif _space_needed(left, right):
             if found.group() != " ":
                 add(start, end, " ", "single-space")

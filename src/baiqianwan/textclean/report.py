@@ -59,6 +59,7 @@ class ProposalBasis(StrEnum):
     """Why a character was proposed for a lost one."""
 
     WORD = "word"  # the reading matches and the character makes a dictionary word here
+    LEAD_BYTE = "lead-byte"  # its GBK lead byte survived and it makes a dictionary word here
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +86,11 @@ class LostCharacter:
     context : str
         Up to eight characters of clean text either side.
     proposals : tuple of Proposal
-        Candidate characters for a person to choose from; empty without a reading, or
-        when no character with that reading makes a dictionary word here.
+        Candidate characters for a person to choose from; empty without a reading or a
+        surviving byte, or when no character with them makes a dictionary word here.
+    lead_byte : str
+        The first GBK byte of the character, as two hex digits (``"C4"``), when a byte
+        slip left it over (see `baiqianwan.textclean.slip`); else ``""``.
     """
 
     clean_position: int
@@ -95,6 +99,7 @@ class LostCharacter:
     reading: str
     context: str
     proposals: tuple[Proposal, ...] = ()
+    lead_byte: str = ""
 
 
 @dataclass(frozen=True, slots=True)
