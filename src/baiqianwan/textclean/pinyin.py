@@ -338,7 +338,9 @@ def _fragment_span(line: str, found: re.Match[str], removed: set[int]) -> tuple[
     """
     opening, letters, closing = found.groups()
     before = line[found.start() - 1]
-    after = line[found.end()] if found.end() < len(line) else ""
+    # Blanks between the fragment and a Han character (or the line's end) do not count:
+    # cleaning removes them later, and a second cleaning must find the same fragment.
+    after = line[found.end() :].lstrip(" \t\u3000\u00a0")[:1]
     if opening and closing:
         return None  # a whole bracket that the annotation rule kept
     if closing:
