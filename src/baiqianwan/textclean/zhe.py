@@ -65,9 +65,18 @@ def _particle(text: str, at: int) -> bool:
 
 
 def zhe_edits(text: str) -> list[Edit]:
-    """Edits turning each 著 that modern usage writes 着 into 着 (rule ``zhe``)."""
-    return [
-        Edit(found.start(), found.end(), ZHE, ChangeKind.CONVERSION, "zhe")
-        for found in re.finditer(ZHU, text)
-        if _particle(text, found.start())
-    ]
+    """Edits turning each 著 that modern usage writes 着 into 着 (rule ``zhe``).
+
+    Decided left to right on the text as already decided, so a 著 after one that became 着
+    (發著著) is judged as a second cleaning would judge it: cleaning stays idempotent.
+    """
+    edits: list[Edit] = []
+    decided = list(text)
+    for found in re.finditer(ZHU, text):
+        # The rules read at most _MAX_WORD characters before 著 and one after it.
+        start = max(0, found.start() - _MAX_WORD)
+        window = "".join(decided[start : found.start() + 2])
+        if _particle(window, found.start() - start):
+            decided[found.start()] = ZHE
+            edits.append(Edit(found.start(), found.end(), ZHE, ChangeKind.CONVERSION, "zhe"))
+    return edits
