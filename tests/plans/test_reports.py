@@ -10,8 +10,9 @@ import pytest
 from django.conf import settings
 
 from baiqianwan.audit.models import AuditEvent
+from baiqianwan.core.storage import private_storage
 from baiqianwan.plans.choices import Light, ReviewState
-from baiqianwan.plans.models import Assignment, Evidence, Report, private_storage
+from baiqianwan.plans.models import Assignment, Evidence, Report
 from baiqianwan.plans.services import plan_close
 from tests.factories import DEQING, HUAIJI, ZHAOQING
 from tests.plans.reporting import county_assignment, exe, issued_plan, pdf, png
