@@ -259,6 +259,20 @@ def test_a_table_with_bars_and_a_category_row() -> None:
     ]  # fmt: skip
 
 
+def test_a_bracketed_note_inside_the_line_and_a_deadline_tail_both_count() -> None:
+    """1.…。（X牵头，Y配合）完成时限：…: the units come from the bracket, the deadline from the
+    tail (the plans browser test's task list, which the first draft of task lists broke)."""
+    text = (
+        "一、突出典型镇村培育\n"
+        "1.加快推进典型镇村建设，完成典型村创建10个。（市农业农村局牵头，市财政局配合）"
+        "完成时限：2026年12月底前。\n"
+    )
+    assert _ledger(draft_plan(text)) == [
+        ("一、突出典型镇村培育", "1", "加快推进典型镇村建设，完成典型村创建10个",
+         ("市农业农村局",), ("市财政局",), "2026年12月底前"),
+    ]  # fmt: skip
+
+
 def test_the_frame_is_no_task() -> None:
     draft = draft_plan(BRACKETS)
     texts = [item.text for item in draft.walk()]

@@ -1213,7 +1213,14 @@ def _heading_node(
     else:
         body_start = line_start + head_end
     detail = text[body_start:end].strip(_BLANKS)
-    if detail.strip("。；;，,"):
+    # What is left besides the notes (1.…。（A牵头，B配合）完成时限：… has nothing else).
+    rest, at = [], body_start
+    for note in sorted(notes, key=lambda n: n.start):
+        if body_start <= note.start and note.end <= end:
+            rest.append(text[at : note.start])
+            at = note.end
+    rest.append(text[at:end])
+    if "".join(rest).strip(_BLANKS + "。；;，,"):
         at = text.index(detail, body_start)
         node.detail = Excerpt(detail, Span(at, at + len(detail)))
     node.deadline = _deadline_find(text[line_start:end])
@@ -1263,9 +1270,10 @@ def _tree_build(text: str, *, skip: Span | None = None) -> list[_Node]:
             node.frame = bool(stack and stack[-1].frame) or bool(
                 _PREAMBLE_HEADINGS.match(node.text)
             )
-            duties = tail.duties if tail is not None else (notes[0].duties if notes else None)
-            if duties is not None:
-                _duties_apply(node, duties)
+            # Every note of the item's line counts, the tail last: 1.…。（X牵头，Y配合）完成时限：…
+            # takes its units from the bracket and its deadline from the tail.
+            for note in [n for n in notes if n is not tail] + ([tail] if tail else []):
+                _duties_apply(node, note.duties)
             (stack[-1].children if stack else roots).append(node)
             stack.append(node)
             last.append(node)
