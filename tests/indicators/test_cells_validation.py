@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from baiqianwan.indicators.cells import CellProblem, cell_value
+from baiqianwan.indicators.cells import CellProblem, cell_value, value_shown
 from baiqianwan.indicators.validation import blocking_violations, violations
 from baiqianwan.indicators.values import Cell, values_write
 from tests.indicators.factories import DEQING, OPEN_DAY, system_make, unit
@@ -81,3 +81,13 @@ def test_rules_block_and_warn(make_user):  # type: ignore[no-untyped-def]
     assert [(v.rule.code, v.left, v.right) for v in found] == [("R1", 40000.0, 30000.0)]
     # The village rule is a warning and does not apply to the county data set.
     assert violations(dataset, period, [county.pk], severity="warning") == []
+
+
+def test_values_shown_keep_the_zeros_of_whole_numbers():  # type: ignore[no-untyped-def]
+    number = _ind()
+    assert value_shown(number, 19.99, 0) == "20"  # not "2"
+    assert value_shown(number, 100.0, 0) == "100"
+    assert value_shown(number, 12.5, 2) == "12.5"
+    assert value_shown(number, 1203.0, 2) == "1203"
+    assert value_shown(number, None) == ""
+    assert value_shown(_ind("yes_no"), 1.0) == "yes"

@@ -118,4 +118,6 @@ def value_shown(indicator: IndicatorLike, value: float | None, decimals: int = 2
         return _("yes") if value else _("no")
     if float(value).is_integer():
         return str(int(value))
-    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{decimals}f}"
+    # Trailing zeros of the decimals go (12.50 → 12.5); those of a whole number stay (20).
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -290,8 +290,8 @@ def _row_state(
             label,
             version,
             False,
-            _("%(state)s: no longer open for changes; the level above can return it.")
-            % {"state": label},
+            # The state shows beside it already.
+            _("No longer open for changes; the level above can return it."),
         )
     if refusal:
         if liftable and excepted:
