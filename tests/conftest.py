@@ -79,3 +79,26 @@ def private_files(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded files go to the test's own directory, never to var/."""
     settings.PRIVATE_FILES_DIR = tmp_path / "private-files"
     return settings.PRIVATE_FILES_DIR
+
+
+@pytest.fixture
+def zhaoqing(transactional_db):  # type: ignore[no-untyped-def]
+    """Transactional tests empty the database afterwards, so each loads the units it needs."""
+    from baiqianwan.units.models import Unit
+    from baiqianwan.units.services import units_load
+    from baiqianwan.units.sources import (
+        PACKAGE_EDITION,
+        PACKAGE_EDITION_DATE,
+        package_dir,
+        package_rows,
+    )
+    from tests.factories import NODE_MODULES
+
+    if not Unit.objects.filter(code="441200000000").exists():
+        units_load(
+            rows=package_rows(package_dir(NODE_MODULES), prefix="4412"),
+            edition=PACKAGE_EDITION,
+            valid_from=PACKAGE_EDITION_DATE,
+            source="tests",
+            scope_prefix="4412",
+        )

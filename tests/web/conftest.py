@@ -60,29 +60,6 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     assert not blocking, f"the browser reported errors: {blocking}"
 
 
-@pytest.fixture
-def zhaoqing(transactional_db):  # type: ignore[no-untyped-def]
-    """Transactional tests empty the database afterwards, so each loads the units it needs."""
-    from baiqianwan.units.models import Unit
-    from baiqianwan.units.services import units_load
-    from baiqianwan.units.sources import (
-        PACKAGE_EDITION,
-        PACKAGE_EDITION_DATE,
-        package_dir,
-        package_rows,
-    )
-    from tests.factories import NODE_MODULES
-
-    if not Unit.objects.filter(code="441200000000").exists():
-        units_load(
-            rows=package_rows(package_dir(NODE_MODULES), prefix="4412"),
-            edition=PACKAGE_EDITION,
-            valid_from=PACKAGE_EDITION_DATE,
-            source="tests",
-            scope_prefix="4412",
-        )
-
-
 def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
