@@ -65,3 +65,18 @@ def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in_as(tab, live_server, username: str, then: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Sign out whoever is signed in, sign `username` in (password `PASSWORD`), then open
+    `then` if given."""
+    from tests.factories import PASSWORD
+
+    tab.context.clear_cookies()
+    tab.goto(live_server.url + "/accounts/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", PASSWORD)
+    tab.click("[data-testid=sign-in]")
+    tab.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if then:
+        tab.goto(live_server.url + then)

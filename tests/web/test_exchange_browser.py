@@ -13,17 +13,9 @@ from baiqianwan.indicators.models import CollectionWindow, DataValue
 from baiqianwan.indicators.values import Cell, values_write
 from tests.factories import PASSWORD
 from tests.indicators.factories import HUAICHENG, system_make, unit
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in_as
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(tab, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    tab.context.clear_cookies()
-    tab.goto(live_server.url + "/accounts/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("[data-testid=sign-in]")
 
 
 def test_download_change_upload_preview_store(page, live_server, zhaoqing, tmp_path):  # type: ignore[no-untyped-def]
@@ -42,7 +34,7 @@ def test_download_change_upload_preview_store(page, live_server, zhaoqing, tmp_p
         source="demo",
     )
 
-    sign_in(page, live_server, "town-x")
+    sign_in_as(page, live_server, "town-x")
     page.goto(f"{live_server.url}/indicators/exchange/")
     page.select_option("#dl-format", "csv")
     page.select_option("#dl-dataset", "VILLAGE")

@@ -20,21 +20,11 @@ from baiqianwan.indicators.models import CollectionWindow, DataValue, DerivedVal
 from baiqianwan.units.models import Unit
 from tests.factories import HUAIJI, PASSWORD
 from tests.indicators.factories import HUAICHENG, SHANGGUO, system_make, unit
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in_as
 
 pytestmark = pytest.mark.browser
 QUERY = "?dataset=VILLAGE&period=2024"
 FIRST_DATA_ROW = 6  # the template's title and header rows come first
-
-
-def sign_in(tab, live_server, username: str, then: str) -> None:  # type: ignore[no-untyped-def]
-    tab.context.clear_cookies()
-    tab.goto(live_server.url + "/accounts/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("[data-testid=sign-in]")
-    tab.wait_for_load_state("networkidle")
-    tab.goto(live_server.url + then)
 
 
 def _fill_population(path, populations) -> bytes:  # type: ignore[no-untyped-def]
@@ -76,7 +66,7 @@ def test_template_to_county_total(page, live_server, zhaoqing, tmp_path):  # typ
     expected_total = float(sum(populations.values()))
 
     # Download the template, fill every village's population, upload, preview, store.
-    sign_in(page, live_server, "loop-town", then="/indicators/workbook/")
+    sign_in_as(page, live_server, "loop-town", then="/indicators/workbook/")
     page.select_option("[data-testid=dataset]", "VILLAGE")
     page.wait_for_selector(f"[data-testid=scope] option[value='{HUAICHENG}']", state="attached")
     with page.expect_download() as download:
@@ -96,7 +86,7 @@ def test_template_to_county_total(page, live_server, zhaoqing, tmp_path):  # typ
     assert DataValue.objects.filter(indicator=pop).count() == len(villages)
 
     # 上郭 submits in the browser; the town's other villages through the same service.
-    sign_in(page, live_server, "loop-village", then="/indicators/status/" + QUERY)
+    sign_in_as(page, live_server, "loop-village", then="/indicators/status/" + QUERY)
     page.click("[data-testid=submit]")
     page.wait_for_selector(".alert-success")
     town_operator = User.objects.get(username="loop-town")
@@ -106,7 +96,7 @@ def test_template_to_county_total(page, live_server, zhaoqing, tmp_path):  # typ
 
     # The town approves every village at once: the county total appears with the approval.
     assert not DerivedValue.objects.filter(unit=unit(HUAIJI), indicator=pop).exists()
-    sign_in(page, live_server, "loop-town", then="/indicators/approvals/" + QUERY)
+    sign_in_as(page, live_server, "loop-town", then="/indicators/approvals/" + QUERY)
     page.check("#id_all")
     page.click("[data-testid=bulk-approve]")
     page.wait_for_selector(".alert-success")
@@ -121,7 +111,7 @@ def test_template_to_county_total(page, live_server, zhaoqing, tmp_path):  # typ
     page.click("[data-testid=submit]")
     page.wait_for_selector(".alert-success")
 
-    sign_in(page, live_server, "loop-county", then="/indicators/approvals/" + QUERY)
+    sign_in_as(page, live_server, "loop-county", then="/indicators/approvals/" + QUERY)
     page.click(f"[data-testid=approve-{HUAICHENG}]")
     page.wait_for_selector(".alert-success")
     assert Submission.objects.get(dataset=dataset, period=period, unit=unit(HUAICHENG)).state == (

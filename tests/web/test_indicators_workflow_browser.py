@@ -16,18 +16,10 @@ from baiqianwan.indicators.tree import period_tree
 from baiqianwan.indicators.values import Cell, submissions_ensure, values_write
 from tests.factories import HUAIJI, PASSWORD, ZHAOQING
 from tests.indicators.factories import HUAICHENG, SHANGGUO, system_make, unit
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in_as
 
 pytestmark = pytest.mark.browser
 QUERY = "?dataset=VILLAGE&period=2024"
-
-
-def sign_in(tab, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    tab.context.clear_cookies()
-    tab.goto(live_server.url + "/accounts/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("[data-testid=sign-in]")
 
 
 def test_submit_approve_total_and_reporting_rate(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
@@ -58,7 +50,7 @@ def test_submit_approve_total_and_reporting_rate(page, live_server, zhaoqing):  
     submissions_ensure(dataset, period, villages)
     Submission.objects.filter(unit_id__in=others).update(state="approved")
 
-    sign_in(page, live_server, "sg-b")
+    sign_in_as(page, live_server, "sg-b")
     page.goto(live_server.url + "/indicators/status/" + QUERY)
     assert "绿化覆盖率不超过100" in page.inner_text("[data-testid=check]")
     shot(page, "indicators-workflow-01-village-report")
@@ -66,7 +58,7 @@ def test_submit_approve_total_and_reporting_rate(page, live_server, zhaoqing):  
     page.wait_for_selector(".alert-success")
     assert "已报送" in page.inner_text("[data-testid=own]")
 
-    sign_in(page, live_server, "hc-b")
+    sign_in_as(page, live_server, "hc-b")
     page.goto(live_server.url + "/indicators/approvals/" + QUERY)
     shot(page, "indicators-workflow-02-town-approvals")
     page.click(f"[data-testid=approve-{SHANGGUO}]")
@@ -77,7 +69,7 @@ def test_submit_approve_total_and_reporting_rate(page, live_server, zhaoqing):  
     page.wait_for_selector(".alert-success")
     shot(page, "indicators-workflow-03-town-total-submitted")
 
-    sign_in(page, live_server, "hj-b")
+    sign_in_as(page, live_server, "hj-b")
     page.goto(live_server.url + "/indicators/approvals/" + QUERY)
     page.click(f"[data-testid=approve-{HUAICHENG}]")
     page.wait_for_selector(".alert-success")
@@ -85,7 +77,7 @@ def test_submit_approve_total_and_reporting_rate(page, live_server, zhaoqing):  
     county_pop = DerivedValue.objects.get(unit=unit(HUAIJI), indicator=pop, period=period)
     assert county_pop.value == 1000.0 * len(villages)
 
-    sign_in(page, live_server, "hq-b")
+    sign_in_as(page, live_server, "hq-b")
     page.goto(live_server.url + "/indicators/reporting/" + QUERY)
     assert "怀集县" in page.inner_text("[data-testid=reporting]")
     shot(page, "indicators-workflow-05-reporting-rate")

@@ -13,17 +13,9 @@ from baiqianwan.plans.models import Assignment, Notice
 from baiqianwan.plans.services import plan_issue
 from tests.factories import HUAIJI, PASSWORD, ZHAOQING
 from tests.plans.factories import assigned, plan_with_tasks
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in_as
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(tab, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    tab.context.clear_cookies()
-    tab.goto(live_server.url + "/accounts/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("[data-testid=sign-in]")
 
 
 def test_issue_reply_print_close(page, live_server, zhaoqing):  # type: ignore[no-untyped-def]
@@ -35,7 +27,7 @@ def test_issue_reply_print_close(page, live_server, zhaoqing):  # type: ignore[n
     plan_issue(actor=hq, plan=plan, version=plan.version, today=today)
     assignment = Assignment.objects.get()
 
-    sign_in(page, live_server, "hq-b")
+    sign_in_as(page, live_server, "hq-b")
     page.goto(f"{live_server.url}/plans/assignments/{assignment.pk}/notice/")
     page.fill("#id_text", "第1项任务进度滞后，请于期限内书面说明原因及整改措施。")
     shot(page, "notices-01-issue")
@@ -61,7 +53,7 @@ def test_issue_reply_print_close(page, live_server, zhaoqing):  # type: ignore[n
     shot(page, "notices-02-printed")
     page.emulate_media(media="screen")
 
-    sign_in(page, live_server, "hj-b")
+    sign_in_as(page, live_server, "hj-b")
     # Two unread: the plan's issue (new tasks) and the notice.
     assert page.inner_text("[data-testid=bell-count]").startswith("2")
     page.goto(f"{live_server.url}/plans/notices/")
@@ -72,7 +64,7 @@ def test_issue_reply_print_close(page, live_server, zhaoqing):  # type: ignore[n
     assert page.inner_text("[data-testid=notice-state]") == "已回复"
     shot(page, "notices-03-replied")
 
-    sign_in(page, live_server, "hq-b")
+    sign_in_as(page, live_server, "hq-b")
     page.goto(f"{live_server.url}/plans/notices/{notice.pk}/")
     page.click("[data-testid=notice-close-form] button")
     page.wait_for_selector("[data-testid=message]")

@@ -14,17 +14,9 @@ from baiqianwan.indicators.selectors import expected_units
 from baiqianwan.indicators.values import Cell, values_write
 from tests.factories import PASSWORD, ZHAOQING
 from tests.indicators.factories import HUAICHENG, OPEN_DAY, system_make
-from tests.web.conftest import shot
+from tests.web.conftest import shot, sign_in_as
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(tab, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    tab.context.clear_cookies()
-    tab.goto(live_server.url + "/accounts/login/")
-    tab.fill("#id_username", username)
-    tab.fill("#id_password", PASSWORD)
-    tab.click("[data-testid=sign-in]")
 
 
 def values_make(world, hq) -> list:  # type: ignore[no-untyped-def]
@@ -52,7 +44,7 @@ def test_write_a_rule_then_read_the_quality_page(page, live_server, zhaoqing):  
     world = system_make()
     villages = values_make(world, hq)
 
-    sign_in(page, live_server, "hq-q")
+    sign_in_as(page, live_server, "hq-q")
     page.goto(f"{live_server.url}/indicators/rules/")
     page.click("[data-testid=rule-new]")
     page.fill("[data-testid=rule-code]", "R3")

@@ -50,14 +50,17 @@ from baiqianwan.indicators.models import DataSet, Period, Submission, Submission
 from baiqianwan.indicators.rollup import rollup_refresh
 from baiqianwan.indicators.tree import Node, PeriodTree, period_tree
 from baiqianwan.indicators.validation import Violation, violations
-from baiqianwan.indicators.values import excepted_unit_ids, submissions_ensure, window_refusal
+from baiqianwan.indicators.values import (
+    excepted_unit_ids,
+    names_listed,
+    submissions_ensure,
+    window_refusal,
+)
 from baiqianwan.notifications.choices import NotificationKind
 from baiqianwan.notifications.services import notifications_send_to_unit
 from baiqianwan.units.models import Unit
 
 COMMENT_LIMIT = 2000
-# How many units or violations a refusal lists before it says "and N more".
-NAMES_SHOWN = 10
 
 
 @dataclass
@@ -66,11 +69,17 @@ class SubmitResult:
     warnings: list[Violation] = field(default_factory=list)
 
 
-def _names(items: Sequence[str]) -> str:
-    shown = "、".join(items[:NAMES_SHOWN])
-    if len(items) > NAMES_SHOWN:
-        shown += _(" and %(count)d more") % {"count": len(items) - NAMES_SHOWN}
-    return shown
+def _comment(comment: str, *, missing: str) -> str:
+    """A return's or a waiver's comment, required and at most `COMMENT_LIMIT` long."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise InputError(missing, field="comment")
+    if len(comment) > COMMENT_LIMIT:
+        raise InputError(
+            _("The comment is longer than %(limit)d characters.") % {"limit": COMMENT_LIMIT},
+            field="comment",
+        )
+    return comment
 
 
 def _node(tree: PeriodTree, unit: Unit) -> Node:
@@ -168,7 +177,11 @@ def _require_children_settled(tree: PeriodTree, node: Node) -> None:
                 "%(unit)s's total waits for %(count)d unit(s) below it to be approved or "
                 "waived: %(names)s."
             )
-            % {"unit": node.name, "count": len(waiting), "names": _names(waiting)},
+            % {
+                "unit": node.name,
+                "count": len(waiting),
+                "names": names_listed(waiting, sort=False),
+            },
             field="state",
         )
 
@@ -203,7 +216,7 @@ def _blocking_message(found: list[Violation], tree: PeriodTree) -> str:
         for v in found
     ]
     return _("Blocking rules are broken; correct the values first: %(rules)s.") % {
-        "rules": _names(parts)
+        "rules": names_listed(parts, sort=False)
     }
 
 
@@ -336,14 +349,7 @@ def submission_return(
     """Send a submitted (or approved) report back for correction, with a comment saying
     why; its values are editable again. An approved report can come back only while the
     total above it is not yet submitted; its values then leave the totals at once."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise InputError(_("Say why the report goes back."), field="comment")
-    if len(comment) > COMMENT_LIMIT:
-        raise InputError(
-            _("The comment is longer than %(limit)d characters.") % {"limit": COMMENT_LIMIT},
-            field="comment",
-        )
+    comment = _comment(comment, missing=_("Say why the report goes back."))
     tree = tree if tree is not None else period_tree(dataset, period)
     node = _node(tree, unit)
     _require_approver(actor, tree, node)
@@ -398,14 +404,7 @@ def submission_waive(
 ) -> Submission:
     """Let a unit's report be skipped (no one to report, a unit being merged), with the
     reason; the total above can then go ahead without it. Only a report not yet approved."""
-    comment = (comment or "").strip()
-    if not comment:
-        raise InputError(_("Say why the report is waived."), field="comment")
-    if len(comment) > COMMENT_LIMIT:
-        raise InputError(
-            _("The comment is longer than %(limit)d characters.") % {"limit": COMMENT_LIMIT},
-            field="comment",
-        )
+    comment = _comment(comment, missing=_("Say why the report is waived."))
     tree = tree if tree is not None else period_tree(dataset, period)
     node = _node(tree, unit)
     _require_approver(actor, tree, node)
@@ -529,7 +528,10 @@ def submission_lock(
     if waiting:
         raise InputError(
             _("%(count)d report(s) are not approved or waived yet: %(names)s.")
-            % {"count": len(waiting), "names": _names([name for _code, name in waiting])},
+            % {
+                "count": len(waiting),
+                "names": names_listed([name for _code, name in waiting], sort=False),
+            },
             field="state",
         )
     with transaction.atomic():

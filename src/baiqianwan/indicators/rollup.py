@@ -35,6 +35,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from baiqianwan.core.batches import BATCH, chunks
 from baiqianwan.indicators.choices import Aggregation, DerivedKind, SubmissionState
 from baiqianwan.indicators.formula import formula_evaluate, formula_parse, formulas_order
 from baiqianwan.indicators.models import (
@@ -48,8 +49,6 @@ from baiqianwan.indicators.models import (
 from baiqianwan.indicators.selectors import dataset_indicators
 from baiqianwan.indicators.tree import PeriodTree, levels_above, period_tree
 
-BATCH = 5000
-IN_CHUNK = 900
 # The states whose values count in the totals.
 COUNTED_STATES = (SubmissionState.APPROVED, SubmissionState.LOCKED)
 
@@ -108,8 +107,7 @@ def _leaf_states(tree: PeriodTree) -> tuple[np.ndarray, np.ndarray]:
     and whose report is waived (it is not expected)."""
     counted: set[int] = set()
     waived: set[int] = set()
-    for start in range(0, len(tree.leaves), IN_CHUNK):
-        chunk = tree.leaves[start : start + IN_CHUNK]
+    for chunk in chunks(tree.leaves):
         for unit_id, state in Submission.objects.filter(
             dataset=tree.dataset,
             period=tree.period,
@@ -297,10 +295,10 @@ def rollup_refresh(
                     )
     target_ids = sorted(targets)
     with transaction.atomic():
-        for start in range(0, len(target_ids), IN_CHUNK):
+        for chunk in chunks(target_ids):
             DerivedValue.objects.filter(
                 period=period,
-                unit_id__in=target_ids[start : start + IN_CHUNK],
+                unit_id__in=chunk,
                 indicator_id__in=[i.pk for i in indicators],
             ).delete()
         DerivedValue.objects.bulk_create(rows, batch_size=BATCH)

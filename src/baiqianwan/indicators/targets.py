@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
+from baiqianwan.core.batches import chunks
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.models import Indicator, Target
 from baiqianwan.units.models import Unit
-
-IN_CHUNK = 900
 
 
 def target_for(*, indicator: Indicator, unit: Unit, year: int) -> float | None:
@@ -53,9 +52,9 @@ def targets_for(*, indicator: Indicator, units: Sequence[Any], year: int) -> np.
         result[levels == level] = value
     position = {unit.pk: row for row, unit in enumerate(units)}
     ids = list(position)
-    for start in range(0, len(ids), IN_CHUNK):
+    for chunk in chunks(ids):
         for unit_id, value in Target.objects.filter(
-            indicator=indicator, year=year, unit_id__in=ids[start : start + IN_CHUNK]
+            indicator=indicator, year=year, unit_id__in=chunk
         ).values_list("unit_id", "value"):
             result[position[unit_id]] = value
     return result

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
+from baiqianwan.core.batches import chunks
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.cells import value_shown
 from baiqianwan.indicators.choices import EDITABLE_STATES
@@ -48,15 +49,12 @@ from baiqianwan.indicators.upload import (
 from baiqianwan.indicators.values import (
     Cell,
     excepted_unit_ids,
+    values_existing,
     values_write,
     versions_read,
     window_refusal,
 )
-from baiqianwan.indicators.workbook import (
-    entered_indicators,
-    template_units,
-    values_existing,
-)
+from baiqianwan.indicators.workbook import entered_indicators, template_units
 from baiqianwan.units.models import Unit
 
 # Above this many cells (units × indicators of the scope) the check and the store run in the
@@ -64,7 +62,6 @@ from baiqianwan.units.models import Unit
 BACKGROUND_CELLS = 50_000
 # How many changed cells the preview keeps to show.
 CHANGES_SHOWN = 500
-IN_CHUNK = 900
 
 
 def upload_expected_cells(*, dataset: DataSet, period: Period, scope: Unit) -> int:
@@ -176,12 +173,12 @@ def _editable_problems(upload: Upload, found: WorkbookValues, touched: set[int])
     excepted = excepted_unit_ids(upload.dataset, upload.period, today=today) if liftable else set()
     states: dict[int, str] = {}
     ordered = sorted(touched)
-    for start in range(0, len(ordered), IN_CHUNK):
+    for chunk in chunks(ordered):
         states.update(
             Submission.objects.filter(
                 dataset=upload.dataset,
                 period=upload.period,
-                unit_id__in=ordered[start : start + IN_CHUNK],
+                unit_id__in=chunk,
             ).values_list("unit_id", "state")
         )
     for unit_id, row in zip(found.unit_ids.tolist(), found.rows.tolist(), strict=True):

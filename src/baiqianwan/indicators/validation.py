@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from baiqianwan.core.batches import IN_CHUNK
 from baiqianwan.indicators.choices import Severity
 from baiqianwan.indicators.formula import Formula, formula_evaluate, formula_parse, formulas_order
 from baiqianwan.indicators.models import DataSet, DataValue, Indicator, Period, ValidationRule
@@ -28,7 +29,6 @@ COMPARE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     ">": op.gt,
     ">=": lambda a, b: (a >= b) | np.isclose(a, b, rtol=1e-9, atol=1e-9),
 }
-IN_CHUNK = 900
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
+from baiqianwan.core.batches import BATCH, chunks
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.choices import EDITABLE_STATES, SubmissionState, ValueSource
 from baiqianwan.indicators.models import (
@@ -40,9 +41,6 @@ from baiqianwan.indicators.models import (
 )
 from baiqianwan.indicators.selectors import expected_units
 
-# Rows per INSERT batch and ids per IN (...) list: well under SQLite's 32,766 parameters.
-BATCH = 5000
-IN_CHUNK = 900
 # How many names a refusal lists before it says "and N more".
 NAMES_SHOWN = 10
 
@@ -70,17 +68,14 @@ class WriteResult:
         return self.new + self.changed + self.cleared
 
 
-def _names(items: Iterable[str]) -> str:
-    items = sorted(set(items))
+def names_listed(items: Iterable[str], *, sort: bool = True) -> str:
+    """Names for a refusal: the first `NAMES_SHOWN` (sorted and without repeats unless `sort`
+    is False), then "and N more"."""
+    items = sorted(set(items)) if sort else list(items)
     shown = "、".join(items[:NAMES_SHOWN])
     if len(items) > NAMES_SHOWN:
         shown += _(" and %(count)d more") % {"count": len(items) - NAMES_SHOWN}
     return shown
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def window_refusal(dataset: DataSet, period: Period, *, today: date) -> tuple[str, bool]:
@@ -121,7 +116,7 @@ def submissions_ensure(dataset: DataSet, period: Period, unit_ids: Iterable[int]
     """A draft submission row for each unit that has none yet."""
     wanted = set(unit_ids)
     have: set[int] = set()
-    for chunk in _chunks(sorted(wanted), IN_CHUNK):
+    for chunk in chunks(sorted(wanted)):
         have.update(
             Submission.objects.filter(
                 dataset=dataset, period=period, unit_id__in=chunk
@@ -160,13 +155,13 @@ def _check_units(
                 "%(count)d units do not report %(dataset)s: %(names)s.",
                 len(unexpected),
             )
-            % {"count": len(unexpected), "dataset": dataset.name, "names": _names(names)},
+            % {"count": len(unexpected), "dataset": dataset.name, "names": names_listed(names)},
             field="unit",
         )
     outside = [expected[u][1] for u in unit_ids if not expected[u][0].startswith(prefix)]
     if outside:
         raise InputError(
-            _("Outside your area: %(names)s.") % {"names": _names(outside)}, field="unit"
+            _("Outside your area: %(names)s.") % {"names": names_listed(outside)}, field="unit"
         )
     return {u: expected[u] for u in unit_ids}
 
@@ -180,20 +175,23 @@ def _check_indicators(dataset: DataSet, indicator_ids: set[int]) -> None:
     if foreign:
         raise InputError(
             _("Not in %(dataset)s: indicator ids %(ids)s.")
-            % {"dataset": dataset.name, "ids": _names(str(i) for i in foreign)},
+            % {"dataset": dataset.name, "ids": names_listed(str(i) for i in foreign)},
             field="indicator",
         )
     computed = [members[i].name for i in indicator_ids if members[i].formula]
     if computed:
         raise InputError(
-            _("Computed by formula, never entered: %(names)s.") % {"names": _names(computed)},
+            _("Computed by formula, never entered: %(names)s.") % {"names": names_listed(computed)},
             field="indicator",
         )
 
 
-def _existing(period: Period, unit_ids: Sequence[int], indicator_ids: Sequence[int]) -> dict:
+def values_existing(
+    *, period: Period, unit_ids: Sequence[int], indicator_ids: Sequence[int]
+) -> dict[tuple[int, int], float]:
+    """(unit id, indicator id) → stored value, read in chunks of units."""
     found: dict[tuple[int, int], float] = {}
-    for chunk in _chunks(sorted(unit_ids), IN_CHUNK):
+    for chunk in chunks(sorted(unit_ids)):
         rows = DataValue.objects.filter(
             period=period, unit_id__in=chunk, indicator_id__in=indicator_ids
         ).values_list("unit_id", "indicator_id", "value")
@@ -212,7 +210,7 @@ def _upsert(rows: list[tuple[Any, ...]]) -> None:
         "stored_at = excluded.stored_at, is_demo = excluded.is_demo"
     )
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, BATCH):
+        for chunk in chunks(rows, BATCH):
             cursor.executemany(sql, chunk)
 
 
@@ -223,7 +221,7 @@ def _history(rows: list[tuple[Any, ...]]) -> None:
         "at, upload_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, BATCH):
+        for chunk in chunks(rows, BATCH):
             cursor.executemany(sql, chunk)
 
 
@@ -249,13 +247,13 @@ def _lock_and_check(
     refuse what is not editable or changed since `expected_versions`. Returns the new
     versions."""
     unit_ids = sorted(units)
-    for chunk in _chunks(unit_ids, IN_CHUNK):
+    for chunk in chunks(unit_ids):
         Submission.objects.filter(dataset=dataset, period=period, unit_id__in=chunk).update(
             version=F("version") + 1
         )
     versions: dict[int, int] = {}
     not_editable: list[str] = []
-    for chunk in _chunks(unit_ids, IN_CHUNK):
+    for chunk in chunks(unit_ids):
         for unit_id, state, version in Submission.objects.filter(
             dataset=dataset, period=period, unit_id__in=chunk
         ).values_list("unit_id", "state", "version"):
@@ -268,7 +266,7 @@ def _lock_and_check(
                 "These units' reports are no longer open for changes; the level above can "
                 "return them: %(names)s."
             )
-            % {"names": _names(not_editable)},
+            % {"names": names_listed(not_editable)},
             field="unit",
         )
     if expected_versions is not None:
@@ -283,7 +281,7 @@ def _lock_and_check(
                     "Someone changed the values of %(names)s since you read them; nothing "
                     "was stored. Reload and try again."
                 )
-                % {"names": _names(changed)}
+                % {"names": names_listed(changed)}
             )
     return versions
 
@@ -293,7 +291,7 @@ def versions_read(dataset: DataSet, period: Period, unit_ids: Iterable[int]) -> 
     preview or a form remembers, to pass back as `expected_versions`."""
     ids = sorted(set(unit_ids))
     versions = dict.fromkeys(ids, 0)
-    for chunk in _chunks(ids, IN_CHUNK):
+    for chunk in chunks(ids):
         versions.update(
             Submission.objects.filter(
                 dataset=dataset, period=period, unit_id__in=chunk
@@ -361,7 +359,9 @@ def values_write(
         result.versions = _lock_and_check(
             dataset=dataset, period=period, units=units, expected_versions=expected_versions
         )
-        existing = _existing(period, sorted(unit_ids), sorted(indicator_ids))
+        existing = values_existing(
+            period=period, unit_ids=sorted(unit_ids), indicator_ids=sorted(indicator_ids)
+        )
         upserts: list[tuple[Any, ...]] = []
         clears: list[tuple[int, int]] = []
         history: list[tuple[Any, ...]] = []
@@ -429,7 +429,7 @@ def _units_plain(unit_ids: set[int]) -> dict[int, tuple[str, str]]:
     from baiqianwan.units.models import Unit
 
     found: dict[int, tuple[str, str]] = {}
-    for chunk in _chunks(sorted(unit_ids), IN_CHUNK):
+    for chunk in chunks(sorted(unit_ids)):
         for pk, code, name in Unit.objects.filter(pk__in=chunk).values_list("id", "code", "name"):
             found[pk] = (code, name)
     return found
@@ -448,6 +448,7 @@ __all__ = [
     "Cell",
     "WriteResult",
     "excepted_unit_ids",
+    "names_listed",
     "submissions_ensure",
     "value_history",
     "values_write",

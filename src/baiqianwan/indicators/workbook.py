@@ -32,11 +32,13 @@ import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baiqianwan.core.batches import chunks
 from baiqianwan.core.excel import GUARDED_TEXT, TEXT, formula_like, sheet_name
 from baiqianwan.core.problems import InputError
 from baiqianwan.indicators.choices import ValueType
-from baiqianwan.indicators.models import CollectionWindow, DataSet, DataValue, Indicator, Period
+from baiqianwan.indicators.models import CollectionWindow, DataSet, Indicator, Period
 from baiqianwan.indicators.selectors import dataset_indicators, expected_units, units_valid_on
+from baiqianwan.indicators.values import values_existing
 from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 
@@ -51,7 +53,6 @@ NAME_ROW = 2
 CODE_ROW = 3
 MEASURE_ROW = 4
 FIRST_DATA_ROW = 5
-IN_CHUNK = 900
 
 
 @dataclass(frozen=True)
@@ -123,29 +124,8 @@ def _place_names(period: Period, codes: Sequence[str], level: str) -> dict[str, 
             wanted.add(code[:9] + "000")
     found: dict[str, str] = {}
     ordered = sorted(wanted)
-    for start in range(0, len(ordered), IN_CHUNK):
-        found.update(
-            units_valid_on(period.end)
-            .filter(code__in=ordered[start : start + IN_CHUNK])
-            .values_list("code", "name")
-        )
-    return found
-
-
-def values_existing(
-    *, period: Period, unit_ids: Sequence[int], indicator_ids: Sequence[int]
-) -> dict[tuple[int, int], float]:
-    """(unit id, indicator id) → stored value, read in chunks of units."""
-    found: dict[tuple[int, int], float] = {}
-    ordered = sorted(unit_ids)
-    for start in range(0, len(ordered), IN_CHUNK):
-        rows = DataValue.objects.filter(
-            period=period,
-            unit_id__in=ordered[start : start + IN_CHUNK],
-            indicator_id__in=list(indicator_ids),
-        ).values_list("unit_id", "indicator_id", "value")
-        for unit_id, indicator_id, value in rows:
-            found[(unit_id, indicator_id)] = value
+    for chunk in chunks(ordered):
+        found.update(units_valid_on(period.end).filter(code__in=chunk).values_list("code", "name"))
     return found
 
 
