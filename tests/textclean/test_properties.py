@@ -78,9 +78,13 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, min_size=1, max_size=40).map("".join))
 # Found by this test: a damaged annotation before blanks was kept, then removed by a second
 # cleaning once the blanks had gone; a 著 after one that became 着 was judged only the second
-# time.
+# time; a pen name after a half-width ! was seen only once the ! had become ！.
 @example("據(jù ")
 @example("發著著")
+@example("據!\n據據")
+@example("據\u3000ù)")
+@example("據.\n據據")
+@example("據(jù１")
 def test_cleaning_is_idempotent_and_simplified(text: str) -> None:
     try:
         result = clean_text(text)

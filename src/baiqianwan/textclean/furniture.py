@@ -99,7 +99,9 @@ _HEADING_START = re.compile(
 )
 # A pen name alone on the article's last line: two to four Han characters.
 _PEN_NAME = re.compile(rf"{_HAN}{{2,4}}")
-_SENTENCE_ENDINGS = tuple("。！？…”」』")
+# Half-width marks too: punctuation is made full-width later, and a second cleaning must
+# judge the line as the first did.
+_SENTENCE_ENDINGS = tuple("。！？…”」』!?.")
 # Closing words of a document, and deadlines that end a task list one cell a line.
 _NOT_PEN_NAME_WORDS = (
     "附件 附表 附录 此致 敬礼 此复 以上 全文完 持续推进 长期坚持 长期推进 持续开展"

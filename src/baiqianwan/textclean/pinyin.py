@@ -217,9 +217,11 @@ def _lost_take(
 # character: 據ù)報, 據jù)報, 據(jù報, 據(j報, 據jù報. Group 1 is an opening bracket, 2 the
 # letters, 3 a closing bracket.
 _FRAGMENT = re.compile(
-    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[ \t]*([(（]?)"
+    # Any blank that cleaning removes later (an ideographic space too) may stand between.
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[ \t\u3000\u00a0]*([(（]?)"
     rf"([{_LETTERS}]{{1,24}}[1-5]?)([)）]?)"
 )
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _OPENING = frozenset("(（")
 _CLOSING = frozenset(")）")
 
@@ -312,6 +314,9 @@ def fragment_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     offset = 0
     for line in text.split("\n"):
+        # Full-width tone digits (jù１) read as the half-width ones cleaning makes of them;
+        # one character for one, so offsets stay.
+        line = line.translate(_FULL_WIDTH_DIGITS)
         removed: set[int] = set()  # offsets in `line` of brackets taken with a fragment
         for found in _FRAGMENT.finditer(line):
             span = _fragment_span(line, found, removed)
