@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "baiqianwan.notifications",
     "baiqianwan.plans",
     "baiqianwan.indicators",
+    "baiqianwan.evaluation",
 ]
 
 MIDDLEWARE = [

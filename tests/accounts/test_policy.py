@@ -44,6 +44,10 @@ EXPECTED = {
     "indicators.enter": "✓✓✓✓····",
     "indicators.approve": "✓✓✓·····",
     "indicators.manage": "✓·······",
+    "evaluation.read": "✓✓✓✓✓···",
+    "evaluation.manage": "✓✓······",
+    "evaluation.run": "✓✓······",
+    "evaluation.tracks": "✓·······",
     "audit.read": "·······✓",
     "security.read": "······✓·",
     "accounts.read": "·····✓✓✓",
@@ -197,6 +201,14 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
         return _probe_entry(client)
     if action == "indicators.read":
         return client.get(reverse("indicators:list")).status_code
+    if action == "evaluation.read":
+        return client.get(reverse("evaluation:runs")).status_code
+    if action == "evaluation.manage":
+        return client.get(reverse("evaluation:scheme_create")).status_code
+    if action == "evaluation.run":
+        return client.get(reverse("evaluation:run_create")).status_code
+    if action == "evaluation.tracks":
+        return client.get(reverse("evaluation:tracks")).status_code
     raise LookupError(action)
 
 

@@ -60,6 +60,15 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "indicators.approve": PLAN_SUPERVISORS,
     # The indicator system, data sets, collection windows, lock exceptions and rules.
     "indicators.manage": frozenset({Role.HQ_ADMIN}),
+    # Evaluation schemes, runs and their results, and the cockpit: everyone at work reads
+    # those of their area (a county sees its own rows of the city's rankings).
+    "evaluation.read": BUSINESS_ROLES,
+    # Define schemes for one's area and run them: headquarters, and a county for its towns
+    # and villages.
+    "evaluation.manage": PLAN_ISSUERS,
+    "evaluation.run": PLAN_ISSUERS,
+    # The counties' assessment tracks (创先/进位/消薄) per year.
+    "evaluation.tracks": frozenset({Role.HQ_ADMIN}),
     # The audit trail (the audit administrator's duty).
     "audit.read": frozenset({Role.AUDIT_ADMIN}),
     # Security events: lock-outs, requests refused by scope (the security administrator's).

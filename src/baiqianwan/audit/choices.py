@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     WAIVE = "waive", _("Waived")
     LOCK_EXCEPTION = "lock_exception", _("Lock exception granted")
     VALUES = "values", _("Values stored")
+    # Evaluation.
+    EVALUATE = "evaluate", _("Evaluation run")
 
 
 # What the security administrator reads (`security.read`): refusals and sign-in trouble

@@ -60,3 +60,20 @@ class TreeNodeModel(CodedModel):
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
+
+
+class DataVersion(models.Model):
+    """A counter per area of data ("indicators", "plans", "evaluation") that rises with every
+    write there; caches key their entries by it, so a write is seen at the next read (see
+    core.freshness)."""
+
+    area = models.CharField(_("area"), max_length=32, primary_key=True)
+    version = models.BigIntegerField(_("version"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.version}"

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import ACTIONS, require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
+from baiqianwan.core.freshness import data_changed
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.choices import (
     EDITABLE_STATES,
@@ -136,6 +137,7 @@ def _move(
         comment=comment,
     )
     submission.refresh_from_db()
+    data_changed("indicators")
     return submission
 
 

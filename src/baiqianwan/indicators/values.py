@@ -28,6 +28,7 @@ from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.core.batches import BATCH, chunks
+from baiqianwan.core.freshness import data_changed
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.choices import EDITABLE_STATES, SubmissionState, ValueSource
 from baiqianwan.indicators.models import (
@@ -422,6 +423,8 @@ def values_write(
                     "upload": upload_id,
                 },
             )
+        if result.new or result.changed or result.cleared:
+            data_changed("indicators")
     return result
 
 

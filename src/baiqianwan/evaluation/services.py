@@ -1,0 +1,430 @@
+"""Writes of the evaluation app: schemes, tracks, and runs from request to stored result.
+
+A run is asked for (`run_request`: checked at once, so a refusal is said on the page before
+anything is queued), computed by the background worker (`jobs.run_job` → `run_execute`) and
+stored in one transaction: its scores, summary and notes appear together or not at all. A
+run that fails — bad input, a crash, a worker killed mid-way — stores no scores; the page says
+it failed and why (`run_fail`, or `runs_reap` for a worker that died).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from baiqianwan import __version__
+from baiqianwan.accounts.policy import require
+from baiqianwan.audit.choices import Action
+from baiqianwan.audit.services import audit_record
+from baiqianwan.core.problems import Conflict, InputError
+from baiqianwan.evaluation.choices import RunState, Source, Track, Weighting
+from baiqianwan.evaluation.engine import EvaluationInputError, Inputs, Outcome, compute
+from baiqianwan.evaluation.inputs import (
+    inputs_from_database,
+    inputs_from_sheets,
+    periods_of,
+    scheme_units,
+    unit_names,
+)
+from baiqianwan.evaluation.models import Run, RunScore, Scheme, SchemeIndicator, UnitTrack
+from baiqianwan.indicators.models import Indicator
+from baiqianwan.units.models import Unit
+
+# The scheme's fields that a run copies as its parameters.
+PARAMETERS = (
+    "level",
+    "weighting",
+    "ahp_over",
+    "ahp_matrix",
+    "ahp_accept_inconsistent",
+    "combine_alpha",
+    "normalization",
+    "cost",
+    "missing",
+    "top_k",
+    "by_track",
+    "coupling",
+    "balance_by_county",
+)
+# A run still "running" after this long without progress belongs to a worker that died.
+STALE_AFTER = timedelta(minutes=30)
+# Largest uploaded sheet a run takes.
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def scheme_parameters(scheme: Scheme) -> dict[str, Any]:
+    """What a run keeps of its scheme: the parameters and the indicators with their given
+    weights and subsystems."""
+    params = {name: getattr(scheme, name) for name in PARAMETERS}
+    params["scheme"] = {"code": scheme.code, "name": scheme.name, "version": scheme.version}
+    params["indicators"] = [
+        {"code": m.indicator.code, "weight": m.weight, "subsystem": m.subsystem}
+        for m in scheme.members.select_related("indicator").order_by("order", "id")
+    ]
+    return params
+
+
+@transaction.atomic
+def scheme_save(
+    *,
+    user: Any,
+    fields: dict[str, Any],
+    indicators: list[dict[str, Any]],
+    scheme: Scheme | None = None,
+    version: int | None = None,
+) -> Scheme:
+    """Create a scheme, or update one that is still at `version` (else `Conflict`).
+
+    `indicators` lists {"code", "weight"?, "subsystem"?} in order; every code must be an
+    active indicator reported at or rolled up to the scheme's level.
+    """
+    unit = fields.get("unit") or (scheme.unit if scheme else user.home_unit)
+    require(user, "evaluation.manage", unit)
+    if scheme is not None:
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if version is not None and scheme.version != version:
+            raise Conflict(
+                f"方案「{scheme.name}」已被他人修改（第 {scheme.version} 版），请重新打开后再改。"
+            )
+    codes = [item["code"] for item in indicators]
+    if not codes:
+        raise InputError("方案至少需要一个指标")
+    if len(set(codes)) != len(codes):
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        raise InputError(f"指标重复：{'、'.join(twice)}")
+    found = {i.code: i for i in Indicator.objects.filter(code__in=codes, is_active=True)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise InputError(f"没有这些指标（或已停用）：{'、'.join(unknown)}")
+    level = fields.get("level") or (scheme.level if scheme else "")
+    wrong = [c for c in codes if found[c].levels and level not in found[c].levels]
+    if wrong:
+        raise InputError(f"这些指标不在「{level}」级报送或汇总：{'、'.join(wrong)}")
+    old = {name: getattr(scheme, name) for name in PARAMETERS} if scheme else {}
+    if scheme is None:
+        scheme = Scheme(created_by=user, unit=unit)
+    for name, value in fields.items():
+        setattr(scheme, name, value)
+    if scheme.pk:
+        scheme.version += 1
+    scheme.save()
+    scheme.members.all().delete()
+    SchemeIndicator.objects.bulk_create(
+        SchemeIndicator(
+            scheme=scheme,
+            indicator=found[item["code"]],
+            order=position,
+            weight=item.get("weight"),
+            subsystem=item.get("subsystem", "") or "",
+        )
+        for position, item in enumerate(indicators)
+    )
+    new = {name: getattr(scheme, name) for name in PARAMETERS}
+    audit_record(
+        actor=user,
+        action=Action.UPDATE if old else Action.CREATE,
+        obj=scheme,
+        unit_code=scheme.unit.code,
+        changes={
+            **{k: [old.get(k), v] for k, v in new.items() if old.get(k) != v},
+            "indicators": codes,
+        },
+    )
+    return scheme
+
+
+@transaction.atomic
+def track_set(*, user: Any, unit: Unit, year: int, track: str) -> UnitTrack | None:
+    """Set (or with "" clear) the unit's track for the year."""
+    require(user, "evaluation.tracks", unit)
+    if track and track not in Track.values:
+        raise InputError(f"没有「{track}」这一类别")
+    current = UnitTrack.objects.filter(unit=unit, year=year).first()
+    old = current.track if current else ""
+    if not track:
+        if current:
+            current.delete()
+        result = None
+    else:
+        result, _ = UnitTrack.objects.update_or_create(
+            unit=unit, year=year, defaults={"track": track, "set_by": user}
+        )
+    if old != track:
+        audit_record(
+            actor=user,
+            action=Action.UPDATE,
+            object_type="evaluation.unittrack",
+            object_id=f"{unit.code}:{year}",
+            object_repr=f"{unit.name} {year}",
+            unit_code=unit.code,
+            changes={"track": [old, track]},
+        )
+    return result
+
+
+def _check_weights(scheme: Scheme) -> None:
+    """Refusals that need no data: an AHP matrix of the wrong size or inconsistent and not
+    accepted, given weights missing."""
+    if scheme.weighting in (Weighting.AHP, Weighting.COMBINED):
+        from baiqianwan import analysis as an
+
+        matrix = np.asarray(scheme.ahp_matrix or [], dtype=float)
+        if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 2:
+            raise InputError("请先填写判断矩阵")
+        try:
+            ahp = an.ahp_weights(matrix, accept_inconsistent=True)
+        except an.AnalysisInputError as exc:
+            raise InputError(f"判断矩阵有误：{exc}") from None
+        if not ahp.consistent and not scheme.ahp_accept_inconsistent:
+            raise InputError(
+                f"判断矩阵不一致：CR = {ahp.cr:.3f}，不小于 0.1。请修改判断，"
+                "或在方案中明确接受不一致的矩阵后再运行。"
+            )
+
+
+def run_request(
+    *,
+    user: Any,
+    scheme: Scheme,
+    periods: list[str],
+    source: str = Source.APPROVED,
+    upload: Any = None,
+    provisional: bool = False,
+    rerun_of: Run | None = None,
+    enqueue: bool = True,
+) -> Run:
+    """Check and queue a run; the worker computes it. Refused at once (InputError) for an
+    AHP matrix that is not accepted, unknown periods, a bad upload, or a period whose values
+    are not all approved unless `provisional` is asked for (the run is then marked so)."""
+    require(user, "evaluation.run", scheme.unit)
+    if not periods:
+        raise InputError("请选择至少一个期间")
+    _check_weights(scheme)
+    try:
+        found = periods_of(periods)
+    except EvaluationInputError as exc:
+        raise InputError(str(exc)) from None
+    codes = [p.code for p in found]
+    run = Run(
+        scheme=scheme,
+        unit=scheme.unit,
+        periods=codes,
+        source=source,
+        parameters=scheme_parameters(scheme),
+        software=__version__,
+        created_by=user,
+        rerun_of=rerun_of,
+        is_demo=scheme.is_demo,
+    )
+    if source == Source.UPLOAD:
+        if upload is None and rerun_of is not None and rerun_of.upload:
+            data = rerun_of.upload.open("rb").read()
+            name = rerun_of.upload_name
+        elif upload is None:
+            raise InputError("请上传数据表")
+        else:
+            if upload.size > MAX_UPLOAD:
+                raise InputError(f"{upload.name}：文件超过 {MAX_UPLOAD // 1024 // 1024} MB")
+            data, name = upload.read(), upload.name
+        try:
+            inputs_from_sheets(scheme, found, data, name)
+        except EvaluationInputError as exc:
+            raise InputError(str(exc)) from None
+        run.upload_name = name
+        run.upload.save(name, ContentFile(data), save=False)
+    else:
+        try:
+            _, approval = inputs_from_database(scheme, found)
+        except EvaluationInputError as exc:
+            raise InputError(str(exc)) from None
+        if not approval.complete:
+            pending = approval.message(
+                unit_names([c for codes in approval.pending.values() for c in codes[:5]])
+            )
+            if not provisional:
+                raise InputError(
+                    f"这些单位的数值尚未审核通过：{pending}。请待审核完成后再运行，"
+                    "或勾选「作为临时结果运行」（结果将标注为临时）。"
+                )
+            run.provisional = True
+            run.notes = [f"临时结果：含未审核通过的数值（{pending}）"]
+    with transaction.atomic():
+        run.save()
+        audit_record(
+            actor=user,
+            action=Action.EVALUATE,
+            obj=run,
+            unit_code=scheme.unit.code,
+            changes={"scheme": scheme.code, "periods": codes, "source": source},
+        )
+    if enqueue:
+        from baiqianwan.evaluation.jobs import run_job
+
+        transaction.on_commit(lambda: _enqueue(run, run_job))
+    return run
+
+
+def _enqueue(run: Run, job: Any) -> None:
+    result = job.enqueue(run.pk)
+    Run.objects.filter(pk=run.pk).update(task_id=str(result.id))
+
+
+def run_progress(run_id: int, percent: int, step: str) -> None:
+    """Record how far a run is (its own small write, outside the result's transaction)."""
+    Run.objects.filter(pk=run_id).update(progress=max(0, min(percent, 100)), step=step[:200])
+
+
+def run_fail(*, run_id: int, error: BaseException | str) -> None:
+    """Mark a run failed with the reason the page shows; its scores were never stored."""
+    message = (
+        str(error)
+        if isinstance(error, EvaluationInputError | str)
+        else (f"运行出错（{type(error).__name__}）：{error}")
+    )
+    Run.objects.filter(pk=run_id).exclude(state=RunState.DONE).update(
+        state=RunState.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+def runs_reap(*, now: Any = None) -> int:
+    """Runs whose worker died mid-way (no progress for STALE_AFTER) are marked failed."""
+    now = now or timezone.now()
+    stale = Run.objects.filter(
+        state__in=[RunState.RUNNING, RunState.QUEUED], started_at__lt=now - STALE_AFTER
+    )
+    return stale.update(
+        state=RunState.FAILED,
+        error="运行中断（后台进程停止），未保存任何结果。请重新运行。",
+        finished_at=now,
+    )
+
+
+def _snapshot(inputs: Inputs) -> tuple[bytes, str]:
+    buffer = io.BytesIO()
+    inputs.save(buffer)
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def run_inputs(run: Run) -> Inputs:
+    """The inputs a run read (for reproducing it, the detail pages and the exports)."""
+    with run.inputs.open("rb") as handle:
+        return Inputs.load(io.BytesIO(handle.read()))
+
+
+def run_execute(run_id: int, *, fail_after: str = "") -> Run:
+    """Compute a queued run and store its results in one transaction.
+
+    `fail_after` names a step after which to stop with an error (tests of a run killed
+    mid-way). Refusals of the input are recorded on the run and raised again.
+    """
+    run = Run.objects.select_related("scheme__unit").get(pk=run_id)
+    if run.state == RunState.DONE:
+        return run
+    Run.objects.filter(pk=run_id).update(
+        state=RunState.RUNNING, started_at=timezone.now(), progress=1, step="开始", error=""
+    )
+    scheme = run.scheme
+    periods = periods_of(run.periods)
+    if run.source == Source.UPLOAD:
+        inputs = inputs_from_sheets(scheme, periods, run.upload.open("rb").read(), run.upload_name)
+    else:
+        inputs, approval = inputs_from_database(
+            scheme, periods, progress=lambda p, s: run_progress(run_id, p, s)
+        )
+        if not approval.complete and not run.provisional:
+            raise EvaluationInputError(
+                "数值在排队期间有变动，尚未全部审核通过："
+                + approval.message(
+                    unit_names([c for v in approval.pending.values() for c in v[:5]])
+                )
+            )
+    if fail_after == "load":
+        raise RuntimeError("stopped after loading (test)")
+    run_progress(run_id, 50, "计算权重、得分、短板与均衡")
+    outcome = compute(inputs, run.parameters)
+    if fail_after == "compute":
+        raise RuntimeError("stopped after computing (test)")
+    run_progress(run_id, 75, "保存结果")
+    data, digest = _snapshot(inputs)
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run_id)
+        _scores_store(run, inputs, outcome, fail_after=fail_after)
+        run.inputs.save(f"run-{run.pk}.npz", ContentFile(data), save=False)
+        run.inputs_sha256 = digest
+        run.summary = outcome.summary
+        run.notes = [*run.notes, *outcome.notes]
+        run.state = RunState.DONE
+        run.progress = 100
+        run.step = "完成"
+        run.finished_at = timezone.now()
+        run.save()
+    _after_run(run)
+    return run
+
+
+def _after_run(run: Run) -> None:
+    """Tell the cockpit its evaluation figures changed (see cockpit.freshness)."""
+    try:
+        from baiqianwan.core.freshness import data_changed
+    except ImportError:  # the cockpit is not installed
+        return
+    data_changed("evaluation")
+
+
+def _scores_store(run: Run, inputs: Inputs, outcome: Outcome, *, fail_after: str = "") -> None:
+    """One RunScore per kept unit and period, in batches."""
+    # The units as they stood on the last period's last day (a renamed unit keeps its code).
+    units = scheme_units(run.scheme, periods_of(run.periods)[-1])
+    ids = {u.code: u.pk for u in units}
+    tracks = [inputs.tracks[i] for i in outcome.units]
+    rows: list[RunScore] = []
+    coupling = outcome.coupling
+    lights = outcome.lights
+    score = outcome.score.tolist()
+    rank = outcome.rank.tolist()
+    change = outcome.change.tolist() if outcome.change is not None else None
+    track_rank = outcome.track_rank.tolist() if outcome.track_rank is not None else None
+    if coupling is not None:
+        c_values = coupling["C"].tolist()
+        t_values = coupling["T"].tolist()
+        d_values = coupling["D"].tolist()
+        grades = coupling["grade"].tolist()
+        lags = coupling["lag"].tolist()
+    light_rows = lights.tolist() if lights is not None else None
+    filled = outcome.filled.tolist()
+    last = len(run.periods) - 1
+    for p, period in enumerate(run.periods):
+        for position, row in enumerate(outcome.units):
+            rows.append(
+                RunScore(
+                    run_id=run.pk,
+                    unit_id=ids[inputs.units[row]],
+                    period=period,
+                    score=score[p][position],
+                    rank=rank[p][position],
+                    change=change[p - 1][position] if change is not None and p > 0 else None,
+                    track=tracks[position],
+                    track_rank=track_rank[p][position] if track_rank and tracks[position] else None,
+                    weak=outcome.weak[p][position],
+                    weak_dimensions=outcome.weak_dimensions[p][position],
+                    coupling=c_values[p][position] if coupling is not None else None,
+                    development=t_values[p][position] if coupling is not None else None,
+                    coordination=d_values[p][position] if coupling is not None else None,
+                    grade=grades[p][position] if coupling is not None else "",
+                    lag=lags[p][position] if coupling is not None else "",
+                    lights=light_rows[position] if light_rows is not None and p == last else [],
+                    filled=filled[position],
+                )
+            )
+        if fail_after == "store" and p == 0:
+            RunScore.objects.bulk_create(rows, batch_size=2000)
+            raise RuntimeError("stopped while storing (test)")
+    RunScore.objects.bulk_create(rows, batch_size=2000)
