@@ -30,6 +30,9 @@ demo: .env setup
 	$(BQW) indicators load --starter
 	$(BQW) indicators periods
 	$(BQW) indicators demo
+	@# The evaluation demo (演示数据): county, town and village schemes, the counties' tracks and
+	@# a run of each over the approved years, for the results pages and the cockpit; once only.
+	$(BQW) evaluation demo
 	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.
 	$(BQW) plans_schedule
 	$(BQW) db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \

@@ -30,10 +30,11 @@ from baiqianwan.indicators.models import (
 from baiqianwan.indicators.rollup import COUNTED_STATES
 from baiqianwan.indicators.selectors import units_valid_on
 from baiqianwan.indicators.targets import targets_for
-from baiqianwan.units.choices import Level
+from baiqianwan.units.choices import Kind, Level
 from baiqianwan.units.models import Unit
 
 Progress = Callable[[int, str], None]
+LIKE_KINDS = (Kind.TOWN_LIKE, Kind.RESIDENTS_LIKE, Kind.VILLAGERS_LIKE)
 
 
 @dataclass
@@ -68,12 +69,14 @@ def scheme_indicators(scheme: Scheme) -> list[tuple[Indicator, float | None, str
 
 def scheme_units(scheme: Scheme, period: Period) -> list[Unit]:
     """The units the scheme ranks: its level within its area, valid on the period's last
-    day, in code order."""
-    return list(
-        units_valid_on(period.end)
-        .filter(level=scheme.level, code__startswith=scheme.unit.prefix)
-        .order_by("code")
+    day, in code order; town-like units (farms, zones, prisons) and the committees under
+    them only if the scheme includes them."""
+    units = units_valid_on(period.end).filter(
+        level=scheme.level, code__startswith=scheme.unit.prefix
     )
+    if not scheme.include_like_units:
+        units = units.exclude(kind__in=LIKE_KINDS)
+    return list(units.order_by("code"))
 
 
 def _tracks(units: list[Unit], year: int) -> list[str]:

@@ -43,6 +43,7 @@ class UnitTrack(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     set_at = models.DateTimeField(_("set at"), auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         verbose_name = _("assessment track")
@@ -97,6 +98,11 @@ class Scheme(TimestampedModel):
     by_track = models.BooleanField(_("rank each track separately"), default=False)
     coupling = models.BooleanField(_("coupling coordination of the subsystems"), default=False)
     balance_by_county = models.BooleanField(_("Theil and Gini by county"), default=True)
+    # Farms, forest farms, development zones and prisons at town level (乡级类似单位) and the
+    # committees under them are not ranked with the towns and villages unless asked for.
+    include_like_units = models.BooleanField(
+        _("include town-like units (farms, zones, prisons)"), default=False
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by: Any = models.ForeignKey(

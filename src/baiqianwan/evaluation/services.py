@@ -34,7 +34,10 @@ from baiqianwan.evaluation.inputs import (
     unit_names,
 )
 from baiqianwan.evaluation.models import Run, RunScore, Scheme, SchemeIndicator, UnitTrack
+from baiqianwan.indicators.choices import Aggregation
 from baiqianwan.indicators.models import Indicator
+from baiqianwan.indicators.tree import LEVELS
+from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 
 # The scheme's fields that a run copies as its parameters.
@@ -52,11 +55,35 @@ PARAMETERS = (
     "by_track",
     "coupling",
     "balance_by_county",
+    "include_like_units",
 )
 # A run still "running" after this long without progress belongs to a worker that died.
 STALE_AFTER = timedelta(minutes=30)
 # Largest uploaded sheet a run takes.
 MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def _allowed(user: Any, action: str, obj: Any) -> None:
+    """The policy for a signed-in user; a command run at the server (`user` is the string
+    `command_actor` gives) may do everything."""
+    if not isinstance(user, str):
+        require(user, action, obj)
+
+
+def _account(user: Any) -> Any:
+    return None if isinstance(user, str) else user
+
+
+def indicator_reaches(indicator: Indicator, level: str) -> bool:
+    """Whether the indicator has values at `level`: reported there, or reported below and
+    aggregated (or computed) up to it."""
+    if not indicator.levels or level in indicator.levels:
+        return True
+    depth = {name: position for position, name in enumerate(LEVELS)}
+    if level not in depth:
+        return False
+    below = [name for name in indicator.levels if depth.get(name, -1) > depth[level]]
+    return bool(below) and (bool(indicator.formula) or indicator.aggregation != Aggregation.NONE)
 
 
 def scheme_parameters(scheme: Scheme) -> dict[str, Any]:
@@ -86,7 +113,7 @@ def scheme_save(
     active indicator reported at or rolled up to the scheme's level.
     """
     unit = fields.get("unit") or (scheme.unit if scheme else user.home_unit)
-    require(user, "evaluation.manage", unit)
+    _allowed(user, "evaluation.manage", unit)
     if scheme is not None:
         scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
         if version is not None and scheme.version != version:
@@ -104,12 +131,13 @@ def scheme_save(
     if unknown:
         raise InputError(f"没有这些指标（或已停用）：{'、'.join(unknown)}")
     level = fields.get("level") or (scheme.level if scheme else "")
-    wrong = [c for c in codes if found[c].levels and level not in found[c].levels]
+    wrong = [c for c in codes if not indicator_reaches(found[c], level)]
     if wrong:
-        raise InputError(f"这些指标不在「{level}」级报送或汇总：{'、'.join(wrong)}")
+        label = Level(level).label if level in Level.values else level
+        raise InputError(f"这些指标在「{label}」级既不报送也不汇总：{'、'.join(wrong)}")
     old = {name: getattr(scheme, name) for name in PARAMETERS} if scheme else {}
     if scheme is None:
-        scheme = Scheme(created_by=user, unit=unit)
+        scheme = Scheme(created_by=_account(user), unit=unit)
     for name, value in fields.items():
         setattr(scheme, name, value)
     if scheme.pk:
@@ -143,7 +171,7 @@ def scheme_save(
 @transaction.atomic
 def track_set(*, user: Any, unit: Unit, year: int, track: str) -> UnitTrack | None:
     """Set (or with "" clear) the unit's track for the year."""
-    require(user, "evaluation.tracks", unit)
+    _allowed(user, "evaluation.tracks", unit)
     if track and track not in Track.values:
         raise InputError(f"没有「{track}」这一类别")
     current = UnitTrack.objects.filter(unit=unit, year=year).first()
@@ -154,7 +182,9 @@ def track_set(*, user: Any, unit: Unit, year: int, track: str) -> UnitTrack | No
         result = None
     else:
         result, _ = UnitTrack.objects.update_or_create(
-            unit=unit, year=year, defaults={"track": track, "set_by": user}
+            unit=unit,
+            year=year,
+            defaults={"track": track, "set_by": _account(user), "is_demo": False},
         )
     if old != track:
         audit_record(
@@ -203,7 +233,8 @@ def run_request(
     """Check and queue a run; the worker computes it. Refused at once (InputError) for an
     AHP matrix that is not accepted, unknown periods, a bad upload, or a period whose values
     are not all approved unless `provisional` is asked for (the run is then marked so)."""
-    require(user, "evaluation.run", scheme.unit)
+    _allowed(user, "evaluation.run", scheme.unit)
+    runs_reap()
     if not periods:
         raise InputError("请选择至少一个期间")
     _check_weights(scheme)
@@ -219,7 +250,7 @@ def run_request(
         source=source,
         parameters=scheme_parameters(scheme),
         software=__version__,
-        created_by=user,
+        created_by=_account(user),
         rerun_of=rerun_of,
         is_demo=scheme.is_demo,
     )
