@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from baiqianwan import analysis as an
 from baiqianwan.accounts.policy import can, require
@@ -272,10 +271,10 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/scheme_detail.html", context)
 
 
-@require_POST
 def scheme_ahp(request: HttpRequest) -> HttpResponse:
-    """The pairwise matrix block redrawn from the form as it stands (htmx): the mirrored lower
-    triangle, the weights, λmax, CI and CR, and whether the judgements are consistent."""
+    """The pairwise matrix block redrawn from the form as it stands (htmx posts it): the
+    mirrored lower triangle, the weights, λmax, CI and CR, and whether the judgements are
+    consistent. A GET draws the empty block."""
     require(request.user, "evaluation.manage")
     level = str(request.POST.get("level") or Level.COUNTY)
     context = {
