@@ -10,6 +10,7 @@ from typing import Any
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from baiqianwan.core.excel import GUARDED_TEXT, TEXT, formula_like, sheet_name
 from baiqianwan.evaluation.choices import Track
@@ -168,7 +169,7 @@ def targets_table(run: Run, names: dict[str, str]) -> Table:
         for milestone, table in run.summary.get("targets", {}).items()
         for code, c in table.items()
     ]
-    return _("Targets"), headers, rows
+    return pgettext("evaluation sheet", "Targets"), headers, rows
 
 
 def weak_table(scores: Sequence[RunScore], names: dict[str, str]) -> Table:
