@@ -157,3 +157,15 @@ def test_rerun_asks_again_with_the_same_periods(client, hq_admin, county_scheme)
     again = Run.objects.exclude(pk=run.pk).get()
     assert again.rerun_of == run and again.periods == run.periods
     assert again.state == RunState.QUEUED
+
+
+def test_a_run_is_reproduced_from_its_snapshot_as_docs_say(hq_admin, county_scheme):
+    from baiqianwan.evaluation.engine import compute
+    from baiqianwan.evaluation.services import run_inputs
+
+    run = _done(hq_admin, county_scheme, ["2023", "2024"])
+    inputs = run_inputs(run)
+    outcome = compute(inputs, run.parameters)
+    stored = dict(run.scores.filter(period=run.last_period).values_list("unit__code", "rank"))
+    kept = [inputs.units[i] for i in outcome.units]
+    assert [stored[code] for code in kept] == outcome.rank[-1].tolist()
