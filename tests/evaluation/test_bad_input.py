@@ -170,3 +170,52 @@ def test_a_county_user_gets_404_for_another_countys_scheme_and_run(
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("evaluation:run_rerun", args=[run.pk])).status_code == 404
     assert "德庆" not in client.get(reverse("evaluation:schemes")).content.decode()
+
+
+def _sheet(rows: list[list[object]], name: str = "2024") -> bytes:
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(name)
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return buffer.getvalue()
+
+
+def test_an_uploaded_sheet_runs_and_a_bad_one_names_the_cell(
+    client, hq_admin, county_scheme, county_values, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    units, values = county_values
+    header = ["单位", *COUNTY_INDICATORS]
+    good = [header] + [[u.code, *values[1, i].tolist()] for i, u in enumerate(units)]
+    client.force_login(hq_admin)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = _ask(
+            client,
+            county_scheme,
+            ["2024"],
+            source="upload",
+            upload=SimpleUploadedFile("县域数据.xlsx", _sheet(good)),
+        )
+    assert response.status_code == 302
+    run = run_execute(Run.objects.get().pk)
+    assert RunScore.objects.filter(run=run).count() == 8
+    assert "县域数据.xlsx" in _page(client, run)
+    bad = [*good[:3], ["没有这个县", *values[1, 0].tolist()]]
+    refused = _ask(
+        client,
+        county_scheme,
+        ["2024"],
+        source="upload",
+        upload=SimpleUploadedFile("县域数据.xlsx", _sheet(bad)),
+    )
+    assert refused.status_code == 400
+    assert "A4" in refused.content.decode() and "没有这个县" in refused.content.decode()
+    missing = _ask(client, county_scheme, ["2024"], source="upload")
+    assert missing.status_code == 400

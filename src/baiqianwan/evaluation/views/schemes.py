@@ -98,6 +98,7 @@ def _ahp_rows(
     """The matrix as the form draws it: inputs above the diagonal, their reciprocals
     mirrored below, and each criterion's weight."""
     weights = (result or {}).get("weights") or [None] * len(labels)
+    names = dict(Indicator.objects.filter(code__in=labels).values_list("code", "name"))
     rows = []
     for i, label in enumerate(labels):
         cells = []
@@ -110,7 +111,7 @@ def _ahp_rows(
                 )
             else:
                 cells.append({"kind": "diagonal", "value": "1"})
-        rows.append({"label": label, "cells": cells, "weight": weights[i]})
+        rows.append({"label": names.get(label, label), "cells": cells, "weight": weights[i]})
     return rows
 
 

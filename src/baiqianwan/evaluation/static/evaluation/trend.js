@@ -9,6 +9,7 @@
   const beta = holder.dataset.beta;
   const chart = echarts.init(holder);
   chart.setOption({
+    animation: false,
     title: { text: beta ? "β = " + Number(beta).toFixed(4) + ", p = " + Number(holder.dataset.betaP).toFixed(4) : "", left: "center", textStyle: { fontSize: 13 } },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: data.periods },
