@@ -139,6 +139,14 @@ def test_a_run_killed_mid_way_stores_nothing_and_says_why(client, hq_admin, coun
     )
     assert runs_reap() == 1
     assert "运行中断" in _page(client, stale)
+    # Its page alone reaps a run whose worker died.
+    again = run_request(user=hq_admin, scheme=county_scheme, periods=["2024"], enqueue=False)
+    Run.objects.filter(pk=again.pk).update(
+        state="running", started_at=timezone.now() - timedelta(hours=1)
+    )
+    progress = client.get(reverse("evaluation:run_progress", args=[again.pk]))
+    assert progress["HX-Refresh"] == "true"
+    assert "运行中断" in _page(client, again)
 
 
 def test_a_county_user_gets_404_for_another_countys_scheme_and_run(

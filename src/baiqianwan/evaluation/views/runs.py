@@ -29,7 +29,7 @@ from baiqianwan.evaluation.selectors import (
     schemes_visible,
     tracks_of,
 )
-from baiqianwan.evaluation.services import run_request, track_set
+from baiqianwan.evaluation.services import STALE_AFTER, run_request, runs_reap, track_set
 from baiqianwan.evaluation.views.schemes import missing_help
 from baiqianwan.indicators.models import DataValue, DerivedValue, Period
 from baiqianwan.units.choices import Level
@@ -269,8 +269,18 @@ def _trend(run: Run) -> dict[str, Any]:
     }
 
 
+def _reaped(run: Run) -> Run:
+    """The run, marked failed first if its worker died (no progress for STALE_AFTER), so
+    its page never waits for ever."""
+    stale = timezone.now() - STALE_AFTER
+    if run.state == RunState.RUNNING and run.started_at and run.started_at < stale:
+        runs_reap()
+        run.refresh_from_db()
+    return run
+
+
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = run_get(user=request.user, pk=pk)
+    run = _reaped(run_get(user=request.user, pk=pk))
     tab = request.GET.get("tab", "ranking")
     tab = tab if tab in TABS else "ranking"
     period = request.GET.get("period", "")
@@ -304,7 +314,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar (htmx, every second); once the run is done or failed the page
     reloads itself to show the result or the reason."""
-    run = run_get(user=request.user, pk=pk)
+    run = _reaped(run_get(user=request.user, pk=pk))
     response = render(request, "evaluation/_progress.html", {"run": run})
     if run.state not in (RunState.QUEUED, RunState.RUNNING):
         response["HX-Refresh"] = "true"
