@@ -74,9 +74,13 @@ def test_the_ahp_block_shows_the_consistency_ratio_as_typed(client, hq_admin, co
     assert "CR = <strong>0.0332</strong>" in body  # Saaty: consistent below 0.1
     assert 'text-bg-success" data-testid="ahp-verdict">一致' in body
     assert "1/3" in body and "1/5" in body  # the lower triangle mirrors
+    # A judgement changed: only the figures come back, the inputs stay as typed.
     data.update(ahp_0_1="9", ahp_0_2="1/9", ahp_1_2="9")
-    body = client.post(reverse("evaluation:scheme_ahp"), data).content.decode()
+    live = reverse("evaluation:scheme_ahp") + "?part=live"
+    body = client.post(live, data).content.decode()
     assert 'text-bg-danger" data-testid="ahp-verdict">不一致' in body
+    assert "<select" not in body
+    assert body.count('data-testid="mirror" hx-swap-oob="true"') == 3  # below the diagonal
 
 
 def test_tracks_are_set_per_year_by_headquarters(client, hq_admin, huaiji_operator, county_values):

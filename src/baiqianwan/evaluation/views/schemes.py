@@ -275,13 +275,13 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def scheme_ahp(request: HttpRequest) -> HttpResponse:
     """The pairwise matrix block redrawn from the form as it stands (htmx posts it): the
     mirrored lower triangle, the weights, λmax, CI and CR, and whether the judgements are
-    consistent. A GET draws the empty block."""
+    consistent. With `part=live` (a judgement changed) only the figures are redrawn, so the
+    judgement inputs are never replaced while someone types. A GET draws the empty block."""
     require(request.user, "evaluation.manage")
     level = str(request.POST.get("level") or Level.COUNTY)
-    context = {
-        "form": {"weighting": request.POST.get("weighting", "")},
-        **_state(request, None, level),
-    }
+    context = {**_state(request, None, level), "oob": True}
+    if request.GET.get("part") == "live":
+        return render(request, "evaluation/_ahp_live.html", context)
     return render(request, "evaluation/_ahp.html", context)
 
 
