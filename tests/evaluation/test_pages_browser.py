@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from baiqianwan.evaluation.models import Run
+from baiqianwan.evaluation.models import Run, Scheme
 from baiqianwan.evaluation.services import run_execute
 from tests.evaluation.conftest import COUNTY_INDICATORS
 from tests.factories import PASSWORD
@@ -44,6 +44,9 @@ def test_write_an_ahp_scheme_run_it_and_read_the_ranking(  # type: ignore[no-unt
     assert "CR = " in page.inner_text("[data-testid=ahp-result]")
     shot(page, "evaluation-02-ahp-consistent")
     page.click("[data-testid=scheme-save]")
+    page.wait_for_selector("[data-testid=scheme-run]")
+    matrix = Scheme.objects.get(code="ZQ_AHP").ahp_matrix
+    assert sorted(v for row in matrix for v in row)[-2:] == [5, 9]  # the judgements as typed
     page.click("[data-testid=scheme-run]")
     page.uncheck("#period-2025")
     page.click("[data-testid=run-submit]")
@@ -58,3 +61,8 @@ def test_write_an_ahp_scheme_run_it_and_read_the_ranking(  # type: ignore[no-unt
     page.click("[data-testid=tabs] >> text=趋势")
     page.wait_for_selector("[data-testid=trend-chart] canvas")
     shot(page, "evaluation-05-trend")
+    page.click("[data-testid=tabs] >> text=排名")
+    page.click("[data-testid=ranking] >> text=怀集县")
+    page.wait_for_selector("[data-testid=unit-values]")
+    assert "短板" in page.inner_text("main")
+    shot(page, "evaluation-06-unit")

@@ -167,7 +167,8 @@ def ahp_parse(
 ) -> tuple[list[list[str]], list[str]]:
     """The upper triangle's judgements as typed (text, "1" where none), carried over by label
     when the labels changed since the form was drawn, and the errors naming the pair."""
-    old_labels = [x for x in (data.get("ahp_labels") or "").split("\n") if x] if data else []
+    # One label a line; a browser posts a textarea's lines with CR LF.
+    old_labels = [x.strip() for x in (data.get("ahp_labels") or "").splitlines()] if data else []
     n = len(labels)
     grid = [["1"] * n for _ in range(n)]
     errors: list[str] = []

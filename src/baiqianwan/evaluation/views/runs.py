@@ -5,6 +5,7 @@ tracks page where headquarters sets each county's 创先/进位/消薄 for a yea
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
@@ -191,8 +192,8 @@ def _ranking(request: HttpRequest, run: Run, period: str) -> dict[str, Any]:
             .order_by("code")
             .values_list("code", "name")
         )
-    query = "&".join(
-        f"{k}={request.GET[k]}" for k in ("tab", "period", "county", "sort") if request.GET.get(k)
+    query = urlencode(
+        {k: request.GET[k] for k in ("tab", "period", "county", "sort") if request.GET.get(k)}
     )
     return {
         "rows": rows,
