@@ -227,3 +227,31 @@ def test_an_uploaded_sheet_runs_and_a_bad_one_names_the_cell(
     assert "A4" in refused.content.decode() and "没有这个县" in refused.content.decode()
     missing = _ask(client, county_scheme, ["2024"], source="upload")
     assert missing.status_code == 400
+
+
+def _form_error(response) -> str:  # type: ignore[no-untyped-def]
+    import re
+
+    found = re.search(r'data-testid="form-error">(.*?)</div>', response.content.decode(), re.S)
+    assert found, response.content.decode()
+    return found.group(1)
+
+
+def test_the_scheme_form_says_what_the_options_lack(client, hq_admin, county_values):
+    from baiqianwan.indicators.models import Indicator
+
+    def name(code: str) -> str:
+        return Indicator.objects.get(code=code).name
+
+    client.force_login(hq_admin)
+    url = reverse("evaluation:scheme_create")
+    given = client.post(url, _scheme_post(weighting="given", weight_C_URBANISATION="2"))
+    assert given.status_code == 400
+    error = _form_error(given)
+    assert "缺少给定权重" in error and name("C_GDP_PER_CAPITA") in error
+    assert name("C_URBANISATION") not in error
+    coupling = client.post(url, _scheme_post(coupling="on", indicator=["C_GDP_PER_CAPITA"]))
+    assert coupling.status_code == 400 and "两个子系统" in _form_error(coupling)
+    below = client.post(url, _scheme_post(unit="441224000000"))
+    assert below.status_code == 400 and "下级" in _form_error(below)
+    assert not Scheme.objects.exists()

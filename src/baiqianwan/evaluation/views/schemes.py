@@ -18,6 +18,7 @@ from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.evaluation.choices import AhpOver, MissingRule, Weighting
 from baiqianwan.evaluation.forms import (
     JUDGEMENTS,
+    Member,
     SchemeForm,
     ahp_labels,
     ahp_matrix,
@@ -183,6 +184,34 @@ def _initial(scheme: Scheme) -> dict[str, Any]:
     return initial
 
 
+def _options_checked(data: dict[str, Any], chosen: list[Member]) -> list[str]:
+    """What the options need of the indicators and the area, said before any run: the
+    units ranked lie below the area, given weights are given, coupling has two subsystems."""
+    problems = []
+    area_level = Unit.objects.get(code=data["unit"], valid_to__isnull=True).level
+    order = [Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE]
+    if area_level in order and order.index(data["level"]) <= order.index(area_level):
+        problems.append(
+            _("The units ranked must lie below the area: choose a lower level or a wider area.")
+        )
+    if data["weighting"] == Weighting.GIVEN:
+        lacking = [m.indicator.name for m in chosen if not m.weight]
+        if lacking:
+            problems.append(
+                _("Given weights are missing for: %(names)s.") % {"names": "、".join(lacking)}
+            )
+    if data["coupling"]:
+        subsystems = {
+            m.subsystem or (m.indicator.dimension.name if m.indicator.dimension_id else "")
+            for m in chosen
+        }
+        if len(subsystems) < 2:
+            problems.append(
+                _("Coupling needs indicators of at least two subsystems (or dimensions).")
+            )
+    return problems
+
+
 def _save(request: HttpRequest, scheme: Scheme | None) -> HttpResponse:
     form = SchemeForm(request.POST, areas=_areas(request.user))
     state = _state(request, scheme, str(request.POST.get("level") or Level.COUNTY))
@@ -201,6 +230,7 @@ def _save(request: HttpRequest, scheme: Scheme | None) -> HttpResponse:
         problems += state["ahp"]["errors"]
         if len(state["ahp"]["labels"]) < 2:
             problems.append(_("AHP needs at least two criteria to compare."))
+    problems += _options_checked(data, chosen)
     if problems or form.errors:
         return _render(request, form, scheme, status=400, error=" ".join(problems))
     fields = {k: v for k, v in data.items() if k != "version"}
