@@ -189,7 +189,7 @@ def _options_checked(data: dict[str, Any], chosen: list[Member]) -> list[str]:
     units ranked lie below the area, given weights are given, coupling has two subsystems."""
     problems = []
     area_level = Unit.objects.get(code=data["unit"], valid_to__isnull=True).level
-    order = [Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE]
+    order: list[str] = [Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE]
     if area_level in order and order.index(data["level"]) <= order.index(area_level):
         problems.append(
             _("The units ranked must lie below the area: choose a lower level or a wider area.")
