@@ -149,6 +149,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         else:
             context.update(
                 comparison=found,
+                compared=[("A", a), ("B", b)],
                 rows=found.rows(prefix),
                 weights=list(
                     zip(
