@@ -175,3 +175,33 @@ def test_a_run_is_reproduced_from_its_snapshot_as_docs_say(hq_admin, county_sche
     stored = dict(run.scores.filter(period=run.last_period).values_list("unit__code", "rank"))
     kept = [inputs.units[i] for i in outcome.units]
     assert [stored[code] for code in kept] == outcome.rank[-1].tolist()
+
+
+def test_every_page_of_a_run_reads_in_chinese(client, hq_admin, county_scheme):
+    from tests.core.test_pages import LATIN_ALLOWED, visible_words
+
+    run = _done(hq_admin, county_scheme, ["2023", "2024"])
+    client.force_login(hq_admin)
+    detail = reverse("evaluation:run_detail", args=[run.pk])
+    pages = [detail + f"?tab={tab}" for tab in ("ranking", "weights", "balance", "trend")]
+    pages += [detail + "?tab=targets", detail + "?tab=notes"]
+    pages += [
+        reverse("evaluation:run_unit", args=[run.pk, "441224000000"]),
+        reverse("evaluation:compare") + f"?a={run.pk}&b={run.pk}",
+        reverse("evaluation:scheme_detail", args=[county_scheme.pk]),
+        reverse("evaluation:scheme_edit", args=[county_scheme.pk]),
+        reverse("evaluation:runs"),
+        reverse("evaluation:tracks"),
+    ]
+    # Data, not English: the user's name, the scheme's code and the snapshot's hash.
+    data = {hq_admin.username, county_scheme.code, Run.objects.get().inputs_sha256}
+    allowed = LATIN_ALLOWED | set(visible_words(" ".join(data), set()))
+    english = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        words = visible_words(response.content.decode(), allowed)
+        if words:
+            english[url] = words
+    assert not english
+    assert "赋权方法" in client.get(detail + "?tab=notes").content.decode()

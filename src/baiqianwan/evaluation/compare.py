@@ -113,6 +113,8 @@ def _weights(run: Run, period: str, indicators: list[str]) -> list[float]:
 def runs_compare(*, a: Run, b: Run) -> Comparison:
     """Compare two finished runs (see the module's docstring); refused, saying why, when
     they share fewer than two units or no indicator."""
+    if not a.inputs or not b.inputs:
+        raise InputError("运行没有保存输入快照，无法比较")
     period_a, period_b = a.last_period, b.last_period
     inputs_a, inputs_b = run_inputs(a), run_inputs(b)
     kept_a, kept_b = _kept(a, period_a), _kept(b, period_b)

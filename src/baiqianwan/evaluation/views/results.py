@@ -80,8 +80,10 @@ def run_unit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         .select_related("unit")
         .first()
     )
+    if score is None or not run.inputs:
+        raise Http404(_("This unit is not in the run."))
     inputs = run_inputs(run)
-    if score is None or code not in inputs.units:
+    if code not in inputs.units:
         raise Http404(_("This unit is not in the run."))
     p, row = inputs.periods.index(period), inputs.units.index(code)
     kept = [

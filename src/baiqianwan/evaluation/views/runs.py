@@ -21,7 +21,7 @@ from baiqianwan.core.listing import ListParamError, list_paginate
 from baiqianwan.core.problems import InputError
 from baiqianwan.evaluation.choices import RunState, Source, Track
 from baiqianwan.evaluation.exports import group_visible, indicator_names, weak_text
-from baiqianwan.evaluation.forms import RunForm
+from baiqianwan.evaluation.forms import RunForm, judgement_text
 from baiqianwan.evaluation.models import Run, RunScore, Scheme
 from baiqianwan.evaluation.selectors import (
     run_get,
@@ -30,7 +30,13 @@ from baiqianwan.evaluation.selectors import (
     schemes_visible,
     tracks_of,
 )
-from baiqianwan.evaluation.services import STALE_AFTER, run_request, runs_reap, track_set
+from baiqianwan.evaluation.services import (
+    PARAMETERS,
+    STALE_AFTER,
+    run_request,
+    runs_reap,
+    track_set,
+)
 from baiqianwan.evaluation.views.schemes import missing_help
 from baiqianwan.indicators.models import DataValue, DerivedValue, Period
 from baiqianwan.units.choices import Level
@@ -280,6 +286,33 @@ def _reaped(run: Run) -> Run:
     return run
 
 
+def _parameters(run: Run) -> list[tuple[str, Any]]:
+    """The run's parameters as a reader names them: the scheme's field labels and choices."""
+    params = run.parameters
+    scheme = params.get("scheme", {})
+    rows: list[tuple[str, Any]] = [
+        (_("Scheme"), f"{scheme.get('name', '')}（{scheme.get('code', '')}）"),
+        (_("Version"), scheme.get("version", "")),
+    ]
+    for name in PARAMETERS:
+        if name not in params:
+            continue
+        field: Any = Scheme._meta.get_field(name)
+        value = params[name]
+        if field.choices:
+            shown = dict(field.choices).get(value, value)
+        elif isinstance(value, bool):
+            shown = _("yes") if value else _("no")
+        elif name == "ahp_matrix":
+            shown = "；".join("、".join(judgement_text(v) for v in row) for row in value) or "—"
+        else:
+            shown = value
+        rows.append((str(field.verbose_name), shown))
+    names = indicator_names([i["code"] for i in params.get("indicators", [])])
+    rows.append((_("Indicators"), "、".join(names.values())))
+    return rows
+
+
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _reaped(run_get(user=request.user, pk=pk))
     tab = request.GET.get("tab", "ranking")
@@ -309,6 +342,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             context.update(_trend(run))
         elif tab == "targets":
             context.update(_targets(run))
+        elif tab == "notes":
+            context["parameters"] = _parameters(run)
     return render(request, "evaluation/run_detail.html", context)
 
 
