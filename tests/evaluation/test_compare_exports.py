@@ -141,3 +141,19 @@ def test_a_county_in_the_city_ranking_drills_to_its_towns(client, hq_admin, city
     page = client.get(reverse("evaluation:run_detail", args=[county_run.pk])).content.decode()
     assert f"/evaluation/runs/{town_run.pk}/?county=441224" in page
     assert "镇街评价" in page
+
+
+def test_a_county_with_its_own_town_scheme_drills_to_that(client, hq_admin, city, county_scheme):
+    from baiqianwan.units.models import Unit
+
+    county_run = _done(hq_admin, county_scheme, ["2024"])
+    huaiji = Unit.objects.get(code="441224000000", valid_to__isnull=True)
+    own = Scheme.objects.create(code="HJ_T", name="怀集镇街评价", unit=huaiji, level="town")
+    own_run = county_run.__class__.objects.create(
+        scheme=own, unit=huaiji, periods=["2024"], source="approved", state="done"
+    )
+    client.force_login(hq_admin)
+    page = client.get(reverse("evaluation:run_detail", args=[county_run.pk])).content.decode()
+    assert f'href="/evaluation/runs/{own_run.pk}/" data-testid="drill"' in page
+    assert "怀集镇街评价 的最新运行" in page
+    assert page.count('data-testid="drill"') == 1  # no town run for the other counties

@@ -205,3 +205,47 @@ def test_every_page_of_a_run_reads_in_chinese(client, hq_admin, county_scheme):
             english[url] = words
     assert not english
     assert "赋权方法" in client.get(detail + "?tab=notes").content.decode()
+
+
+def test_ahp_over_dimensions_runs_with_the_dimensions_compared(client, hq_admin, county_values):
+    from baiqianwan.indicators.models import Indicator
+
+    client.force_login(hq_admin)
+    data = _scheme_post(weighting="combined", indicator=COUNTY_INDICATORS)
+    dimensions = list(
+        dict.fromkeys(
+            Indicator.objects.get(code=c).dimension.name
+            for c in sorted(COUNTY_INDICATORS, key=lambda c: Indicator.objects.get(code=c).pk)
+        )
+    )
+    assert len(dimensions) >= 2
+    block = client.post(reverse("evaluation:scheme_ahp"), data).content.decode()
+    assert all(f"<th>{name}</th>" in block for name in dimensions)
+    data["ahp_labels"] = block.split("hidden>")[1].split("</textarea>")[0]
+    data["ahp_0_1"] = "3"
+    assert client.post(reverse("evaluation:scheme_create"), data).status_code == 302
+    scheme = Scheme.objects.get(code="ZQ_NEW")
+    assert scheme.ahp_matrix[0][1] == 3
+    run = _done(hq_admin, scheme, ["2024"])
+    weighting = run.summary["weighting"]
+    assert weighting["ahp_labels"][:2] == data["ahp_labels"].split("\n")[:2]
+    assert weighting["alpha"] == 0.5
+    page = client.get(reverse("evaluation:run_detail", args=[run.pk]) + "?tab=weights")
+    assert 'data-testid="ahp-cr"' in page.content.decode()
+
+
+def test_tracks_rank_each_county_within_its_track(client, hq_admin, county_scheme):
+    from baiqianwan.evaluation.services import track_set
+    from baiqianwan.units.models import Unit
+
+    for code, track in (("441224000000", "catch_up"), ("441226000000", "catch_up")):
+        unit = Unit.objects.get(code=code, valid_to__isnull=True)
+        track_set(user=hq_admin, unit=unit, year=2024, track=track)
+    Scheme.objects.filter(pk=county_scheme.pk).update(by_track=True)
+    county_scheme.refresh_from_db()
+    run = _done(hq_admin, county_scheme, ["2024"])
+    client.force_login(hq_admin)
+    page = client.get(reverse("evaluation:run_detail", args=[run.pk])).content.decode()
+    assert page.count("消薄 · 第 ") == 2
+    ranks = sorted(run.scores.filter(track="catch_up").values_list("track_rank", flat=True))
+    assert ranks == [1, 2]
