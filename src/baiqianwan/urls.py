@@ -14,6 +14,7 @@ urlpatterns = [
     path("intake/", include("baiqianwan.intake.urls")),
     path("plans/", include("baiqianwan.plans.urls")),
     path("indicators/", include("baiqianwan.indicators.urls")),
+    path("evaluation/", include("baiqianwan.evaluation.urls")),
     path("notifications/", include("baiqianwan.notifications.urls")),
     path("api/", api.urls),
 ]

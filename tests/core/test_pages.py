@@ -145,6 +145,8 @@ LATIN_ALLOWED = {
 }
 LATIN_ALLOWED |= {"bqw", "createuser"}  # the command that creates accounts on the server
 LATIN_ALLOWED |= {"DHIS", "CSV"}  # the interchange formats the data exchange page names
+# The evaluation methods' and measures' names, written in Latin letters in Chinese texts too.
+LATIN_ALLOWED |= {"AHP", "CRITIC", "TOPSIS", "CR", "CI", "CV", "SHA"}
 
 
 def visible_words(body: str, allowed: set[str]) -> set[str]:

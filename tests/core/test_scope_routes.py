@@ -85,6 +85,14 @@ UNIT_FREE = {
     "indicators:workbook",
     "indicators:workbook_template",
     "indicators:workbook_upload",
+    "evaluation:runs",
+    "evaluation:run_create",
+    "evaluation:schemes",
+    "evaluation:scheme_create",
+    "evaluation:scheme_ahp",
+    "evaluation:scheme_indicators",
+    "evaluation:compare",
+    "evaluation:tracks",
 }
 
 
@@ -115,6 +123,8 @@ PK_KINDS = (
     ("plans/evidence/", "evidence"),
     ("plans/notices/", "notice"),
     ("plans/", "plan"),
+    ("evaluation/schemes/", "scheme"),
+    ("evaluation/runs/", "run"),
 )
 
 
@@ -128,6 +138,8 @@ def deqing_pk(route: str) -> int:
                 return validation_rule_pk()
             if kind == "upload":
                 return deqing_upload_pk()
+            if kind in ("scheme", "run"):
+                return deqing_evaluation_objects()[kind]
             return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
     return deqing_document_pk()
 
@@ -266,6 +278,24 @@ def deqing_upload_pk() -> int:
         ],
     )
     return upload.pk
+
+
+def deqing_evaluation_objects() -> dict[str, int]:
+    """德庆县's own town scheme and a finished run of it with one town's score."""
+    from baiqianwan.evaluation.models import Run, RunScore, Scheme
+
+    scheme = Scheme.objects.filter(unit__code=DEQING).first()
+    if scheme is None:
+        deqing = Unit.objects.get(code=DEQING, valid_to__isnull=True)
+        scheme = Scheme.objects.create(
+            code="DEQING", name="德庆县镇街评价", unit=deqing, level="town"
+        )
+        run = Run.objects.create(
+            scheme=scheme, unit=deqing, periods=["2024"], source="approved", state="done"
+        )
+        town = Unit.objects.current().within("441226").filter(level="town").first()
+        RunScore.objects.create(run=run, unit=town, period="2024", score=0.5, rank=1)
+    return {"scheme": scheme.pk, "run": Run.objects.get(scheme=scheme).pk}
 
 
 def deqing_plan_objects() -> dict[str, int]:

@@ -1,0 +1,1 @@
+"""The evaluation app's pages: each views module keeps its own `urlpatterns`."""
