@@ -67,7 +67,7 @@ def _read_back(text: str, measure: str) -> float:
     """The number a reader takes from `text`, in `measure`."""
     number, _space, unit = text.partition(" ")
     value = float(number.replace(",", "").rstrip("%"))
-    multiple, base = measure_split(measure)
+    multiple, _base = measure_split(measure)
     scale = {"万": 1e4, "亿": 1e8}.get(unit[:1], 1.0) if unit != measure else multiple
     return value * scale / multiple
 
@@ -119,7 +119,7 @@ def test_the_page_formats_as_the_server_does(tmp_path):  # type: ignore[no-untyp
     cases = [
         [float(v), m, d]
         for v, m, d in zip(
-            values + [2.5, 0.125, 1e5, 99_999.95, 1e8 - 1],
+            [*values, 2.5, 0.125, 1e5, 99_999.95, 1e8 - 1],
             rng.choice(["元", "万元", "亿元", "%", "", "万人", "元/人"], 1505).tolist(),
             [None if d < 0 else int(d) for d in rng.integers(-1, 4, 1505)],
             strict=True,

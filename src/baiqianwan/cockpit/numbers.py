@@ -48,7 +48,7 @@ def grouped(text: str) -> str:
     """A fixed-point number with thousands separators in its whole part."""
     sign = "-" if text.startswith("-") else ""
     whole, dot, fraction = text.lstrip("-").partition(".")
-    parts = []
+    parts: list[str] = []
     while len(whole) > 3:
         parts.insert(0, whole[-3:])
         whole = whole[:-3]

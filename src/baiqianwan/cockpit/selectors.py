@@ -59,7 +59,7 @@ from baiqianwan.units.models import Unit
 
 ACTION = "evaluation.read"
 SCORE = "score"
-LEVEL_BELOW = {
+LEVEL_BELOW: dict[str, str] = {
     Level.PROVINCE: Level.CITY,
     Level.CITY: Level.COUNTY,
     Level.COUNTY: Level.TOWN,
@@ -187,11 +187,12 @@ def _periods(ids: Iterable[int]) -> list[Period]:
 
 
 def _units(level: str, prefix: str) -> list[dict[str, Any]]:
-    return list(
+    found = (
         Unit.objects.filter(level=level, code__startswith=prefix, valid_to__isnull=True)
         .order_by("code")
-        .values("id", "code", "name")
+        .values_list("id", "code", "name")
     )
+    return [{"id": pk, "code": code, "name": name} for pk, code, name in found]
 
 
 def _milestone(year: int) -> int:
@@ -415,7 +416,7 @@ def _score_light(lights: list[int]) -> str:
     worse on a tie."""
     if not lights or not sum(lights):
         return ""
-    green, yellow, red = (list(lights) + [0, 0, 0])[:3]
+    green, yellow, red = [*lights, 0, 0, 0][:3]
     most = max(green, yellow, red)
     return "red" if red == most else "yellow" if yellow == most else "green"
 

@@ -4,15 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0010_alter_auditevent_action'),
+        ("audit", "0010_alter_auditevent_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('retire', 'Retired'), ('load', 'Loaded'), ('login', 'Signed in'), ('login_failed', 'Failed sign-in'), ('logout', 'Signed out'), ('password', 'Password changed'), ('unlock', 'Account unlocked'), ('lockout', 'Account locked out'), ('old_password', 'Old password check failed'), ('account_disable', 'Account disabled'), ('account_enable', 'Account enabled'), ('password_reset', 'Password reset'), ('download', 'Downloaded'), ('out_of_scope', 'Refused: outside the area'), ('issue', 'Issued'), ('close', 'Closed'), ('assign', 'Assigned'), ('report', 'Reported'), ('accept', 'Accepted'), ('return', 'Returned'), ('notice', 'Notice issued'), ('reply', 'Replied'), ('escalate', 'Escalated'), ('interview', 'Marked for interview'), ('submit', 'Submitted'), ('approve', 'Approved'), ('lock', 'Locked'), ('waive', 'Waived'), ('lock_exception', 'Lock exception granted'), ('values', 'Values stored'), ('evaluate', 'Evaluation run')], db_index=True, max_length=16, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("update", "Updated"),
+                    ("retire", "Retired"),
+                    ("load", "Loaded"),
+                    ("login", "Signed in"),
+                    ("login_failed", "Failed sign-in"),
+                    ("logout", "Signed out"),
+                    ("password", "Password changed"),
+                    ("unlock", "Account unlocked"),
+                    ("lockout", "Account locked out"),
+                    ("old_password", "Old password check failed"),
+                    ("account_disable", "Account disabled"),
+                    ("account_enable", "Account enabled"),
+                    ("password_reset", "Password reset"),
+                    ("download", "Downloaded"),
+                    ("out_of_scope", "Refused: outside the area"),
+                    ("issue", "Issued"),
+                    ("close", "Closed"),
+                    ("assign", "Assigned"),
+                    ("report", "Reported"),
+                    ("accept", "Accepted"),
+                    ("return", "Returned"),
+                    ("notice", "Notice issued"),
+                    ("reply", "Replied"),
+                    ("escalate", "Escalated"),
+                    ("interview", "Marked for interview"),
+                    ("submit", "Submitted"),
+                    ("approve", "Approved"),
+                    ("lock", "Locked"),
+                    ("waive", "Waived"),
+                    ("lock_exception", "Lock exception granted"),
+                    ("values", "Values stored"),
+                    ("evaluate", "Evaluation run"),
+                ],
+                db_index=True,
+                max_length=16,
+                verbose_name="action",
+            ),
         ),
     ]
