@@ -109,10 +109,8 @@ def test_a_county_opens_into_its_towns_and_villages(client, hq_admin, cockpit_va
     )
     county_only = client.get(f"{API}/units/441224000000", {"indicator": "C_GDP"}).json()
     assert (
-        (county_only["parts"] == []
-        and "县级" in county_only["note"])
-        or "counties" in county_only["note"]
-    )
+        county_only["parts"] == [] and "县级" in county_only["note"]
+    ) or "counties" in county_only["note"]
 
 
 def test_a_county_operator_sees_the_county(

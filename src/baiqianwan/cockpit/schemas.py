@@ -148,6 +148,7 @@ class SupervisionOut(Schema):
     totals: LightTotalsOut
     overdue: list[OverdueOut]
     overdue_count: int
+    notices_awaiting: int
     today: str
     demo: bool
 

@@ -53,6 +53,7 @@ from baiqianwan.indicators.targets import targets_for
 from baiqianwan.plans.choices import Light, PlanStatus
 from baiqianwan.plans.lights import reason_text
 from baiqianwan.plans.selectors import assignments_visible
+from baiqianwan.plans.supervision import AWAITING, notices_visible
 from baiqianwan.units.choices import Level
 from baiqianwan.units.codes import SEGMENT_END
 from baiqianwan.units.models import Unit
@@ -720,6 +721,7 @@ def _supervision(user: Any, scope: Scope, today: date) -> dict[str, Any]:
         "totals": totals,
         "overdue": listed,
         "overdue_count": overdue.count() if len(listed) == OVERDUE_SHOWN else len(listed),
+        "notices_awaiting": notices_visible(user=user).filter(state__in=AWAITING).count(),
         "today": today.isoformat(),
         "demo": assignments.filter(task__plan__is_demo=True).exists(),
     }

@@ -21,6 +21,7 @@ from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.plans.choices import PartyRole, PlanStatus
+from baiqianwan.core.freshness import data_changed
 from baiqianwan.plans.lights import lights_refresh, task_trees
 from baiqianwan.plans.models import Assignment, Department, Plan, Task
 from baiqianwan.units.choices import Level
@@ -243,6 +244,7 @@ def plan_close(*, actor: Any, plan: Plan, version: int, today: date) -> Plan:
         if not updated:
             raise Conflict(_("Someone else changed this plan meanwhile; reload it and try again."))
         plan.refresh_from_db()
+        data_changed("plans")
         audit_record(actor=actor, action=Action.CLOSE, obj=plan, changes={"closed_on": today})
     return plan
 

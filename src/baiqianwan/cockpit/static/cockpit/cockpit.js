@@ -319,6 +319,8 @@
       }), { replaceMerge: ["series"] });
       var count = document.querySelector('[data-testid="overdue-count"]');
       if (count) { count.textContent = String(data.overdue_count); }
+      var notices = document.querySelector('[data-testid="notices-awaiting"]');
+      if (notices) { notices.textContent = L.notices + "：" + data.notices_awaiting; }
       var body = document.querySelector('[data-testid="overdue"] tbody');
       if (body) {
         body.innerHTML = data.overdue.map(function (o) {
