@@ -54,5 +54,7 @@ def test_the_big_screen_is_a_fixed_dark_wall(client, hq_admin, cockpit_values): 
     assert "指挥中心" in html and "演示数据" not in html  # the test values are not demo
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("cockpit/cockpit.css"), encoding="utf-8").read()
+    from pathlib import Path
+
+    css = Path(finders.find("cockpit/cockpit.css")).read_text(encoding="utf-8")
     assert "overflow: hidden" in css and "100vh" in css

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
+from baiqianwan.core.freshness import data_changed
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.plans.choices import PartyRole, PlanStatus
-from baiqianwan.core.freshness import data_changed
 from baiqianwan.plans.lights import lights_refresh, task_trees
 from baiqianwan.plans.models import Assignment, Department, Plan, Task
 from baiqianwan.units.choices import Level
