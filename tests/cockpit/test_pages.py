@@ -52,9 +52,9 @@ def test_the_big_screen_is_a_fixed_dark_wall(client, hq_admin, cockpit_values): 
     assert page.status_code == 200
     assert 'data-mode="screen"' in html and 'id="cockpit-clock"' in html
     assert "指挥中心" in html and "演示数据" not in html  # the test values are not demo
-    from django.contrib.staticfiles import finders
-
     from pathlib import Path
+
+    from django.contrib.staticfiles import finders
 
     css = Path(finders.find("cockpit/cockpit.css")).read_text(encoding="utf-8")
     assert "overflow: hidden" in css and "100vh" in css
