@@ -178,10 +178,13 @@
                    itemHeight: screen ? px(0.08) : 140,
                    text: [data.indicator ? "" : L.score, ""],
                    formatter: function (v) { return data.indicator ? N.numberCn(v, m[0], m[1]) : v.toFixed(2); },
-                   inRange: { color: PALETTE }, textStyle: { fontSize: font(11) } },
+                   // Darker is better: a cost indicator's scale runs the other way.
+                   inRange: { color: data.indicator && data.indicator.direction === "negative" ? PALETTE.slice().reverse() : PALETTE },
+                   textStyle: { fontSize: font(11) } },
       series: [{ type: "map", map: spec.unit, roam: false, selectedMode: false,
                  layoutCenter: ["50%", "46%"], layoutSize: "88%",
-                 label: { show: true, fontSize: font(11), formatter: function (p) {
+                 label: { show: true, fontSize: font(11), color: screen ? "#fff" : "#222",
+                          textBorderColor: screen ? "#071327" : "#fff", textBorderWidth: 2, formatter: function (p) {
                    var row = byCode[p.name];
                    return row ? row.name + (row.rank ? "\n" + row.shown : "") : "";
                  } },
@@ -247,7 +250,10 @@
       var table = document.querySelector('[data-testid="drill-table"]');
       var first = data.parts[0];
       var last = data.parts[data.parts.length - 1];
-      if (first) { drawBars("drill", first.rows, data, 30); } else if (charts.drill) { charts.drill.clear(); }
+      // Without a map the rows' bars stand beside this already: the table alone.
+      var holder = document.getElementById("cockpit-drill");
+      if (holder && !spec.map) { holder.hidden = true; table.classList.add("bqw-scroll-tall"); }
+      if (first && spec.map) { drawBars("drill", first.rows, data, 30); } else if (charts.drill) { charts.drill.clear(); }
       if (table) { table.innerHTML = last ? drillTable(last, data) : ""; }
       ready("drill", code);
     }).catch(function () { failed("drill"); });
@@ -295,6 +301,8 @@
       var bottom = document.querySelector('[data-list="bottom"]');
       if (top) { top.innerHTML = listItems(data.top, data); }
       if (bottom) { bottom.innerHTML = listItems(data.bottom, data); }
+      var lists = document.querySelector('[data-testid="rankings"]');
+      if (lists) { lists.dataset.ready = state.indicator; }
     }).catch(function () {});
   }
 
@@ -337,7 +345,15 @@
     return getJSON("/completeness").then(function (data) {
       var c = chart("completeness");
       if (!c) { return; }
-      var names = data.datasets.length ? data.datasets[0].rows.map(function (r) { return r.name; }) : [];
+      // The rows of every data set (a county's own report beside its towns' and villages'),
+      // in the order they first appear.
+      var codes = [];
+      var names = [];
+      data.datasets.forEach(function (d) {
+        d.rows.forEach(function (r) {
+          if (codes.indexOf(r.code) < 0) { codes.push(r.code); names.push(r.name); }
+        });
+      });
       c.setOption(base({
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, valueFormatter: function (v) { return v == null ? N.MISSING : N.numberCn(v, "%"); } },
         legend: { type: "scroll", top: 0, textStyle: { fontSize: font(11) } },
@@ -345,7 +361,10 @@
         xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 8 ? 40 : 0, fontSize: font(11) } },
         yAxis: { type: "value", max: 100, name: L.rate, nameTextStyle: { fontSize: font(10) }, axisLabel: { fontSize: font(10) } },
         series: data.datasets.map(function (d) {
-          return { name: d.name + " " + d.period, type: "bar", barMaxWidth: 14, data: d.rows.map(function (r) { return r.rate; }) };
+          var rate = {};
+          d.rows.forEach(function (r) { rate[r.code] = r.rate; });
+          return { name: d.name + " " + d.period, type: "bar", barMaxWidth: 14,
+                   data: codes.map(function (code) { return code in rate ? rate[code] : null; }) };
         }),
       }), { replaceMerge: ["series"] });
       ready("completeness");
@@ -371,10 +390,12 @@
     });
   });
 
+  // One request after another: each request renews the session, and the server (SQLite in
+  // development) serves them best in turn.
   function byIndicator() {
-    var work = [loadMap(), loadTrends()];
-    if (state.drill) { work.push(loadDrill(state.drill)); }
-    return Promise.all(work).then(loadRankings);
+    return loadMap().then(loadTrends).then(function () {
+      return state.drill ? loadDrill(state.drill) : null;
+    }).then(loadRankings);
   }
 
   if (select) {
@@ -385,7 +406,7 @@
   }
 
   function loadAll() {
-    return Promise.all([loadSummary(), byIndicator(), loadSupervision(), loadCompleteness()]);
+    return loadSummary().then(byIndicator).then(loadSupervision).then(loadCompleteness);
   }
 
   var initial = JSON.parse(document.getElementById("cockpit-summary").textContent);
@@ -394,7 +415,7 @@
   if (chart("map") && spec.map) {
     chart("map").on("click", function (p) { if (p.name) { loadDrill(p.name); } });
   }
-  Promise.all([byIndicator(), loadSupervision(), loadCompleteness()]);
+  byIndicator().then(loadSupervision).then(loadCompleteness);
 
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (name) { charts[name].resize(); });
