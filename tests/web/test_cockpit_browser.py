@@ -90,7 +90,7 @@ def test_the_cockpit_for_headquarters_a_leader_and_a_county(page, live_server, z
     assert page.inner_text("[data-testid=clock]").strip()
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
     assert page.evaluate("getComputedStyle(document.body).overflow") == "hidden"
-    page.screenshot(path=str(shot.__globals__["ARTIFACTS"] / "cockpit-03-screen.png"))
+    shot(page, "cockpit-03-screen")
 
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in_as(page, live_server, "leader-c")

@@ -29,7 +29,6 @@ def _labels() -> dict[str, str]:
     return {
         "score": _("Evaluation score"),
         "rank": _("Rank"),
-        "value": _("Value"),
         "target": _("Target"),
         "light": _("Light"),
         "provisional": _("provisional: not every unit has reported"),
@@ -43,15 +42,9 @@ def _labels() -> dict[str, str]:
         "light_done": str(Light.DONE.label),
         "rate": _("Reporting rate (%)"),
         "notices": _("Supervision notices awaiting a reply"),
-        "submitted": _("Submitted"),
-        "expected": _("Expected"),
-        "click_county": _("Click a county on the map to see its towns and villages."),
         "failed": _("The figures could not be loaded."),
-        "png": _("PNG"),
         "period": _("Period"),
         "change": _("Rank change"),
-        "town": str(Level.TOWN.label),
-        "village": str(Level.VILLAGE.label),
     }
 
 
