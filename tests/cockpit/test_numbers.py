@@ -136,3 +136,10 @@ def test_the_page_formats_as_the_server_does(tmp_path):  # type: ignore[no-untyp
     from_server = [number_cn(v, m, d) for v, m, d in cases]
     differ = [(c, p, s) for c, p, s in zip(cases, from_page, from_server, strict=True) if p != s]
     assert not differ, differ[:5]
+
+
+def test_the_template_filter_formats_the_same_way():  # type: ignore[no-untyped-def]
+    from django.template import Context, Template
+
+    shown = Template('{% load cockpit %}{{ gdp|number_cn:"元" }} · {{ share|number_cn:"%" }}')
+    assert shown.render(Context({"gdp": 12_345_678, "share": 35.25})) == "1234.6 万元 · 35.3%"

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,34 +151,51 @@ def _indicator_out(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def _figures(
-    indicator: Indicator, *, level: str, prefix: str, periods: Iterable[int] | None = None
-) -> dict[tuple[int, int], Figure]:
-    """(unit id, period id) → the approved figure, for the current units of `level` within
-    `prefix`: two queries (totals, then own values whose report is approved or locked)."""
-    units = Q(unit__level=level, unit__code__startswith=prefix, unit__valid_to__isnull=True)
-    if periods is not None:
-        units &= Q(period_id__in=list(periods))
-    found: dict[tuple[int, int], Figure] = {}
-    for unit_id, period_id, value, reported, expected in (
-        DerivedValue.objects.filter(units, indicator=indicator)
-        .values_list("unit_id", "period_id", "value", "reported", "expected")
-        .iterator(chunk_size=5000)
-    ):
-        found[(unit_id, period_id)] = Figure(value, reported, expected)
-    settled = Submission.objects.filter(
-        unit=OuterRef("unit"),
-        period=OuterRef("period"),
-        state__in=COUNTED_STATES,
-        dataset__members__indicator=OuterRef("indicator"),
+def subtree(prefix: str, field: str = "code") -> Q:
+    """The codes that start with `prefix`, as a range (codes are digits, and ":" sorts right
+    after "9"), so that SQLite and PostgreSQL read it from the index on the code."""
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + ":"})
+
+
+def _unit_ids(level: str, prefix: str) -> QuerySet[Unit]:
+    return Unit.objects.filter(subtree(prefix), level=level, valid_to__isnull=True).values("id")
+
+
+def _settled() -> Exists:
+    """The value's unit has its report of a data set holding the indicator approved or
+    locked for the value's period."""
+    return Exists(
+        Submission.objects.filter(
+            unit=OuterRef("unit"),
+            period=OuterRef("period"),
+            state__in=COUNTED_STATES,
+            dataset__members__indicator=OuterRef("indicator"),
+        )
     )
-    for unit_id, period_id, value in (
-        DataValue.objects.filter(units, indicator=indicator)
-        .filter(Exists(settled))
-        .values_list("unit_id", "period_id", "value")
-        .iterator(chunk_size=5000)
-    ):
-        found.setdefault((unit_id, period_id), Figure(value, 1, 1))
+
+
+def _figures(indicator: Indicator, *, level: str, prefix: str) -> dict[tuple[int, int], Figure]:
+    """(unit id, period id) → the approved figure, for the current units of `level` within
+    `prefix`: at most two queries (totals and computed values; own values whose report is
+    approved or locked), each read by indicator and unit from the unique index."""
+    units = _unit_ids(level, prefix)
+    found: dict[tuple[int, int], Figure] = {}
+    entered_here = not indicator.is_computed and level in indicator.levels
+    if not (entered_here and list(indicator.levels) == [level]):
+        for unit_id, period_id, value, reported, expected in (
+            DerivedValue.objects.filter(indicator=indicator, unit__in=units)
+            .values_list("unit_id", "period_id", "value", "reported", "expected")
+            .iterator(chunk_size=5000)
+        ):
+            found[(unit_id, period_id)] = Figure(value, reported, expected)
+    if entered_here:
+        for unit_id, period_id, value in (
+            DataValue.objects.filter(indicator=indicator, unit__in=units)
+            .filter(_settled())
+            .values_list("unit_id", "period_id", "value")
+            .iterator(chunk_size=5000)
+        ):
+            found.setdefault((unit_id, period_id), Figure(value, 1, 1))
     return found
 
 
@@ -189,7 +206,7 @@ def _periods(ids: Iterable[int]) -> list[Period]:
 
 def _units(level: str, prefix: str) -> list[dict[str, Any]]:
     found = (
-        Unit.objects.filter(level=level, code__startswith=prefix, valid_to__isnull=True)
+        Unit.objects.filter(subtree(prefix), level=level, valid_to__isnull=True)
         .order_by("code")
         .values_list("id", "code", "name")
     )
@@ -238,26 +255,13 @@ def _share_series(card: Card, indicator: Indicator, unit: Unit) -> list[tuple[Pe
     card's threshold, converted to the indicator's unit of measure; one query."""
     multiple, _base = measure_split(indicator.measure)
     threshold = float(card.at_least or 0) / multiple
-    settled = Submission.objects.filter(
-        unit=OuterRef("unit"),
-        period=OuterRef("period"),
-        state__in=COUNTED_STATES,
-        dataset__members__indicator=OuterRef("indicator"),
-    )
     rows = (
-        DataValue.objects.filter(
-            indicator=indicator,
-            unit__level=card.counted,
-            unit__code__startswith=unit.prefix,
-            unit__valid_to__isnull=True,
-        )
-        .filter(Exists(settled))
+        DataValue.objects.filter(indicator=indicator, unit__in=_unit_ids(card.counted, unit.prefix))
+        .filter(_settled())
         .values("period_id")
         .annotate(reported=Count("id"), reached=Count("id", filter=Q(value__gte=threshold)))
     )
-    expected = Unit.objects.filter(
-        level=card.counted, code__startswith=unit.prefix, valid_to__isnull=True
-    ).count()
+    expected = _unit_ids(card.counted, unit.prefix).count()
     by_period = {row["period_id"]: row for row in rows}
     series = []
     for period in _periods(by_period):
