@@ -157,8 +157,10 @@ def subtree(prefix: str, field: str = "code") -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + ":"})
 
 
-def _unit_ids(level: str, prefix: str) -> QuerySet[Unit]:
-    return Unit.objects.filter(subtree(prefix), level=level, valid_to__isnull=True).values("id")
+def _unit_ids(level: str, prefix: str) -> QuerySet[Unit, int]:
+    return Unit.objects.filter(subtree(prefix), level=level, valid_to__isnull=True).values_list(
+        "id", flat=True
+    )
 
 
 def _settled() -> Exists:
