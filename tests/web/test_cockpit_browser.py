@@ -70,6 +70,10 @@ def test_the_cockpit_for_headquarters_a_leader_and_a_county(page, live_server, z
         ".convertToPixel({seriesIndex: 0}, [lng, lat])",
         list(HUAIJI_MIDDLE),
     )
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_function("document.getElementById('cockpit-map').innerText.includes('排名')")
+    tooltip = page.inner_text("[data-testid=map]")
+    assert "怀集县" in tooltip and "村集体经济收入" in tooltip and "万元" in tooltip
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_selector(f"[data-testid=drill][data-ready='{HUAIJI}']")
     assert page.inner_text("[data-testid=drill-title]") == "怀集县"
