@@ -154,6 +154,16 @@ def test_bad_parameters_name_the_field(client, hq_admin, cockpit_values):  # typ
     assert period.status_code == 400 and period.json()["field"] == "period"
     town_level = client.get(f"{API}/map", {"indicator": "T_FISCAL_PER_CAPITA"})
     assert town_level.status_code == 200
+    for path, params, field in (
+        ("/trends", {"indicator": "C_GDP OR 1=1"}, "indicator"),
+        ("/units/441224000000", {"indicator": "C_GDP", "period": "2024-Q1-x"}, "period"),
+        ("/rankings", {"indicator": "x" * 200}, "indicator"),
+    ):
+        refused = client.get(f"{API}{path}", params)
+        assert refused.status_code == 400 and refused.json()["field"] == field, path
+    code = cockpit_values["villages"][0].code
+    village = client.get(f"{API}/units/{code}", {"indicator": "V_POP"}).json()
+    assert village["parts"] == [] and village["note"]
 
 
 def test_every_chart_downloads_its_data_as_excel(client, hq_admin, cockpit_values):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ finished run or a report shows on the next call.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -119,6 +120,21 @@ def indicators_at(level: str | None) -> list[Indicator]:
         return []
     found = Indicator.objects.filter(is_active=True).order_by("order", "code")
     return [indicator for indicator in found if _reaches(indicator, level)]
+
+
+# What an indicator code and a period code look like; anything else is refused before it
+# becomes part of a cache key.
+CODE = re.compile(r"[A-Za-z0-9_]{1,32}")
+PERIOD = re.compile(r"[0-9A-Za-z]{4,8}")
+
+
+def params_checked(indicator: str, period: str = "") -> tuple[str, str]:
+    """The indicator and period asked for, or a 400 naming the field."""
+    if indicator and not CODE.fullmatch(indicator):
+        raise InputError(_("No indicator %(code)s.") % {"code": indicator[:40]}, field="indicator")
+    if period and not PERIOD.fullmatch(period):
+        raise InputError(_("No period %(code)s.") % {"code": period[:40]}, field="period")
+    return indicator, period.upper()
 
 
 def indicator_get(code: str) -> Indicator:
@@ -523,6 +539,7 @@ def map_data(*, user: Any, indicator: str = "", period: str = "") -> dict[str, A
     """The rows of the user's scope (the counties of a city) with the indicator's value (or
     the latest evaluation score: `indicator="score"`), rank and light, for the map."""
     scope = scope_of(user=user)
+    indicator, period = params_checked(indicator, period)
     indicator = indicator or indicator_default(scope)
     areas = ("evaluation",) if indicator == SCORE else INDICATOR_AREAS
     return cached(
@@ -569,7 +586,9 @@ def _drill(user: Any, unit: Unit, indicator: str, period: str) -> dict[str, Any]
         out["parts"].append(
             {"level": level, "label": str(Level(level).label), "run": None, "rows": rows}
         )
-    if not out["parts"]:
+    if not levels:
+        out["note"] = _("%(unit)s has no units below it.") % {"unit": unit.name}
+    elif not out["parts"]:
         out["note"] = _(
             "%(indicator)s is reported by counties: its towns and villages have no values."
         ) % {"indicator": chosen.name}
@@ -580,6 +599,7 @@ def unit_drill(*, user: Any, code: str, indicator: str = "", period: str = "") -
     """A unit of the user's area (a county clicked on the map) with its towns and villages
     ranked by the indicator or their latest evaluation score; 404 outside the area."""
     scope = scope_of(user=user)
+    indicator, period = params_checked(indicator, period)
     unit = unit_in_area(user=user, code=code, action=ACTION)
     indicator = indicator or indicator_default(Scope(unit, LEVEL_BELOW.get(unit.level)))
     areas = ("evaluation",) if indicator == SCORE else INDICATOR_AREAS
@@ -653,6 +673,7 @@ def _value(figure: Figure | None) -> float | None:
 def trends(*, user: Any, indicator: str = "") -> dict[str, Any]:
     """The indicator (or score) over the periods: the scope's own line and one per row."""
     scope = scope_of(user=user)
+    indicator, _period = params_checked(indicator)
     indicator = indicator or indicator_default(scope)
     areas = ("evaluation",) if indicator == SCORE else INDICATOR_AREAS
     return cached(scope.key("trends", indicator), areas, lambda: _trends(user, scope, indicator))
@@ -836,6 +857,7 @@ def rankings(*, user: Any, indicator: str = "") -> dict[str, Any]:
     """The best and worst rows: by the latest evaluation score, or by the indicator when
     one is asked for or no evaluation exists."""
     scope = scope_of(user=user)
+    indicator, _period = params_checked(indicator)
     return cached(
         scope.key("rankings", indicator),
         ("evaluation", *INDICATOR_AREAS),
