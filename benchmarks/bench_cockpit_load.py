@@ -123,7 +123,7 @@ class Client:
         self.home = home
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        self.opener.open(f"{base}/accounts/login/", timeout=10).read()
+        self.opener.open(f"{base}/accounts/login/", timeout=60).read()
         token = next(c.value for c in self.jar if c.name == "csrftoken")
         form = urllib.parse.urlencode(
             {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
@@ -131,7 +131,7 @@ class Client:
         request = urllib.request.Request(
             f"{base}/accounts/login/", data=form, headers={"Referer": f"{base}/accounts/login/"}
         )
-        landed = self.opener.open(request, timeout=10)
+        landed = self.opener.open(request, timeout=60)
         if "/accounts/login/" in landed.url:
             sys.exit(f"{username} could not sign in")
 
