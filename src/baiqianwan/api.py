@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from baiqianwan.audit.services import scope_refusal_record, scope_refusal_seen
+from baiqianwan.cockpit.api import router as cockpit_router
 from baiqianwan.core.listing import ListParamError
 from baiqianwan.core.problems import Conflict, InputError, problem_response
 from baiqianwan.indicators.api import router as indicators_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("/cockpit", cockpit_router, tags=["cockpit"])
 api.add_router("", indicators_router, tags=["indicators"])
 
 

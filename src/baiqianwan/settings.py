@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "baiqianwan.plans",
     "baiqianwan.indicators",
     "baiqianwan.evaluation",
+    "baiqianwan.cockpit",
 ]
 
 MIDDLEWARE = [

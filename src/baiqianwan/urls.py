@@ -16,6 +16,7 @@ urlpatterns = [
     path("indicators/", include("baiqianwan.indicators.urls")),
     path("evaluation/", include("baiqianwan.evaluation.urls")),
     path("notifications/", include("baiqianwan.notifications.urls")),
+    path("cockpit/", include("baiqianwan.cockpit.urls")),
     path("api/", api.urls),
 ]
 

@@ -93,6 +93,22 @@ UNIT_FREE = {
     "evaluation:scheme_indicators",
     "evaluation:compare",
     "evaluation:tracks",
+    "cockpit:home",
+    "cockpit:screen",
+    "api:cockpit_summary",
+    "api:cockpit_summary_xlsx",
+    "api:cockpit_indicators",
+    "api:cockpit_map_data",
+    "api:cockpit_map_xlsx",
+    "api:cockpit_trends",
+    "api:cockpit_trends_xlsx",
+    "api:cockpit_supervision",
+    "api:cockpit_supervision_xlsx",
+    "api:cockpit_overdue_xlsx",
+    "api:cockpit_completeness",
+    "api:cockpit_completeness_xlsx",
+    "api:cockpit_rankings",
+    "api:cockpit_rankings_xlsx",
 }
 
 

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from baiqianwan.core.freshness import data_changed
 from baiqianwan.plans.choices import LIGHT_SEVERITY, Light, ReportCycle
 
 
@@ -245,6 +246,9 @@ def lights_refresh(*, assignments: QuerySet[Any], today: date) -> int:
             moved[new_progress].append(row["id"])
     changed: set[int] = set().union(*lit.values(), *moved.values())
     with transaction.atomic():
+        # Lights are recomputed after every report, review, assignment and issue, and daily:
+        # the cockpit's supervision figures are read again once this commits.
+        data_changed("plans")
         for (shown, why), ids in lit.items():
             for chunk in _chunks(ids):
                 Assignment.objects.filter(pk__in=chunk).update(

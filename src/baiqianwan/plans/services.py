@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
+from baiqianwan.core.freshness import data_changed
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.plans.choices import PartyRole, PlanStatus
 from baiqianwan.plans.lights import lights_refresh, task_trees
@@ -243,6 +244,7 @@ def plan_close(*, actor: Any, plan: Plan, version: int, today: date) -> Plan:
         if not updated:
             raise Conflict(_("Someone else changed this plan meanwhile; reload it and try again."))
         plan.refresh_from_db()
+        data_changed("plans")
         audit_record(actor=actor, action=Action.CLOSE, obj=plan, changes={"closed_on": today})
     return plan
 

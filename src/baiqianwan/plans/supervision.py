@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_event, audit_record, audit_record_many
+from baiqianwan.core.freshness import data_changed
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.notifications.choices import NotificationKind
 from baiqianwan.notifications.services import notifications_send_to_unit
@@ -120,6 +121,7 @@ def notice_issue(
                 NoticeStep.objects.create(
                     notice=notice, kind=NoticeStepKind.ISSUED, unit=issuer, on=today, actor=actor
                 )
+                data_changed("plans")
                 audit_record(
                     actor=actor,
                     action=Action.NOTICE,
@@ -203,6 +205,7 @@ def notice_reply(*, actor: Any, notice: Notice, reply: str, version: int, today:
             actor=actor,
             note=reply,
         )
+        data_changed("plans")
         audit_record(
             actor=actor,
             action=Action.REPLY,
@@ -250,6 +253,7 @@ def notice_close(
             actor=actor,
             note=note,
         )
+        data_changed("plans")
         audit_record(
             actor=actor,
             action=Action.CLOSE,
@@ -419,6 +423,8 @@ def notices_escalate(*, today: date) -> EscalationResult:
             today=today,
         )
         interviews = [row["id"] for row in marked]
+        if escalated or interviews:
+            data_changed("plans")
     return EscalationResult(escalated=tuple(escalated), interviews=tuple(interviews))
 
 
