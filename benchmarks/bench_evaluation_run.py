@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -71,7 +72,7 @@ def measure(prefix: str) -> tuple[float, float]:
     import scipy.stats  # noqa: F401  (a running worker has it loaded)
 
     from baiqianwan.accounts.services import user_create
-    from baiqianwan.evaluation import services
+    from baiqianwan.evaluation import engine, services
     from baiqianwan.evaluation.choices import RunState
     from baiqianwan.evaluation.models import RunScore, Scheme
     from baiqianwan.evaluation.province import SCHEME
@@ -85,6 +86,7 @@ def measure(prefix: str) -> tuple[float, float]:
     spent: dict[str, float] = {}
     for name in ("inputs_from_database", "compute", "_snapshot", "_scores_store"):
         timed(services, name, spent)
+    timed(engine, "_weak_lists", spent)
     started = time.perf_counter()
     run = services.run_request(user=user, scheme=scheme, periods=PERIODS, enqueue=False)
     asked = time.perf_counter() - started
@@ -108,6 +110,7 @@ def measure(prefix: str) -> tuple[float, float]:
         ("run_execute", total - asked),
         ("  reading the values", spent["inputs_from_database"]),
         ("  engine.compute (the library part)", spent["compute"]),
+        ("    of which the weak points as lists of [code, degree]", spent["_weak_lists"]),
         ("  the input snapshot (.npz)", spent["_snapshot"]),
         ("  storing the scores", spent["_scores_store"]),
     ):
@@ -118,7 +121,11 @@ def measure(prefix: str) -> tuple[float, float]:
         f"{total / TARGET_SECONDS:.2f}); engine.compute {share:.1%} of it "
         f"(target ≤ {LIBRARY_SHARE:.0%})"
     )
-    print(f"database: {database_size()}; snapshot {run.inputs.size / 1e6:.1f} MB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"database: {database_size()}; snapshot {run.inputs.size / 1e6:.1f} MB; "
+        f"peak memory of this process {peak:,.0f} MB"
+    )
     return total, spent["compute"]
 
 

@@ -205,6 +205,7 @@ class ProvinceDemoExists(RuntimeError):
 @dataclass
 class ProvinceDemoReport:
     area: str = ""
+    code: str = ""
     villages: int = 0
     values: int = 0
     history: int = 0
@@ -243,6 +244,11 @@ class ProvinceDemoReport:
             },
             _("Took %(total).1f s (%(steps)s).")
             % {"total": sum(self.seconds.values()), "steps": timing},
+            _(
+                "The scheme belongs to %(area)s: an account whose home unit is %(code)s sees "
+                "and runs it (bqw createuser NAME --role hq_admin --unit %(code)s)."
+            )
+            % {"area": self.area, "code": self.code},
         ]
 
 
@@ -519,7 +525,7 @@ def province_demo_create(
             )
             % {"system": SYSTEM}
         )
-    report = ProvinceDemoReport(area=area.name)
+    report = ProvinceDemoReport(area=area.name, code=area.code)
     marks: list[tuple[str, float]] = []
 
     def step(name: str) -> None:
