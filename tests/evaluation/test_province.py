@@ -14,6 +14,8 @@ from django.db.models import Sum
 
 from baiqianwan.core.problems import InputError
 from baiqianwan.evaluation.choices import RunState, Track
+from baiqianwan.evaluation.engine import compute
+from baiqianwan.evaluation.inputs import approval_check, inputs_from_database, periods_of
 from baiqianwan.evaluation.models import RunScore, Scheme, UnitTrack
 from baiqianwan.evaluation.province import (
     DATASET,
@@ -23,7 +25,7 @@ from baiqianwan.evaluation.province import (
     demo_values,
     province_demo_create,
 )
-from baiqianwan.evaluation.services import run_execute, run_request
+from baiqianwan.evaluation.services import run_execute, run_inputs, run_request
 from baiqianwan.indicators.models import (
     DataValue,
     DataValueChange,
@@ -122,6 +124,23 @@ def test_the_demo_loads_approved_and_rolled_up_then_runs_at_the_province(make_us
         u.code for u in Unit.objects.current().filter(level="county", code__startswith="4412")
     }
     assert len(run.summary["coupling"]["subsystems"]) == 6
+    # The stored rows are the computation's, exactly; computed again from the snapshot.
+    inputs = run_inputs(run)
+    outcome = compute(inputs, run.parameters)
+    assert outcome.summary == run.summary
+    stored = {
+        (s.unit.code, s.period): s for s in RunScore.objects.filter(run=run).select_related("unit")
+    }
+    for p, period in enumerate(run.periods):
+        for position, row in enumerate(outcome.units[:50]):
+            score = stored[(inputs.units[row], period)]
+            assert score.score == outcome.score[p, position]
+            assert score.rank == outcome.rank[p, position]
+            assert score.weak == outcome.weak[p][position]
+            assert score.weak_dimensions == outcome.weak_dimensions[p][position]
+            assert score.coordination == outcome.coupling["D"][p, position]
+            assert score.grade == outcome.coupling["grade"][p, position]
+            assert score.lights == (outcome.lights[position].tolist() if p == 1 else [])
 
 
 @pytest.mark.django_db
@@ -134,3 +153,22 @@ def test_the_demo_is_refused_outside_dev_and_for_a_bad_area(settings):
     with pytest.raises(CommandError, match="BQW_MODE=dev or demo"):
         call_command("demo", "load", "--city", "4412")
     assert not IndicatorSystem.objects.filter(code=SYSTEM).exists()
+
+
+@pytest.mark.django_db
+def test_the_request_finds_unapproved_values_as_the_full_read_does(county_scheme, county_values):
+    """`run_request` checks approval without reading the matrix (`approval_check`): the
+    same units as `inputs_from_database` says, for approved, submitted and mixed periods."""
+    units, _ = county_values
+    periods = periods_of(["2023", "2024", "2025"])
+    returned = Submission.objects.get(period__code="2024", unit=units[3])
+    returned.state = "returned"
+    returned.save()
+    # A value with no report at all is unapproved too.
+    Submission.objects.filter(period__code="2023", unit=units[5]).delete()
+    _, full = inputs_from_database(county_scheme, periods)
+    quick = approval_check(county_scheme, periods)
+    assert quick.pending == full.pending
+    assert quick.pending["2023"] == [units[5].code]
+    assert quick.pending["2024"] == [units[3].code]
+    assert quick.pending["2025"] == [u.code for u in units]

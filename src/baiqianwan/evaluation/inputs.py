@@ -17,6 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from django.db import connection
 
+from baiqianwan.core.batches import chunks
 from baiqianwan.evaluation.engine import MILESTONES, EvaluationInputError, Inputs
 from baiqianwan.evaluation.models import Scheme, UnitTrack
 from baiqianwan.indicators.models import (
@@ -224,6 +225,50 @@ def _targets(
     return {year: table for year, table in tables.items() if np.isfinite(table).any()}
 
 
+def _present(period: Period, unit_ids: np.ndarray, indicator_ids: list[int]) -> np.ndarray:
+    """(units, indicators): whether the unit has a value (its own or derived) of the
+    indicator in the period; the units' rows only, in chunks."""
+    found = np.zeros((len(unit_ids), len(indicator_ids)), dtype=bool)
+    row = {pk: i for i, pk in enumerate(unit_ids.tolist())}
+    column = {pk: j for j, pk in enumerate(indicator_ids)}
+    for model in (DataValue, DerivedValue):
+        for chunk in chunks(unit_ids.tolist()):
+            for unit_id, indicator_id in model.objects.filter(
+                period=period, indicator_id__in=indicator_ids, unit_id__in=chunk
+            ).values_list("unit_id", "indicator_id"):
+                found[row[unit_id], column[indicator_id]] = True
+    return found
+
+
+def approval_check(scheme: Scheme, periods: list[Period]) -> Approval:
+    """Which of the scheme's values over `periods` are not approved: the `Approval` that
+    `inputs_from_database` returns, with its refusals (no indicators, fewer than two units),
+    without reading the matrix. Only the units whose reports are not all approved have their
+    values looked up (none, once a period is approved)."""
+    members = scheme_indicators(scheme)
+    if not members:
+        raise EvaluationInputError("方案没有指标")
+    last = periods[-1]
+    units = _unit_rows(scheme, last)
+    if len(units) < 2:
+        raise EvaluationInputError(
+            f"{scheme.unit.name} 在 {last.code} 只有 {len(units)} 个"
+            f"{Level(scheme.level).label}，无法排名"
+        )
+    unit_ids = np.asarray([u.pk for u in units], dtype=np.int64)
+    indicator_ids = [i.pk for i, _, _ in members]
+    approval = Approval()
+    for period in periods:
+        approved = _approved(period, unit_ids, indicator_ids)
+        open_rows = np.flatnonzero(~approved.all(axis=1))
+        present = _present(period, unit_ids[open_rows], indicator_ids)
+        unapproved = present & ~approved[open_rows]
+        approval.pending[period.code] = [
+            units[open_rows[i]].code for i in np.flatnonzero(unapproved.any(axis=1))
+        ]
+    return approval
+
+
 def inputs_from_database(
     scheme: Scheme, periods: list[Period], *, progress: Progress | None = None
 ) -> tuple[Inputs, Approval]:
@@ -355,6 +400,7 @@ def unit_names(codes: list[str]) -> dict[str, str]:
 
 __all__ = [
     "Approval",
+    "approval_check",
     "inputs_from_database",
     "inputs_from_sheets",
     "periods_of",

@@ -29,6 +29,7 @@ from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.evaluation.choices import RunState, Source, Track, Weighting
 from baiqianwan.evaluation.engine import EvaluationInputError, Inputs, Outcome, compute
 from baiqianwan.evaluation.inputs import (
+    approval_check,
     inputs_from_database,
     inputs_from_sheets,
     periods_of,
@@ -243,7 +244,7 @@ def run_request(
         run.upload.save(name, ContentFile(data), save=False)
     else:
         try:
-            _, approval = inputs_from_database(scheme, found)
+            approval = approval_check(scheme, found)
         except EvaluationInputError as exc:
             raise InputError(str(exc)) from None
         if not approval.complete:
