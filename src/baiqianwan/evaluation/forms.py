@@ -96,6 +96,9 @@ class SchemeForm(forms.Form):
     balance_by_county = forms.BooleanField(
         label=gettext_lazy("Theil and Gini by group"), required=False, initial=True
     )
+    include_like_units = forms.BooleanField(
+        label=gettext_lazy("include town-like units (farms, zones, prisons)"), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, areas: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -10,11 +10,13 @@ when the user asked for it, marked provisional; the two are never mixed silently
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from django.db import connection
+from django.db.models import QuerySet
 
 from baiqianwan.core.batches import chunks
 from baiqianwan.evaluation.engine import MILESTONES, EvaluationInputError, Inputs
@@ -26,10 +28,10 @@ from baiqianwan.indicators.models import (
     Indicator,
     Period,
     Submission,
+    Target,
 )
 from baiqianwan.indicators.rollup import COUNTED_STATES
 from baiqianwan.indicators.selectors import units_valid_on
-from baiqianwan.indicators.targets import targets_for
 from baiqianwan.units.choices import Kind, Level
 from baiqianwan.units.models import Unit
 
@@ -67,7 +69,7 @@ def scheme_indicators(scheme: Scheme) -> list[tuple[Indicator, float | None, str
     ]
 
 
-def scheme_units(scheme: Scheme, period: Period) -> list[Unit]:
+def _units_query(scheme: Scheme, period: Period) -> QuerySet[Unit]:
     """The units the scheme ranks: its level within its area, valid on the period's last
     day, in code order; town-like units (farms, zones, prisons) and the committees under
     them only if the scheme includes them."""
@@ -76,16 +78,42 @@ def scheme_units(scheme: Scheme, period: Period) -> list[Unit]:
     )
     if not scheme.include_like_units:
         units = units.exclude(kind__in=LIKE_KINDS)
-    return list(units.order_by("code"))
+    return units.order_by("code")
 
 
-def _tracks(units: list[Unit], year: int) -> list[str]:
+def scheme_units(scheme: Scheme, period: Period) -> list[Unit]:
+    """`_units_query` as model instances."""
+    return list(_units_query(scheme, period))
+
+
+class UnitRow(NamedTuple):
+    """What a run reads of a unit: a plain row, not a model instance (a province's run reads
+    26,842 of them)."""
+
+    pk: int
+    code: str
+    name: str
+    level: str
+
+
+AnyUnit = Unit | UnitRow
+
+
+def _unit_rows(scheme: Scheme, period: Period) -> list[UnitRow]:
+    """`scheme_units` as plain rows."""
+    return [
+        UnitRow(*row)
+        for row in _units_query(scheme, period).values_list("id", "code", "name", "level")
+    ]
+
+
+def _tracks(units: Sequence[AnyUnit], year: int, prefix: str) -> list[str]:
     """Each unit's track for the year: its own, else its county's (towns and villages are
-    ranked in their county's track)."""
+    ranked in their county's track). `prefix` is the scheme's area."""
     found = dict(
-        UnitTrack.objects.filter(
-            year=year, unit__code__startswith=units[0].code[:4] if units else ""
-        ).values_list("unit__code", "track")
+        UnitTrack.objects.filter(year=year, unit__code__startswith=prefix).values_list(
+            "unit__code", "track"
+        )
     )
     return [found.get(u.code) or found.get(_county(u.code), "") for u in units]
 
@@ -96,12 +124,13 @@ def _county(code: str) -> str:
 
 def _group(code: str, scheme: Scheme) -> str:
     """The unit's group for balance: its ancestor one level below the scheme's area (a
-    county for a city's scheme, a town for a county's)."""
-    width = {4: 6, 6: 9}.get(len(scheme.unit.prefix), 9)
+    county for a city's scheme, a town for a county's), and its county for a province's
+    (Theil by county, as the programme compares them)."""
+    width = {2: 6, 4: 6, 6: 9}.get(len(scheme.unit.prefix), 9)
     return code[:width].ljust(12, "0")
 
 
-def _group_names(units: list[Unit], scheme: Scheme) -> dict[str, str]:
+def _group_names(units: Sequence[AnyUnit], scheme: Scheme) -> dict[str, str]:
     codes = sorted({_group(u.code, scheme) for u in units})
     return dict(
         Unit.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "name")
@@ -142,7 +171,8 @@ def _matrix(
 
 def _approved(period: Period, unit_ids: np.ndarray, indicator_ids: list[int]) -> np.ndarray:
     """(units, indicators): whether the unit's report of a data set holding the indicator is
-    approved or locked for the period."""
+    approved or locked for the period. One query for the period's settled reports, placed
+    by NumPy."""
     mask = np.zeros((len(unit_ids), len(indicator_ids)), dtype=bool)
     holds: dict[int, np.ndarray] = {}
     for dataset_id, indicator_id in DataSetMember.objects.filter(
@@ -151,13 +181,98 @@ def _approved(period: Period, unit_ids: np.ndarray, indicator_ids: list[int]) ->
         holds.setdefault(dataset_id, np.zeros(len(indicator_ids), dtype=bool))[
             indicator_ids.index(indicator_id)
         ] = True
-    row = {pk: i for i, pk in enumerate(unit_ids.tolist())}
-    for chunk in chunks(unit_ids.tolist()):
-        for dataset_id, unit_id in Submission.objects.filter(
-            period=period, dataset_id__in=list(holds), unit_id__in=chunk, state__in=COUNTED_STATES
-        ).values_list("dataset_id", "unit_id"):
-            mask[row[unit_id]] |= holds[dataset_id]
+    if not holds or not len(unit_ids):
+        return mask
+    datasets = sorted(holds)
+    states = [str(state) for state in COUNTED_STATES]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT dataset_id, unit_id FROM {Submission._meta.db_table} "
+            f"WHERE period_id = %s AND dataset_id IN ({', '.join(['%s'] * len(datasets))}) "
+            f"AND state IN ({', '.join(['%s'] * len(states))})",
+            [period.pk, *datasets, *states],
+        )
+        found = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+    order = np.argsort(unit_ids)
+    sorted_units = unit_ids[order]
+    place = np.searchsorted(sorted_units, found[:, 1]).clip(0, len(sorted_units) - 1)
+    known = sorted_units[place] == found[:, 1]
+    rows = order[place[known]]
+    table = np.stack([holds[pk] for pk in datasets])  # (data sets, indicators)
+    np.logical_or.at(mask, rows, table[np.searchsorted(datasets, found[known, 0])])
     return mask
+
+
+def _targets(
+    members: list[tuple[Indicator, float | None, str]], units: Sequence[AnyUnit]
+) -> dict[int, np.ndarray]:
+    """Each milestone's targets (units × indicators, NaN where none), for the milestones
+    that have any: a unit's own target, else its level's (as `targets_for`), in two
+    queries for all indicators and milestones."""
+    ids = [i.pk for i, _, _ in members]
+    column = {pk: j for j, pk in enumerate(ids)}
+    level_row: dict[str, list[int]] = {}
+    for i, unit in enumerate(units):
+        level_row.setdefault(unit.level, []).append(i)
+    position = {unit.pk: i for i, unit in enumerate(units)}
+    tables = {year: np.full((len(units), len(ids)), np.nan) for year in MILESTONES}
+    defaults = Target.objects.filter(
+        indicator_id__in=ids, unit__isnull=True, year__in=MILESTONES
+    ).values_list("indicator_id", "year", "level", "value")
+    for indicator_id, year, level, value in defaults:
+        if level in level_row:
+            tables[year][level_row[level], column[indicator_id]] = value
+    own = Target.objects.filter(
+        indicator_id__in=ids, unit__isnull=False, year__in=MILESTONES
+    ).values_list("indicator_id", "year", "unit_id", "value")
+    for indicator_id, year, unit_id, value in own:
+        if unit_id in position:
+            tables[year][position[unit_id], column[indicator_id]] = value
+    return {year: table for year, table in tables.items() if np.isfinite(table).any()}
+
+
+def _present(period: Period, unit_ids: np.ndarray, indicator_ids: list[int]) -> np.ndarray:
+    """(units, indicators): whether the unit has a value (its own or derived) of the
+    indicator in the period; the units' rows only, in chunks."""
+    found = np.zeros((len(unit_ids), len(indicator_ids)), dtype=bool)
+    row = {pk: i for i, pk in enumerate(unit_ids.tolist())}
+    column = {pk: j for j, pk in enumerate(indicator_ids)}
+    for model in (DataValue, DerivedValue):
+        for chunk in chunks(unit_ids.tolist()):
+            for unit_id, indicator_id in model.objects.filter(
+                period=period, indicator_id__in=indicator_ids, unit_id__in=chunk
+            ).values_list("unit_id", "indicator_id"):
+                found[row[unit_id], column[indicator_id]] = True
+    return found
+
+
+def approval_check(scheme: Scheme, periods: list[Period]) -> Approval:
+    """Which of the scheme's values over `periods` are not approved: the `Approval` that
+    `inputs_from_database` returns, with its refusals (no indicators, fewer than two units),
+    without reading the matrix. Only the units whose reports are not all approved have their
+    values looked up (none, once a period is approved)."""
+    members = scheme_indicators(scheme)
+    if not members:
+        raise EvaluationInputError("方案没有指标")
+    last = periods[-1]
+    units = _unit_rows(scheme, last)
+    if len(units) < 2:
+        raise EvaluationInputError(
+            f"{scheme.unit.name} 在 {last.code} 只有 {len(units)} 个"
+            f"{Level(scheme.level).label}，无法排名"
+        )
+    unit_ids = np.asarray([u.pk for u in units], dtype=np.int64)
+    indicator_ids = [i.pk for i, _, _ in members]
+    approval = Approval()
+    for period in periods:
+        approved = _approved(period, unit_ids, indicator_ids)
+        open_rows = np.flatnonzero(~approved.all(axis=1))
+        present = _present(period, unit_ids[open_rows], indicator_ids)
+        unapproved = present & ~approved[open_rows]
+        approval.pending[period.code] = [
+            units[open_rows[i]].code for i in np.flatnonzero(unapproved.any(axis=1))
+        ]
+    return approval
 
 
 def inputs_from_database(
@@ -169,7 +284,7 @@ def inputs_from_database(
     if not members:
         raise EvaluationInputError("方案没有指标")
     last = periods[-1]
-    units = scheme_units(scheme, last)
+    units = _unit_rows(scheme, last)
     if len(units) < 2:
         raise EvaluationInputError(
             f"{scheme.unit.name} 在 {last.code} 只有 {len(units)} 个"
@@ -189,13 +304,7 @@ def inputs_from_database(
         approval.pending[period.code] = [
             units[i].code for i in np.flatnonzero(unapproved.any(axis=1))
         ]
-    targets = {}
-    for milestone in MILESTONES:
-        table = np.column_stack(
-            [targets_for(indicator=i, units=units, year=milestone) for i, _, _ in members]
-        )
-        if np.isfinite(table).any():
-            targets[milestone] = table
+    targets = _targets(members, units)
     inputs = _describe(scheme, periods, units, members, values, targets)
     return inputs, approval
 
@@ -257,7 +366,7 @@ def inputs_from_sheets(scheme: Scheme, periods: list[Period], data: bytes, filen
 def _describe(
     scheme: Scheme,
     periods: list[Period],
-    units: list[Unit],
+    units: Sequence[AnyUnit],
     members: list[tuple[Indicator, float | None, str]],
     values: np.ndarray,
     targets: dict[int, np.ndarray],
@@ -270,7 +379,7 @@ def _describe(
         names=[u.name for u in units],
         groups=[_group(u.code, scheme) for u in units],
         group_names=_group_names(units, scheme),
-        tracks=_tracks(units, year),
+        tracks=_tracks(units, year, scheme.unit.prefix),
         indicators=[i.code for i, _, _ in members],
         indicator_names=[i.name for i, _, _ in members],
         directions=[i.direction for i, _, _ in members],
@@ -297,6 +406,7 @@ def unit_names(codes: list[str]) -> dict[str, str]:
 
 __all__ = [
     "Approval",
+    "approval_check",
     "inputs_from_database",
     "inputs_from_sheets",
     "periods_of",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -23,19 +24,21 @@ from baiqianwan import __version__
 from baiqianwan.accounts.policy import require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
+from baiqianwan.core.batches import rows_insert
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.evaluation.choices import RunState, Source, Track, Weighting
 from baiqianwan.evaluation.engine import EvaluationInputError, Inputs, Outcome, compute
 from baiqianwan.evaluation.inputs import (
+    approval_check,
     inputs_from_database,
     inputs_from_sheets,
     periods_of,
-    scheme_units,
     unit_names,
 )
 from baiqianwan.evaluation.models import Run, RunScore, Scheme, SchemeIndicator, UnitTrack
 from baiqianwan.indicators.choices import Aggregation
 from baiqianwan.indicators.models import Indicator
+from baiqianwan.indicators.selectors import units_valid_on
 from baiqianwan.indicators.tree import LEVELS
 from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
@@ -272,7 +275,7 @@ def run_request(
         run.upload.save(name, ContentFile(data), save=False)
     else:
         try:
-            _, approval = inputs_from_database(scheme, found)
+            approval = approval_check(scheme, found)
         except EvaluationInputError as exc:
             raise InputError(str(exc)) from None
         if not approval.complete:
@@ -410,52 +413,86 @@ def _after_run(run: Run) -> None:
     data_changed("evaluation")
 
 
+# RunScore's columns in the order `_scores_store` writes them.
+SCORE_COLUMNS = (
+    "run_id",
+    "unit_id",
+    "period",
+    "score",
+    "rank",
+    "change",
+    "track",
+    "track_rank",
+    "weak",
+    "weak_dimensions",
+    "coupling",
+    "development",
+    "coordination",
+    "grade",
+    "lag",
+    "lights",
+    "filled",
+)
+
+
 def _scores_store(run: Run, inputs: Inputs, outcome: Outcome, *, fail_after: str = "") -> None:
-    """One RunScore per kept unit and period, in batches."""
+    """One RunScore per kept unit and period, written as plain rows in bulk (the JSON fields
+    as the text Django would store: a province's run writes some 80,000)."""
     # The units as they stood on the last period's last day (a renamed unit keeps its code).
-    units = scheme_units(run.scheme, periods_of(run.periods)[-1])
-    ids = {u.code: u.pk for u in units}
+    last_day = periods_of(run.periods)[-1].end
+    ids = dict(
+        units_valid_on(last_day)
+        .filter(level=run.scheme.level, code__startswith=run.scheme.unit.prefix)
+        .values_list("code", "id")
+    )
+    unit_ids = [ids[inputs.units[row]] for row in outcome.units]
     tracks = [inputs.tracks[i] for i in outcome.units]
-    rows: list[RunScore] = []
-    coupling = outcome.coupling
-    lights = outcome.lights
-    score = outcome.score.tolist()
-    rank = outcome.rank.tolist()
-    change = outcome.change.tolist() if outcome.change is not None else None
-    track_rank = outcome.track_rank.tolist() if outcome.track_rank is not None else None
-    if coupling is not None:
-        c_values = coupling["C"].tolist()
-        t_values = coupling["T"].tolist()
-        d_values = coupling["D"].tolist()
-        grades = coupling["grade"].tolist()
-        lags = coupling["lag"].tolist()
-    light_rows = lights.tolist() if lights is not None else None
     filled = outcome.filled.tolist()
+    count = len(unit_ids)
+    empty = [None] * count
+    coupling = outcome.coupling
     last = len(run.periods) - 1
+    lights = (
+        [json.dumps(row) for row in outcome.lights.tolist()]
+        if outcome.lights is not None
+        else ["[]"] * count
+    )
+    table = RunScore._meta.db_table
     for p, period in enumerate(run.periods):
-        for position, row in enumerate(outcome.units):
-            rows.append(
-                RunScore(
-                    run_id=run.pk,
-                    unit_id=ids[inputs.units[row]],
-                    period=period,
-                    score=score[p][position],
-                    rank=rank[p][position],
-                    change=change[p - 1][position] if change is not None and p > 0 else None,
-                    track=tracks[position],
-                    track_rank=track_rank[p][position] if track_rank and tracks[position] else None,
-                    weak=outcome.weak[p][position],
-                    weak_dimensions=outcome.weak_dimensions[p][position],
-                    coupling=c_values[p][position] if coupling is not None else None,
-                    development=t_values[p][position] if coupling is not None else None,
-                    coordination=d_values[p][position] if coupling is not None else None,
-                    grade=grades[p][position] if coupling is not None else "",
-                    lag=lags[p][position] if coupling is not None else "",
-                    lights=light_rows[position] if light_rows is not None and p == last else [],
-                    filled=filled[position],
-                )
+        change = outcome.change[p - 1].tolist() if outcome.change is not None and p > 0 else empty
+        track_rank = (
+            [r if t else None for r, t in zip(outcome.track_rank[p].tolist(), tracks, strict=True)]
+            if outcome.track_rank is not None
+            else empty
+        )
+        if coupling is not None:
+            c_values, t_values, d_values = (coupling[k][p].tolist() for k in ("C", "T", "D"))
+            grades, lags = coupling["grade"][p].tolist(), coupling["lag"][p].tolist()
+        else:
+            c_values = t_values = d_values = empty
+            grades = lags = [""] * count
+        rows = list(
+            zip(
+                [run.pk] * count,
+                unit_ids,
+                [period] * count,
+                outcome.score[p].tolist(),
+                outcome.rank[p].tolist(),
+                change,
+                tracks,
+                track_rank,
+                map(json.dumps, outcome.weak[p]),
+                map(json.dumps, outcome.weak_dimensions[p]),
+                c_values,
+                t_values,
+                d_values,
+                grades,
+                lags,
+                lights if p == last else ["[]"] * count,
+                filled,
+                strict=True,
             )
+        )
+        rows_insert(table, SCORE_COLUMNS, rows)
         if fail_after == "store" and p == 0:
-            RunScore.objects.bulk_create(rows, batch_size=2000)
             raise RuntimeError("stopped while storing (test)")
-    RunScore.objects.bulk_create(rows, batch_size=2000)
