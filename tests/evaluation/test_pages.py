@@ -45,6 +45,9 @@ def test_a_scheme_is_created_from_the_form(client, hq_admin, county_values):
     body = page.content.decode()
     assert "C_GDP_PER_CAPITA" in body  # a county indicator is offered
     assert "V_RURAL_INCOME" not in body  # a village one is not
+    village = client.get(reverse("evaluation:scheme_indicators") + "?level=village").content
+    assert b"V_RURAL_INCOME" in village and b"C_GDP_PER_CAPITA" not in village
+    assert b'id="ahp" data-testid="ahp" hx-swap-oob="true"' in village
     response = client.post(reverse("evaluation:scheme_create"), _scheme_post())
     assert response.status_code == 302
     scheme = Scheme.objects.get(code="ZQ_NEW")

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
@@ -316,10 +317,14 @@ def scheme_ahp(request: HttpRequest) -> HttpResponse:
 
 
 def scheme_indicators(request: HttpRequest) -> HttpResponse:
-    """The indicator rows for another level (htmx)."""
+    """The indicator rows for another level (htmx), and the emptied pairwise matrix out of
+    band (no indicator of the new level is chosen yet)."""
     require(request.user, "evaluation.manage")
     level = str(request.GET.get("level") or Level.COUNTY)
-    return render(request, "evaluation/_members.html", _state(request, None, level))
+    state = _state(request, None, level)
+    members = render_to_string("evaluation/_members.html", state, request)
+    matrix = render_to_string("evaluation/_ahp.html", {**state, "swap_oob": True}, request)
+    return HttpResponse(members + matrix)
 
 
 urlpatterns: list[URLPattern] = [
