@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from baiqianwan.cockpit import selectors
@@ -62,7 +63,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
             "level": scope.unit.level,
             "below": scope.below,
             "map": _map_file(scope.unit.code[:4]) if scope.unit.level == Level.CITY else "",
-            "api": "/api/cockpit",
+            "api": reverse("api:cockpit_summary").removesuffix("/summary"),
             "labels": _labels(),
         },
     }
