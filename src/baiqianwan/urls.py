@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", include("baiqianwan.plans.urls")),
     path("indicators/", include("baiqianwan.indicators.urls")),
     path("notifications/", include("baiqianwan.notifications.urls")),
+    path("briefings/", include("baiqianwan.briefings.urls")),
     path("api/", api.urls),
 ]
 
