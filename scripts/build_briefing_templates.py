@@ -44,8 +44,17 @@ def _font(run, name: str, size: Pt, *, bold: bool = False, colour: RGBColor | No
     return run
 
 
-def _paragraph(doc, text: str = "", *, font: str = FANGSONG, size: Pt = BODY, align=None,
-               indent: bool = False, bold: bool = False, colour: RGBColor | None = None):  # type: ignore[no-untyped-def]
+def _paragraph(
+    doc,
+    text: str = "",
+    *,
+    font: str = FANGSONG,
+    size: Pt = BODY,
+    align=None,
+    indent: bool = False,
+    bold: bool = False,
+    colour: RGBColor | None = None,
+):  # type: ignore[no-untyped-def]
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -69,7 +78,12 @@ def _tag(doc, text: str):  # type: ignore[no-untyped-def]
 def _red_rule(paragraph) -> None:  # type: ignore[no-untyped-def]
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "E60012")):
+    for key, value in (
+        ("w:val", "single"),
+        ("w:sz", "12"),
+        ("w:space", "4"),
+        ("w:color", "E60012"),
+    ):
         bottom.set(qn(key), value)
     borders.append(bottom)
     paragraph._p.get_or_add_pPr().append(borders)
@@ -84,8 +98,12 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], widths: list[fl
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    rows = [headers, [f"{{%tr for {loop} %}}"] + [""] * (len(headers) - 1), cells,
-            ["{%tr endfor %}"] + [""] * (len(headers) - 1)]
+    rows = [
+        headers,
+        [f"{{%tr for {loop} %}}"] + [""] * (len(headers) - 1),
+        cells,
+        ["{%tr endfor %}"] + [""] * (len(headers) - 1),
+    ]
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
@@ -129,7 +147,9 @@ def _document():  # type: ignore[no-untyped-def]
     for header in (section.header, section.even_page_header):
         mark = header.paragraphs[0]
         mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _font(mark.add_run("{% if demo %}【{{ demo_mark }}】{% endif %}"), HEITI, Pt(10.5), colour=RED)
+        _font(
+            mark.add_run("{% if demo %}【{{ demo_mark }}】{% endif %}"), HEITI, Pt(10.5), colour=RED
+        )
     return doc
 
 
@@ -165,7 +185,14 @@ def _signature(doc) -> None:  # type: ignore[no-untyped-def]
 
 
 def _organ_head(doc, suffix: str = "") -> None:  # type: ignore[no-untyped-def]
-    _paragraph(doc, "{{ organ }}" + suffix, font=XIAOBIAOSONG, size=Pt(26), align=WD_ALIGN_PARAGRAPH.CENTER, colour=RED)
+    _paragraph(
+        doc,
+        "{{ organ }}" + suffix,
+        font=XIAOBIAOSONG,
+        size=Pt(26),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        colour=RED,
+    )
     _paragraph(doc)
     number = _paragraph(doc, "{{ number }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     _red_rule(number)
@@ -176,9 +203,18 @@ def _organ_head(doc, suffix: str = "") -> None:  # type: ignore[no-untyped-def]
 
 def briefing() -> None:
     doc = _document()
-    _paragraph(doc, "百千万工程工作简报", font=XIAOBIAOSONG, size=Pt(36), align=WD_ALIGN_PARAGRAPH.CENTER, colour=RED)
+    _paragraph(
+        doc,
+        "百千万工程工作简报",
+        font=XIAOBIAOSONG,
+        size=Pt(36),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        colour=RED,
+    )
     _paragraph(doc, "{{ issue }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    head = _paragraph(doc, "{{ organ }}\u3000\u3000{{ date }}", size=Pt(14), align=WD_ALIGN_PARAGRAPH.CENTER)
+    head = _paragraph(
+        doc, "{{ organ }}\u3000\u3000{{ date }}", size=Pt(14), align=WD_ALIGN_PARAGRAPH.CENTER
+    )
     _red_rule(head)
     _paragraph(doc)
     _paragraph(doc, "{{ title }}", font=XIAOBIAOSONG, size=Pt(22), align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -188,34 +224,84 @@ def briefing() -> None:
     _heading(doc, "二、主要指标完成情况")
     _paragraph(doc, "{{ indicators.note }}", indent=True)
     _tag(doc, "{%p if indicators.has %}")
-    _table(doc, ["指标", "单位", "本区域", "目标值", "达标", "达标单位", "报送单位"], "r in indicators.rows",
-           ["{{ r.name }}", "{{ r.measure }}", "{{ r.value }}", "{{ r.target }}", "{{ r.met }}", "{{ r.units_met }}", "{{ r.reported }}"],
-           [44, 14, 22, 22, 16, 20, 18])
+    _table(
+        doc,
+        ["指标", "单位", "本区域", "目标值", "达标", "达标单位", "报送单位"],
+        "r in indicators.rows",
+        [
+            "{{ r.name }}",
+            "{{ r.measure }}",
+            "{{ r.value }}",
+            "{{ r.target }}",
+            "{{ r.met }}",
+            "{{ r.units_met }}",
+            "{{ r.reported }}",
+        ],
+        [44, 14, 22, 22, 16, 20, 18],
+    )
     _charts(doc, "indicators.charts")
     _tag(doc, "{%p endif %}")
     _heading(doc, "三、综合评价情况")
     _tag(doc, "{%p if ranking.has %}")
-    _paragraph(doc, "{{ ranking.scheme }}（{{ ranking.period }}）中，{{ ranking.first }}位列第一，{{ ranking.last }}位列末位；"
-               "排名上升：{{ ranking.up }}；排名下降：{{ ranking.down }}。{{ ranking.note }}", indent=True)
-    _table(doc, ["排名", "单位", "综合得分", "位次变化", "主要短板"], "r in ranking.rows",
-           ["{{ r.rank }}", "{{ r.name }}", "{{ r.score }}", "{{ r.change }}", "{{ r.weak }}"], [14, 30, 26, 22, 64])
+    _paragraph(
+        doc,
+        "{{ ranking.scheme }}（{{ ranking.period }}）中，"
+        "{{ ranking.first }}位列第一，{{ ranking.last }}位列末位；"
+        "排名上升：{{ ranking.up }}；排名下降：{{ ranking.down }}。{{ ranking.note }}",
+        indent=True,
+    )
+    _table(
+        doc,
+        ["排名", "单位", "综合得分", "位次变化", "主要短板"],
+        "r in ranking.rows",
+        ["{{ r.rank }}", "{{ r.name }}", "{{ r.score }}", "{{ r.change }}", "{{ r.weak }}"],
+        [14, 30, 26, 22, 64],
+    )
     _charts(doc, "ranking.charts")
     _tag(doc, "{%p else %}")
     _paragraph(doc, "{{ ranking.note }}", indent=True)
     _tag(doc, "{%p endif %}")
     _heading(doc, "四、任务推进情况")
     _tag(doc, "{%p if tasks.has %}")
-    _paragraph(doc, "截至{{ tasks.as_of }}，{{ tasks.plans }}项已下达计划共分解任务{{ tasks.assignments }}项，已完成{{ tasks.done }}项，"
-               "完成率{{ tasks.completion }}；逾期（红灯）任务{{ tasks.red_count }}项。", indent=True)
-    _table(doc, ["单位", "任务数", "已完成", "正常", "预警", "逾期", "完成率"], "r in tasks.rows",
-           ["{{ r.name }}", "{{ r.assignments }}", "{{ r.done }}", "{{ r.green }}", "{{ r.yellow }}", "{{ r.red }}", "{{ r.completion }}"],
-           [32, 20, 20, 20, 20, 20, 24])
+    _paragraph(
+        doc,
+        "截至{{ tasks.as_of }}，{{ tasks.plans }}项已下达计划共分解任务{{ tasks.assignments }}项，"
+        "已完成{{ tasks.done }}项，"
+        "完成率{{ tasks.completion }}；逾期（红灯）任务{{ tasks.red_count }}项。",
+        indent=True,
+    )
+    _table(
+        doc,
+        ["单位", "任务数", "已完成", "正常", "预警", "逾期", "完成率"],
+        "r in tasks.rows",
+        [
+            "{{ r.name }}",
+            "{{ r.assignments }}",
+            "{{ r.done }}",
+            "{{ r.green }}",
+            "{{ r.yellow }}",
+            "{{ r.red }}",
+            "{{ r.completion }}",
+        ],
+        [32, 20, 20, 20, 20, 20, 24],
+    )
     _charts(doc, "tasks.charts")
     _tag(doc, "{%p if tasks.red_list %}")
     _heading(doc, "（一）逾期任务清单", 2)
-    _table(doc, ["单位", "序号", "任务", "完成时限", "进度", "原因"], "r in tasks.red_list",
-           ["{{ r.unit }}", "{{ r.number }}", "{{ r.text }}", "{{ r.deadline }}", "{{ r.progress }}", "{{ r.reason }}"],
-           [22, 12, 60, 22, 16, 24])
+    _table(
+        doc,
+        ["单位", "序号", "任务", "完成时限", "进度", "原因"],
+        "r in tasks.red_list",
+        [
+            "{{ r.unit }}",
+            "{{ r.number }}",
+            "{{ r.text }}",
+            "{{ r.deadline }}",
+            "{{ r.progress }}",
+            "{{ r.reason }}",
+        ],
+        [22, 12, 60, 22, 16, 24],
+    )
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p else %}")
     _paragraph(doc, "{{ tasks.note }}", indent=True)
@@ -224,8 +310,19 @@ def briefing() -> None:
     _tag(doc, "{%p if reporting.has %}")
     _tag(doc, "{%p for ds in reporting.sets %}")
     _heading(doc, "{{ ds.name }}（{{ ds.period }}），总报送率{{ ds.rate }}", 2)
-    _table(doc, ["单位", "应报", "已报", "报送率", "及时率"], "r in ds.rows",
-           ["{{ r.name }}", "{{ r.expected }}", "{{ r.submitted }}", "{{ r.rate }}", "{{ r.on_time }}"], [52, 26, 26, 26, 26])
+    _table(
+        doc,
+        ["单位", "应报", "已报", "报送率", "及时率"],
+        "r in ds.rows",
+        [
+            "{{ r.name }}",
+            "{{ r.expected }}",
+            "{{ r.submitted }}",
+            "{{ r.rate }}",
+            "{{ r.on_time }}",
+        ],
+        [52, 26, 26, 26, 26],
+    )
     _tag(doc, "{%p endfor %}")
     _charts(doc, "reporting.charts")
     _tag(doc, "{%p else %}")
@@ -241,16 +338,34 @@ def ranking() -> None:
     _organ_head(doc, "文件")
     _paragraph(doc, "{{ addressees }}：")
     _tag(doc, "{%p if ranking.has %}")
-    _paragraph(doc, "根据{{ ranking.scheme }}结果，现将{{ ranking.period }}各单位综合评价排名情况通报如下。", indent=True)
+    _paragraph(
+        doc,
+        "根据{{ ranking.scheme }}结果，现将{{ ranking.period }}各单位综合评价排名情况通报如下。",
+        indent=True,
+    )
     _heading(doc, "一、总体情况")
-    _paragraph(doc, "本次评价中，{{ ranking.first }}位列第一，{{ ranking.last }}位列末位；排名上升：{{ ranking.up }}；"
-               "排名下降：{{ ranking.down }}。{{ ranking.note }}", indent=True)
+    _paragraph(
+        doc,
+        "本次评价中，{{ ranking.first }}位列第一，{{ ranking.last }}位列末位；"
+        "排名上升：{{ ranking.up }}；"
+        "排名下降：{{ ranking.down }}。{{ ranking.note }}",
+        indent=True,
+    )
     _heading(doc, "二、排名情况")
-    _table(doc, ["排名", "单位", "综合得分", "位次变化", "主要短板"], "r in ranking.rows",
-           ["{{ r.rank }}", "{{ r.name }}", "{{ r.score }}", "{{ r.change }}", "{{ r.weak }}"], [14, 30, 26, 22, 64])
+    _table(
+        doc,
+        ["排名", "单位", "综合得分", "位次变化", "主要短板"],
+        "r in ranking.rows",
+        ["{{ r.rank }}", "{{ r.name }}", "{{ r.score }}", "{{ r.change }}", "{{ r.weak }}"],
+        [14, 30, 26, 22, 64],
+    )
     _charts(doc, "ranking.charts")
     _heading(doc, "三、工作要求")
-    _paragraph(doc, "各地要对照评价结果，聚焦短板指标，细化整改措施，排名靠后的单位要深入分析原因，切实加快追赶进度。", indent=True)
+    _paragraph(
+        doc,
+        "各地要对照评价结果，聚焦短板指标，细化整改措施，排名靠后的单位要深入分析原因，切实加快追赶进度。",
+        indent=True,
+    )
     _tag(doc, "{%p else %}")
     _paragraph(doc, "{{ ranking.note }}", indent=True)
     _tag(doc, "{%p endif %}")
@@ -264,11 +379,22 @@ def notice() -> None:
     doc = _document()
     _organ_head(doc)
     _paragraph(doc, "{{ addressee }}：")
-    _paragraph(doc, "根据《{{ plan }}》（{{ plan_number }}）任务分工，你单位承担的第{{ task_number }}项任务目前进度滞后，现予督办。", indent=True)
+    _paragraph(
+        doc,
+        "根据《{{ plan }}》（{{ plan_number }}）任务分工，"
+        "你单位承担的第{{ task_number }}项任务目前进度滞后，现予督办。",
+        indent=True,
+    )
     table = doc.add_table(rows=6, cols=2)
     table.style = "Table Grid"
-    rows = [("任务", "{{ task_text }}"), ("完成时限", "{{ deadline }}"), ("当前进度", "{{ progress }}"),
-            ("状态", "{{ light }}"), ("原因", "{{ reason }}"), ("反馈时限", "{{ reply_by }}")]
+    rows = [
+        ("任务", "{{ task_text }}"),
+        ("完成时限", "{{ deadline }}"),
+        ("当前进度", "{{ progress }}"),
+        ("状态", "{{ light }}"),
+        ("原因", "{{ reason }}"),
+        ("反馈时限", "{{ reply_by }}"),
+    ]
     for r, (name, value) in enumerate(rows):
         table.cell(r, 0).width, table.cell(r, 1).width = Mm(30), Mm(126)
         _font(table.cell(r, 0).paragraphs[0].add_run(name), HEITI, Pt(14))

@@ -13,14 +13,15 @@ from baiqianwan.plans.choices import Light
 from baiqianwan.plans.models import Assignment
 from baiqianwan.plans.services import plan_issue
 from baiqianwan.units.models import Unit
-from tests.evaluation.conftest import (  # noqa: F401
-    city,
-    county_scheme,
-    county_values,
-    starter,
-)
+from tests.evaluation import conftest as evaluation
 from tests.factories import DEQING, HUAIJI
 from tests.plans.factories import assigned, plan_with_tasks
+
+# The evaluation tests' fixtures, shared here.
+starter = evaluation.starter
+city = evaluation.city
+county_values = evaluation.county_values
+county_scheme = evaluation.county_scheme
 
 
 @pytest.fixture
@@ -33,9 +34,9 @@ def county_run(county_scheme, hq_admin):  # type: ignore[no-untyped-def]
 def issued_plan(hq_admin):  # type: ignore[no-untyped-def]
     plan = plan_with_tasks(actor=hq_admin, count=3)
     codes = list(
-        Unit.objects.current().filter(level="county", code__startswith="4412").values_list(
-            "code", flat=True
-        )
+        Unit.objects.current()
+        .filter(level="county", code__startswith="4412")
+        .values_list("code", flat=True)
     )
     assigned(actor=hq_admin, plan=plan, codes=codes, today=date(2025, 1, 10))
     plan.refresh_from_db()

@@ -15,12 +15,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles import finders  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Polygon  # noqa: E402
+import numpy as np
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.patches import Polygon
 
 # 16 × 9 cm at 200 dpi: sharp in print, about 60 KB each.
 SIZE_CM = (16.0, 9.0)
@@ -42,8 +42,7 @@ def chart_font() -> str:
             font_manager.fontManager.addfont(candidate)
             return str(font_manager.FontProperties(fname=candidate).get_name())
     raise ChartFontMissing(
-        "No Chinese font for the charts: install fonts-wqy-microhei or fonts-noto-cjk "
-        "(make fonts)."
+        "No Chinese font for the charts: install fonts-wqy-microhei or fonts-noto-cjk (make fonts)."
     )
 
 
@@ -160,9 +159,7 @@ def _regions(city: str) -> tuple[tuple[str, tuple[np.ndarray, ...]], ...]:
     for feature in data["features"]:
         geometry = feature["geometry"]
         polygons = (
-            [geometry["coordinates"]]
-            if geometry["type"] == "Polygon"
-            else geometry["coordinates"]
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
         rings = tuple(np.array(polygon[0], dtype=float) for polygon in polygons)
         regions.append((feature["properties"]["name"], rings))
@@ -185,7 +182,9 @@ def _map(spec: dict[str, Any]) -> bytes:
         share = 0.5 if value is None or high == low else (value - low) / (high - low)
         colour = "#eeeeee" if value is None else colour_map(0.15 + 0.75 * share)
         for ring in rings:
-            axes.add_patch(Polygon(ring, closed=True, facecolor=colour, edgecolor="#555555", lw=0.5))
+            axes.add_patch(
+                Polygon(ring, closed=True, facecolor=colour, edgecolor="#555555", lw=0.5)
+            )
         biggest = max(rings, key=len)
         x, y = biggest.mean(axis=0)
         label = name if value is None else f"{name}\n{value:.3f}"

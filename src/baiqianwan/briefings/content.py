@@ -149,9 +149,7 @@ def indicators_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict
         targets = targets_for(indicator=indicator, units=below, year=milestone)
         own_target = targets_for(indicator=indicator, units=[unit], year=milestone)[0]
         judged = ~np.isnan(by_unit) & ~np.isnan(targets)
-        met = sum(
-            _met(by_unit[i], targets[i], indicator.direction) for i in np.flatnonzero(judged)
-        )
+        met = sum(_met(by_unit[i], targets[i], indicator.direction) for i in np.flatnonzero(judged))
         own = values.get(unit.code)
         rows.append(
             {
@@ -221,7 +219,9 @@ def ranking_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict[st
         return {"has": False, "rows": [], "note": "暂无已完成的综合评价。", "charts": []}
     period = _period_of(run, year)
     scores = [
-        s for s in run_scores(user=user, run=run, period=period) if s.unit.code.startswith(unit.prefix)
+        s
+        for s in run_scores(user=user, run=run, period=period)
+        if s.unit.code.startswith(unit.prefix)
     ]
     if not scores:
         return {"has": False, "rows": [], "note": "本区域暂无综合评价结果。", "charts": []}
@@ -331,7 +331,8 @@ def tasks_part(*, user: Any, unit: Unit, day: date, charts: Charts) -> dict[str,
             "unit": a.unit.name,
             "number": a.task.number,
             "text": a.task.text,
-            "deadline": (a.deadline or a.task.deadline or "") and str(a.deadline or a.task.deadline),
+            "deadline": (a.deadline or a.task.deadline or "")
+            and str(a.deadline or a.task.deadline),
             "progress": f"{a.progress}%",
             "reason": a.light_why,
         }
@@ -375,7 +376,7 @@ def tasks_part(*, user: Any, unit: Unit, day: date, charts: Charts) -> dict[str,
 def reporting_part(*, user: Any, unit: Unit, end: date, charts: Charts) -> dict[str, Any]:
     """Reporting rates of each data set for its latest period ended by `end` whose window is
     set, by unit below the user's home, within the area."""
-    sets = []
+    sets: list[dict[str, Any]] = []
     for dataset in datasets_visible(user=user):
         window = (
             CollectionWindow.objects.filter(
@@ -514,7 +515,8 @@ def ranking_content(
     span = period_parse(period)
     charts = Charts()
     ranking = ranking_part(user=user, unit=unit, year=span.start.year, charts=charts)
-    title = f"关于{ranking.get('period', period_label(period))}{ranking.get('scheme', '综合评价')}结果的通报"
+    judged = ranking.get("period", period_label(period))
+    title = f"关于{judged}{ranking.get('scheme', '综合评价')}结果的通报"
     context = _head(unit=unit, period=period, number=number, title=title, day=day)
     context["ranking"] = ranking
     context["addressees"] = "各县（市、区）百县千镇万村高质量发展工程指挥部"

@@ -112,9 +112,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         },
         "reporting": {
             "has": True,
-            "sets": [
-                {"name": "县级年报", "period": "2024年度", "rows": [_RATE], "rate": "89.5%"}
-            ],
+            "sets": [{"name": "县级年报", "period": "2024年度", "rows": [_RATE], "rate": "89.5%"}],
             "note": "",
             "charts": ["reporting"],
         },

@@ -36,7 +36,7 @@ from baiqianwan.plans.selectors import assignment_get
 from baiqianwan.units.models import Unit
 
 # The letter after the organ's mark in each kind's number: 肇百千万办简〔2025〕3号.
-NUMBER_MARKS = {Kind.BRIEFING: "简", Kind.RANKING: "通", Kind.NOTICE: "督"}
+NUMBER_MARKS: dict[str, str] = {Kind.BRIEFING: "简", Kind.RANKING: "通", Kind.NOTICE: "督"}
 
 
 def area_unit(*, user: Any, code: str) -> Unit:
@@ -84,7 +84,9 @@ def document_request(
     today = timezone.localdate()
     if kind == Kind.NOTICE:
         if assignment is None:
-            raise InputError(_("A supervision notice is about a task's assignment."), field="assignment")
+            raise InputError(
+                _("A supervision notice is about a task's assignment."), field="assignment"
+            )
         assignment = assignment_get(user=user, pk=assignment.pk)
         if assignment.unit_id == unit.pk:
             raise InputError(
@@ -186,7 +188,7 @@ def _content(document: Document) -> tuple[dict[str, Any], dict[str, bytes]]:
             user=user, unit=document.unit, period=document.period, number=document.number, day=day
         )
     else:
-        assignment = assignment_get(user=user, pk=document.assignment_id)
+        assignment = assignment_get(user=user, pk=document.assignment.pk)
         context, charts = content.notice_content(
             issuer=document.unit, assignment=assignment, number=document.number, day=day
         )
@@ -226,7 +228,9 @@ def document_generate(document_id: int) -> Document:
 
 def document_fail(*, document_id: int, error: BaseException | str) -> None:
     """Record why a document could not be written; the list shows it."""
-    message = str(error) if isinstance(error, InputError | str) else f"{type(error).__name__}: {error}"
+    message = (
+        str(error) if isinstance(error, InputError | str) else f"{type(error).__name__}: {error}"
+    )
     Document.objects.filter(pk=document_id).update(
         state=DocumentState.FAILED, error=message[:2000], finished_at=timezone.now()
     )

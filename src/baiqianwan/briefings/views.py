@@ -29,6 +29,11 @@ from baiqianwan.units.models import Unit
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _home(request: HttpRequest) -> Unit:
+    user: Any = request.user
+    return user.home_unit
+
+
 def _areas(user: Any) -> list[Unit]:
     """The areas a user may write documents for: their home unit and the counties below it."""
     prefix = user.home_unit.prefix
@@ -72,9 +77,7 @@ def _form_error(form: forms.Form, exc: InputError) -> None:
 
 def documents(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    found = selectors.documents_visible(
-        user=request.user, kind=kind if kind in Kind.values else ""
-    )
+    found = selectors.documents_visible(user=request.user, kind=kind if kind in Kind.values else "")
     try:
         page = list_paginate(found, page=request.GET.get("page"))
     except ListParamError as exc:
@@ -95,7 +98,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "briefings.manage")
     areas = _areas(request.user)
     if request.method != "POST":
-        form = DocumentForm(initial={"unit": request.user.home_unit.code, "kind": Kind.BRIEFING})
+        form = DocumentForm(initial={"unit": _home(request).code, "kind": Kind.BRIEFING})
         return render(request, "briefings/document_new.html", {"form": form, "areas": areas})
     form = DocumentForm(request.POST)
     if form.is_valid():
@@ -125,7 +128,7 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
         document = services.document_request(
             user=request.user,
             kind=Kind.NOTICE,
-            unit=request.user.home_unit,
+            unit=_home(request),
             assignment=assignment,
         )
     except InputError as exc:
@@ -138,7 +141,9 @@ def notice_new(request: HttpRequest, pk: int) -> HttpResponse:
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.document_get(user=request.user, pk=pk)
     waiting = found.state in (DocumentState.QUEUED, DocumentState.RUNNING)
-    template = "briefings/_state.html" if request.headers.get("HX-Request") else "briefings/document.html"
+    template = (
+        "briefings/_state.html" if request.headers.get("HX-Request") else "briefings/document.html"
+    )
     return render(
         request,
         template,
@@ -194,7 +199,7 @@ def templates(request: HttpRequest) -> HttpResponse:
                 services.template_upload(
                     user=request.user,
                     kind=form.cleaned_data["kind"],
-                    unit=request.user.home_unit,
+                    unit=_home(request),
                     upload=form.cleaned_data["file"],
                 )
             except InputError as exc:
@@ -252,7 +257,7 @@ def schedules(request: HttpRequest) -> HttpResponse:
                 services.schedule_save(
                     user=request.user,
                     kind=form.cleaned_data["kind"],
-                    unit=request.user.home_unit,
+                    unit=_home(request),
                     cadence=form.cleaned_data["cadence"],
                     day=form.cleaned_data["day"],
                 )

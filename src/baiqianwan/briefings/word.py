@@ -27,7 +27,7 @@ from baiqianwan.briefings.choices import Kind
 from baiqianwan.core.problems import InputError
 
 # Every chart a kind may show; one that was not drawn (no data) renders as nothing.
-CHART_NAMES = {
+CHART_NAMES: dict[str, list[str]] = {
     Kind.BRIEFING: [
         "scores",
         "trend",
@@ -54,7 +54,9 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
-def docx_render(template: bytes, context: dict[str, Any], charts: dict[str, bytes], kind: str) -> bytes:
+def docx_render(
+    template: bytes, context: dict[str, Any], charts: dict[str, bytes], kind: str
+) -> bytes:
     """The document: `template` filled with `context`; `charts` (name → PNG) are placed as
     `{{ charts.scores }}` and so on. Raises `InputError` naming the tag at fault."""
     document = DocxTemplate(io.BytesIO(template))
@@ -77,9 +79,7 @@ def docx_render(template: bytes, context: dict[str, Any], charts: dict[str, byte
 
 
 def _broken(exc: TemplateSyntaxError) -> str:
-    near = " ".join(
-        line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()
-    )
+    near = " ".join(line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip())
     tags = _TAG.findall(near)
     where = "; ".join(tags[:3]) if tags else near[:120]
     return _("The template has a broken tag (%(error)s) near: %(where)s") % {
@@ -129,7 +129,11 @@ def template_check(*, name: str, data: bytes, kind: str, sample: dict[str, Any])
     if len(data) > limit:
         raise InputError(
             _("%(name)s is %(size).1f MB; a template may be at most %(limit)d MB.")
-            % {"name": name, "size": len(data) / 1024 / 1024, "limit": settings.BRIEFINGS_TEMPLATE_MAX_MB},
+            % {
+                "name": name,
+                "size": len(data) / 1024 / 1024,
+                "limit": settings.BRIEFINGS_TEMPLATE_MAX_MB,
+            },
             field="file",
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
