@@ -26,6 +26,9 @@ RUNS = 3
 
 
 def world_build():  # type: ignore[no-untyped-def]
+    from tests.evaluation.conftest import COUNTY_INDICATORS, values_put
+    from tests.indicators.test_loader import STARTER
+
     from baiqianwan.accounts.models import User
     from baiqianwan.evaluation.services import run_execute, run_request, scheme_save
     from baiqianwan.indicators.loader import system_load
@@ -33,11 +36,11 @@ def world_build():  # type: ignore[no-untyped-def]
     from baiqianwan.plans.choices import Light
     from baiqianwan.plans.models import Assignment, Plan, Task, TaskParty
     from baiqianwan.units.models import Unit
-    from tests.evaluation.conftest import COUNTY_INDICATORS, values_put
-    from tests.indicators.test_loader import STARTER
 
     city = Unit.objects.get(code="441200000000", valid_to__isnull=True)
-    hq = User.objects.create_user(username="bench-hq", password="x", role="hq_admin", home_unit=city)
+    hq = User.objects.create_user(
+        username="bench-hq", password="x", role="hq_admin", home_unit=city
+    )
     system_load(path=STARTER, actor="bench")
     counties = list(Unit.objects.current().filter(level="county", code__startswith="4412"))
     values_put(
