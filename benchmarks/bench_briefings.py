@@ -109,7 +109,7 @@ def main() -> None:
         times = []
         for _ in range(RUNS):
             document = document_request(
-                user=hq, kind="briefing", unit=city, period="202411", enqueue=False
+                user=hq, kind="briefing", unit=city, period="202501", enqueue=False
             )
             start = time.perf_counter()
             document = document_generate(document.pk)

@@ -47,7 +47,7 @@ def test_a_bad_period_is_refused_naming_it(client, hq_admin):
         reverse("briefings:new"), {"kind": "briefing", "unit": ZHAOQING, "period": "2025-13"}
     )
     assert response.status_code == 400
-    assert "2025-13 is not a period" in response.content.decode()
+    assert "2025-13 不是报告期" in response.content.decode()
     assert not Document.objects.exists()
 
 

@@ -225,6 +225,11 @@ def ranking_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict[st
     ]
     if not scores:
         return {"has": False, "rows": [], "note": "本区域暂无综合评价结果。", "charts": []}
+    names_of = dict(
+        Indicator.objects.filter(
+            code__in={code for s in scores for code, _degree in s.weak[:3]}
+        ).values_list("code", "name")
+    )
     rows = [
         {
             "rank": s.rank,
@@ -233,7 +238,7 @@ def ranking_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict[st
             "score": f"{s.score:.4f}",
             "change": change_text(s.change),
             "track": s.get_track_display() if s.track else "",
-            "weak": "、".join(code for code, _degree in s.weak[:3]) if s.weak else "",
+            "weak": "、".join(names_of.get(code, code) for code, _degree in s.weak[:3]),
         }
         for s in scores
     ]
