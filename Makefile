@@ -33,6 +33,8 @@ demo: .env setup fonts
 	@# The evaluation demo (演示数据): county, town and village schemes, the counties' tracks and
 	@# a run of each over the approved years, for the results pages and the cockpit; once only.
 	$(BQW) evaluation demo
+	@# One work briefing of the city for the last ranked year, .docx and PDF (演示数据); once only.
+	$(BQW) briefings_demo
 	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.
 	$(BQW) plans_schedule
 	@# The briefings' daily run (documents that schedules owe) waits for the worker too.

@@ -196,9 +196,12 @@ def indicators_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict
 
 
 def _run_for(*, user: Any, unit: Unit) -> Run | None:
+    """The newest finished run ranking the units directly below `unit` (a city's counties, a
+    county's towns), else the city's county ranking (a county reads its own row)."""
+    below = Level.COUNTY if unit.level == Level.CITY else Level.TOWN
     own = (
         runs_visible(user=user)
-        .filter(unit=unit, state="done")
+        .filter(unit=unit, state="done", scheme__level=below)
         .order_by("-finished_at", "-id")
         .first()
     )
