@@ -79,7 +79,7 @@ def indicator_reaches(indicator: Indicator, level: str) -> bool:
     aggregated (or computed) up to it."""
     if not indicator.levels or level in indicator.levels:
         return True
-    depth = {name: position for position, name in enumerate(LEVELS)}
+    depth: dict[str, int] = {name: position for position, name in enumerate(LEVELS)}
     if level not in depth:
         return False
     below = [name for name in indicator.levels if depth.get(name, -1) > depth[level]]
