@@ -381,7 +381,7 @@ def notice() -> None:
     _paragraph(doc, "{{ addressee }}：")
     _paragraph(
         doc,
-        "根据《{{ plan }}》（{{ plan_number }}）任务分工，"
+        "根据{{ plan_cite }}任务分工，"
         "你单位承担的第{{ task_number }}项任务目前进度滞后，现予督办。",
         indent=True,
     )

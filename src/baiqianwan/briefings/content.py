@@ -560,6 +560,8 @@ def notice_content(
             "addressee": assignment.unit.name,
             "plan": plan.title,
             "plan_number": plan.document_number,
+            "plan_cite": f"《{plan.title}》"
+            + (f"（{plan.document_number}）" if plan.document_number else ""),
             "task_number": task.number,
             "task_text": task.text,
             "deadline": chinese_date(deadline) if deadline else (task.deadline_text or "—"),

@@ -136,3 +136,10 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def period_label(self) -> str:
+        """2025年11月, 2025年第三季度, as the list shows the period."""
+        from baiqianwan.briefings.content import period_label
+
+        return period_label(self.period)

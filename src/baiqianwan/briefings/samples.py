@@ -128,6 +128,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "addressee": "怀集县",
         "plan": "肇庆市2025年百千万工程实施方案",
         "plan_number": "肇百千万指〔2025〕1号",
+        "plan_cite": "《肇庆市2025年百千万工程实施方案》（肇百千万指〔2025〕1号）",
         "task_number": "3",
         "task_text": "示例任务",
         "deadline": "2025年10月31日",
