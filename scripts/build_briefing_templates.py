@@ -70,19 +70,30 @@ def _paragraph(
     return paragraph
 
 
+def _tight(paragraph) -> None:  # type: ignore[no-untyped-def]
+    """Single line spacing, no space around: table cells and pictures (an exact line height
+    would cut a picture to one line)."""
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(0)
+
+
 def _tag(doc, text: str):  # type: ignore[no-untyped-def]
     """A paragraph holding only a docxtpl paragraph tag ({%p … %}): it disappears."""
     return _paragraph(doc, text)
 
 
-def _red_rule(paragraph) -> None:  # type: ignore[no-untyped-def]
+def _red_rule(paragraph, colour: str = "E60012") -> None:  # type: ignore[no-untyped-def]
+    """A rule under the paragraph: red under the 版头, black (000000) in the 版记."""
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (
         ("w:val", "single"),
         ("w:sz", "12"),
         ("w:space", "4"),
-        ("w:color", "E60012"),
+        ("w:color", colour),
     ):
         bottom.set(qn(key), value)
     borders.append(bottom)
@@ -98,6 +109,9 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], widths: list[fl
     table = doc.add_table(rows=4, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
     rows = [
         headers,
         [f"{{%tr for {loop} %}}"] + [""] * (len(headers) - 1),
@@ -109,6 +123,7 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], widths: list[fl
             cell = table.cell(r, c)
             cell.width = Mm(widths[c])
             paragraph = cell.paragraphs[0]
+            _tight(paragraph)
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 else WD_ALIGN_PARAGRAPH.LEFT
             if value:
                 _font(paragraph.add_run(value), HEITI if r == 0 else FANGSONG, Pt(12))
@@ -130,6 +145,11 @@ def _page_number(paragraph) -> None:  # type: ignore[no-untyped-def]
 
 def _document():  # type: ignore[no-untyped-def]
     doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = FANGSONG
+    normal.font.size = BODY
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FANGSONG)
+    normal.paragraph_format.space_after = Pt(0)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
@@ -155,7 +175,7 @@ def _document():  # type: ignore[no-untyped-def]
 
 def _charts(doc, names: str) -> None:  # type: ignore[no-untyped-def]
     _tag(doc, f"{{%p for name in {names} %}}")
-    _paragraph(doc, "{{ charts[name] }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _tight(_paragraph(doc, "{{ charts[name] }}", align=WD_ALIGN_PARAGRAPH.CENTER))
     _tag(doc, "{%p endfor %}")
 
 
@@ -173,9 +193,9 @@ def _colophon(doc, copies: str = "") -> None:  # type: ignore[no-untyped-def]
     if copies:
         line = _paragraph(doc, f"抄送：{copies}", size=Pt(14))
         line.paragraph_format.left_indent = Pt(14)
-    line = _paragraph(doc, "{{ organ }}\u3000\u3000{{ date }}印发", size=Pt(14))
+    line = _paragraph(doc, "{{ organ_short }}\u3000\u3000\u3000\u3000{{ date }}印发", size=Pt(14))
     line.paragraph_format.left_indent = Pt(14)
-    _red_rule(line)
+    _red_rule(line, "000000")
 
 
 def _signature(doc) -> None:  # type: ignore[no-untyped-def]
@@ -395,8 +415,12 @@ def notice() -> None:
         ("原因", "{{ reason }}"),
         ("反馈时限", "{{ reply_by }}"),
     ]
+    table.autofit = False
+    table.columns[0].width, table.columns[1].width = Mm(30), Mm(126)
     for r, (name, value) in enumerate(rows):
         table.cell(r, 0).width, table.cell(r, 1).width = Mm(30), Mm(126)
+        _tight(table.cell(r, 0).paragraphs[0])
+        _tight(table.cell(r, 1).paragraphs[0])
         _font(table.cell(r, 0).paragraphs[0].add_run(name), HEITI, Pt(14))
         _font(table.cell(r, 1).paragraphs[0].add_run(value), FANGSONG, Pt(14))
     _paragraph(doc, "{{ requirement }}", indent=True)

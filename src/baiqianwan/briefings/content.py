@@ -93,6 +93,11 @@ def organ_of(unit: Unit) -> str:
     return f"{unit.name}百县千镇万村高质量发展工程指挥部办公室"
 
 
+def organ_short_of(unit: Unit) -> str:
+    """The organ as the 版记 names it, short enough for one line: 肇庆市百千万工程指挥部办公室."""
+    return f"{unit.name}百千万工程指挥部办公室"
+
+
 def number_prefix(unit: Unit) -> str:
     """The organ's short mark in a document number: 肇 for 肇庆市, 怀 for 怀集县."""
     return f"{unit.name[:1]}百千万办"
@@ -445,6 +450,7 @@ def reporting_part(*, user: Any, unit: Unit, end: date, charts: Charts) -> dict[
 def _head(*, unit: Unit, period: str, number: str, title: str, day: date) -> dict[str, Any]:
     return {
         "organ": organ_of(unit),
+        "organ_short": organ_short_of(unit),
         "scope": unit.name,
         "number": number,
         "title": title,

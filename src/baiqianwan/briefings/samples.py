@@ -11,6 +11,7 @@ from baiqianwan.briefings.choices import Kind
 
 _HEAD: dict[str, Any] = {
     "organ": "肇庆市百县千镇万村高质量发展工程指挥部办公室",
+    "organ_short": "肇庆市百千万工程指挥部办公室",
     "scope": "肇庆市",
     "number": "肇百千万办〔2025〕1号",
     "title": "示例标题",
