@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from baiqianwan.audit.models import AuditEvent
@@ -69,6 +70,20 @@ def test_an_area_outside_the_users_is_not_found(client, huaiji_operator, hq_admi
         reverse("briefings:new"), {"kind": "briefing", "unit": HUAIJI, "period": "2024"}
     )
     assert response.status_code == 302
+
+
+def test_the_templates_page_offers_the_shipped_templates_and_an_upload(client, hq_admin):
+    client.force_login(hq_admin)
+    page = client.get(reverse("briefings:templates")).content.decode()
+    assert reverse("briefings:template_shipped", args=["notice"]) in page
+    assert 'data-testid="template-form"' in page and "ranking" in page
+    shipped = client.get(reverse("briefings:template_shipped", args=["briefing"]))
+    assert shipped.content[:2] == b"PK"
+    upload = client.post(
+        reverse("briefings:templates"),
+        {"kind": "briefing", "file": SimpleUploadedFile("宏.docm", b"PK")},
+    )
+    assert upload.status_code == 400 and "宏.docm" in upload.content.decode()
 
 
 def test_a_leader_reads_the_list_but_may_not_write(client, make_user):
