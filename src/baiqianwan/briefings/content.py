@@ -412,7 +412,7 @@ def reporting_part(*, user: Any, unit: Unit, end: date, charts: Charts) -> dict[
                 "value": r.rate,
             }
             for r in page.rows
-            if r.code.startswith(unit.prefix) or unit.code.startswith(r.code[:6])
+            if r.code.startswith(unit.prefix)
         ]
         if not rows:
             continue
@@ -461,11 +461,6 @@ def _head(*, unit: Unit, period: str, number: str, title: str, day: date) -> dic
         "demo_mark": "",
         "gaps": [],
     }
-
-
-def _demo(context: dict[str, Any], is_demo: bool) -> None:
-    context["demo"] = is_demo
-    context["demo_mark"] = DEMO_MARK if is_demo else ""
 
 
 def briefing_content(

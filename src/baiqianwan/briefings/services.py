@@ -212,11 +212,13 @@ def document_generate(document_id: int) -> Document:
     )
     docx = docx_render(template, context, charts, document.kind)
     pdf = pdf_render(document.kind, context, charts)
+    preview, pages = pdf_preview(pdf), pdf_pages(pdf)
+    # Everything is made before anything is stored: a failure leaves no stray file.
     stem = f"{document.kind}-{document.unit.code}-{document.period}-v{document.version}"
     document.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
     document.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
-    document.preview.save(f"{stem}.png", ContentFile(pdf_preview(pdf)), save=False)
-    document.pages = pdf_pages(pdf)
+    document.preview.save(f"{stem}.png", ContentFile(preview), save=False)
+    document.pages = pages
     document.gaps = context.get("gaps", [])
     document.is_demo = bool(context["demo"])
     document.state = DocumentState.DONE
