@@ -188,10 +188,10 @@ def _gaps(doc) -> None:  # type: ignore[no-untyped-def]
     _tag(doc, "{%p endif %}")
 
 
-def _colophon(doc, copies: str = "") -> None:  # type: ignore[no-untyped-def]
+def _colophon(doc, *, copies: bool = True) -> None:  # type: ignore[no-untyped-def]
     _paragraph(doc)
     if copies:
-        line = _paragraph(doc, f"抄送：{copies}", size=Pt(14))
+        line = _paragraph(doc, "抄送：{{ copies }}", size=Pt(14))
         line.paragraph_format.left_indent = Pt(14)
     line = _paragraph(doc, "{{ organ_short }}\u3000\u3000\u3000\u3000{{ date }}印发", size=Pt(14))
     line.paragraph_format.left_indent = Pt(14)
@@ -265,9 +265,7 @@ def briefing() -> None:
     _tag(doc, "{%p if ranking.has %}")
     _paragraph(
         doc,
-        "{{ ranking.scheme }}（{{ ranking.period }}）中，"
-        "{{ ranking.first }}位列第一，{{ ranking.last }}位列末位；"
-        "排名上升：{{ ranking.up }}；排名下降：{{ ranking.down }}。{{ ranking.note }}",
+        "{{ ranking.scheme }}（{{ ranking.period }}）中，{{ ranking.sentence }}{{ ranking.note }}",
         indent=True,
     )
     _table(
@@ -349,7 +347,7 @@ def briefing() -> None:
     _paragraph(doc, "{{ reporting.note }}", indent=True)
     _tag(doc, "{%p endif %}")
     _gaps(doc)
-    _colophon(doc, "市百千万工程指挥部成员单位，各县（市、区）百千万工程指挥部")
+    _colophon(doc)
     doc.save(OUT / "briefing.docx")
 
 
@@ -366,9 +364,7 @@ def ranking() -> None:
     _heading(doc, "一、总体情况")
     _paragraph(
         doc,
-        "本次评价中，{{ ranking.first }}位列第一，{{ ranking.last }}位列末位；"
-        "排名上升：{{ ranking.up }}；"
-        "排名下降：{{ ranking.down }}。{{ ranking.note }}",
+        "本次评价中，{{ ranking.sentence }}{{ ranking.note }}",
         indent=True,
     )
     _heading(doc, "二、排名情况")
@@ -425,7 +421,7 @@ def notice() -> None:
         _font(table.cell(r, 1).paragraphs[0].add_run(value), FANGSONG, Pt(14))
     _paragraph(doc, "{{ requirement }}", indent=True)
     _signature(doc)
-    _colophon(doc)
+    _colophon(doc, copies=False)
     doc.save(OUT / "notice.docx")
 
 

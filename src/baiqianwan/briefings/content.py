@@ -98,6 +98,19 @@ def organ_short_of(unit: Unit) -> str:
     return f"{unit.name}百千万工程指挥部办公室"
 
 
+def addressees_of(unit: Unit) -> str:
+    """Who a notice of the area is sent to: the units directly below it."""
+    if unit.level == Level.CITY:
+        return "各县（市、区）百县千镇万村高质量发展工程指挥部"
+    return "各镇（街道）"
+
+
+def copies_of(unit: Unit) -> str:
+    """The 版记's 抄送 line of an area's documents."""
+    below = "各县（市、区）" if unit.level == Level.CITY else "各镇（街道）"
+    return f"{unit.name}百千万工程指挥部成员单位，{below}"
+
+
 def number_prefix(unit: Unit) -> str:
     """The organ's short mark in a document number: 肇 for 肇庆市, 怀 for 怀集县."""
     return f"{unit.name[:1]}百千万办"
@@ -285,6 +298,20 @@ def ranking_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict[st
         made.append("map")
     up = [r for r in rows if r["change"].startswith("↑")]
     down = [r for r in rows if r["change"].startswith("↓")]
+    # How many were ranked in all (a count only: a county sees its own row of the city's run).
+    ranked = RunScore.objects.filter(run=run, period=period).count()
+    if len(rows) == 1 and ranked > 1:
+        only = rows[0]
+        sentence = (
+            f"{only['name']}综合得分{only['score']}，在参评的{ranked}个单位中排名第{only['rank']}，"
+            f"位次变化：{only['change']}。"
+        )
+    else:
+        sentence = (
+            f"{rows[0]['name']}位列第一，{rows[-1]['name']}位列末位；"
+            f"排名上升：{'、'.join(r['name'] for r in up) or '无'}；"
+            f"排名下降：{'、'.join(r['name'] for r in down) or '无'}。"
+        )
     return {
         "has": True,
         "scheme": run.scheme.name,
@@ -294,6 +321,8 @@ def ranking_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict[st
         "last": rows[-1]["name"],
         "up": "、".join(r["name"] for r in up) or "无",
         "down": "、".join(r["name"] for r in down) or "无",
+        "ranked": ranked,
+        "sentence": sentence,
         "provisional": run.provisional,
         "note": "（本次评价含未审核数据，结果为临时结果。）" if run.provisional else "",
         "charts": made,
@@ -451,6 +480,7 @@ def _head(*, unit: Unit, period: str, number: str, title: str, day: date) -> dic
     return {
         "organ": organ_of(unit),
         "organ_short": organ_short_of(unit),
+        "copies": copies_of(unit),
         "scope": unit.name,
         "number": number,
         "title": title,
@@ -483,7 +513,8 @@ def briefing_content(
         user=user, unit=unit, year=span.start.year, charts=charts
     )
     context["ranking"] = ranking_part(user=user, unit=unit, year=span.start.year, charts=charts)
-    context["tasks"] = tasks_part(user=user, unit=unit, day=min(day, span.end), charts=charts)
+    # Lights are a live state: the tasks part says how things stand on the day of writing.
+    context["tasks"] = tasks_part(user=user, unit=unit, day=day, charts=charts)
     context["reporting"] = reporting_part(user=user, unit=unit, end=span.end, charts=charts)
     parts = ("indicators", "ranking", "tasks", "reporting")
     context["gaps"] = [context[p]["note"] for p in parts if not context[p]["has"]]
@@ -504,14 +535,13 @@ def _summary(context: dict[str, Any], label: str) -> str:
         )
     ranking = context["ranking"]
     if ranking["has"]:
-        said.append(
-            f"{ranking['period']}综合评价中，{ranking['first']}位列第一；排名上升的有{ranking['up']}。"
-        )
+        said.append(f"{ranking['period']}综合评价中，{ranking['sentence']}")
     indicators = context["indicators"]
-    if indicators["has"]:
-        met = sum(1 for r in indicators["rows"] if r["met"] == "达标")
+    judged = [r for r in indicators["rows"] if r["met"] in ("达标", "未达标")]
+    if judged:
+        met = sum(1 for r in judged if r["met"] == "达标")
         said.append(
-            f"{len(indicators['rows'])}项主要指标中，{met}项已达到{indicators['milestone']}年目标。"
+            f"设有{indicators['milestone']}年目标的{len(judged)}项主要指标中，{met}项已达标。"
         )
     return "".join(said)
 
@@ -528,7 +558,7 @@ def ranking_content(
     title = f"关于{judged}{ranking.get('scheme', '综合评价')}结果的通报"
     context = _head(unit=unit, period=period, number=number, title=title, day=day)
     context["ranking"] = ranking
-    context["addressees"] = "各县（市、区）百县千镇万村高质量发展工程指挥部"
+    context["addressees"] = addressees_of(unit)
     context["gaps"] = [] if ranking["has"] else [ranking["note"]]
     context["empty"] = not ranking["has"]
     return context, charts

@@ -12,6 +12,7 @@ from baiqianwan.briefings.choices import Kind
 _HEAD: dict[str, Any] = {
     "organ": "肇庆市百县千镇万村高质量发展工程指挥部办公室",
     "organ_short": "肇庆市百千万工程指挥部办公室",
+    "copies": "肇庆市百千万工程指挥部成员单位，各县（市、区）",
     "scope": "肇庆市",
     "number": "肇百千万办〔2025〕1号",
     "title": "示例标题",
@@ -52,6 +53,8 @@ _RANKING: dict[str, Any] = {
     "up": "四会市",
     "down": "无",
     "provisional": False,
+    "ranked": 8,
+    "sentence": "四会市位列第一，封开县位列末位；排名上升：四会市；排名下降：无。",
     "note": "",
     "charts": ["scores", "trend", "map"],
 }
