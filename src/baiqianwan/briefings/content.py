@@ -270,12 +270,11 @@ def ranking_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict[st
         "labels": [s.unit.name for s in scores],
         "values": [s.score for s in scores],
     }
-    trend = RunScore.objects.filter(run=run, unit__code__in=list(names)).values_list(
-        "unit__code", "period", "score"
-    )
     series: dict[str, dict[str, float]] = defaultdict(dict)
-    for code, p, score in trend:
-        series[names[code]][p] = score
+    for p in run.periods:
+        for earlier in run_scores(user=user, run=run, period=p):
+            if earlier.unit.code in names:
+                series[names[earlier.unit.code]][p] = earlier.score
     made = ["scores"]
     if len(run.periods) > 1:
         charts.specs["trend"] = {

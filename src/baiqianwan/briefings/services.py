@@ -11,13 +11,14 @@ import hashlib
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.policy import refuse_out_of_scope, require, scope_prefix
+from baiqianwan.accounts.policy import require
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
 from baiqianwan.briefings import content
@@ -37,16 +38,6 @@ from baiqianwan.units.models import Unit
 
 # The letter after the organ's mark in each kind's number: 肇百千万办简〔2025〕3号.
 NUMBER_MARKS: dict[str, str] = {Kind.BRIEFING: "简", Kind.RANKING: "通", Kind.NOTICE: "督"}
-
-
-def area_unit(*, user: Any, code: str) -> Unit:
-    """A current unit of the user's area by code (their home unit when empty); 404 outside."""
-    prefix = scope_prefix(user, "briefings.read")
-    code = (code or user.home_unit.code).strip()
-    unit = Unit.objects.current().filter(code=code, code__startswith=prefix).first()
-    if unit is None:
-        refuse_out_of_scope(user, "briefings.read", code)
-    return unit
 
 
 def _period(code: str) -> str:
@@ -246,8 +237,8 @@ def template_upload(*, user: Any, kind: str, unit: Unit, upload: Any) -> Templat
         raise InputError(_("No such kind of document: %(kind)s.") % {"kind": kind}, field="kind")
     if upload is None:
         raise InputError(_("Choose a .docx file to upload."), field="file")
-    limit = 10 * 1024 * 1024
-    data = upload.read(limit + 1)
+    # One byte past the limit is enough to refuse a file as too large.
+    data = upload.read(settings.BRIEFINGS_TEMPLATE_MAX_MB * 1024 * 1024 + 1)
     template_check(name=upload.name, data=data, kind=kind, sample=sample_context(kind))
     with transaction.atomic():
         Template.objects.filter(kind=kind, unit=unit, is_active=True).update(is_active=False)

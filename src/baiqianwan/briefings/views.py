@@ -103,7 +103,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
     form = DocumentForm(request.POST)
     if form.is_valid():
         try:
-            unit = services.area_unit(user=request.user, code=form.cleaned_data["unit"])
+            unit = selectors.area_get(user=request.user, code=form.cleaned_data["unit"])
             document = services.document_request(
                 user=request.user,
                 kind=form.cleaned_data["kind"],
