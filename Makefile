@@ -12,10 +12,10 @@ LOCK := requirements.lock
 UV_VERSION := 0.13.9
 MESSAGES := $(patsubst %.po,%.mo,$(wildcard src/baiqianwan/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: demo test setup lock assets messages messages-update migrate lint types pytest bench browser clean
+.PHONY: demo test setup lock assets messages messages-update migrate lint types pytest bench browser fonts clean
 
 demo: export BQW_MODE := demo
-demo: .env setup
+demo: .env setup fonts
 	$(BQW) units load --city 4412
 	$(BQW) departments_load --zhaoqing
 	@echo ""
@@ -33,12 +33,16 @@ demo: .env setup
 	@# The evaluation demo (演示数据): county, town and village schemes, the counties' tracks and
 	@# a run of each over the approved years, for the results pages and the cockpit; once only.
 	$(BQW) evaluation demo
+	@# One work briefing of the city for the last ranked year, .docx and PDF (演示数据); once only.
+	$(BQW) briefings_demo
 	@# The background worker (large intake texts, plans' jobs) runs beside the server and stops with it.
 	$(BQW) plans_schedule
+	@# The briefings' daily run (documents that schedules owe) waits for the worker too.
+	$(BQW) briefings_schedule
 	$(BQW) db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	  $(BQW) runserver --insecure $(HOST):$(PORT)
 
-test: setup browser lint types pytest
+test: setup browser fonts lint types pytest
 
 # `bqw` reads .env from the working directory: after `make demo` a fresh shell runs the demo
 # settings too. Written only when there is none; an existing .env is never overwritten.
@@ -101,6 +105,17 @@ browser:
 	      chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium fonts-wqy-microhei"; \
 	    test -x /usr/bin/chromium; fi; fi
+
+# The briefings' PDF fonts (Noto CJK: 宋体/黑体 substitutes; AR PL UKai: 楷体) and poppler's
+# pdftoppm/pdftotext/pdffonts for the page previews and the tests. Nothing is fetched at run time.
+fonts:
+	@if ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto serif cjk' \
+	    || ! fc-list 2>/dev/null | grep -qi 'ukai'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      fonts-noto-cjk fonts-arphic-ukai poppler-utils >/dev/null; \
+	  else echo "Briefings need: sudo apt-get install -y fonts-noto-cjk fonts-arphic-ukai poppler-utils"; \
+	    command -v pdftoppm >/dev/null; fi; fi
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "baiqianwan.indicators",
     "baiqianwan.evaluation",
     "baiqianwan.cockpit",
+    "baiqianwan.briefings",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,20 @@ REQUEST_SIZE_EXCEPTIONS = [
     ),
     # A filled indicators template (indicators.upload.MAX_UPLOAD_BYTES, 64 MB) and its form.
     (r"^/indicators/workbook/upload/$", 65 * 1024 * 1024),
+]
+# Briefings (docs/briefings.md): an uploaded .docx template is at most this many MB (and
+# unpacks to at most ten times that); the PDF's fonts are read from these folders only
+# (Debian's fonts-noto-cjk, fonts-arphic-ukai, fonts-wqy-microhei), the charts' from the
+# first of these files that exists.
+BRIEFINGS_TEMPLATE_MAX_MB = 5
+BRIEFINGS_FONT_PATHS = [
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/truetype/arphic",
+    "/usr/share/fonts/truetype/wqy",
+]
+BRIEFINGS_CHART_FONTS = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 ]
 # A background intake job that shows no progress for this long is shown as stalled.
 INTAKE_STALL_MINUTES = CONFIG.intake_stall_minutes

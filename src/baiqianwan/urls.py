@@ -17,6 +17,7 @@ urlpatterns = [
     path("evaluation/", include("baiqianwan.evaluation.urls")),
     path("notifications/", include("baiqianwan.notifications.urls")),
     path("cockpit/", include("baiqianwan.cockpit.urls")),
+    path("briefings/", include("baiqianwan.briefings.urls")),
     path("api/", api.urls),
 ]
 

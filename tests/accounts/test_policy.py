@@ -48,6 +48,8 @@ EXPECTED = {
     "evaluation.manage": "✓✓······",
     "evaluation.run": "✓✓······",
     "evaluation.tracks": "✓·······",
+    "briefings.read": "✓✓✓✓✓···",
+    "briefings.manage": "✓✓······",
     "audit.read": "·······✓",
     "security.read": "······✓·",
     "accounts.read": "·····✓✓✓",
@@ -207,6 +209,10 @@ def _probe(client, action: str, users_by_role) -> int:  # type: ignore[no-untype
         return client.get(reverse("evaluation:scheme_create")).status_code
     if action == "evaluation.run":
         return client.get(reverse("evaluation:run_create")).status_code
+    if action == "briefings.read":
+        return client.get(reverse("briefings:list")).status_code
+    if action == "briefings.manage":
+        return client.get(reverse("briefings:new")).status_code
     if action == "evaluation.tracks":
         return client.get(reverse("evaluation:tracks")).status_code
     raise LookupError(action)

@@ -109,6 +109,11 @@ UNIT_FREE = {
     "api:cockpit_completeness_xlsx",
     "api:cockpit_rankings",
     "api:cockpit_rankings_xlsx",
+    "briefings:list",
+    "briefings:new",
+    "briefings:templates",
+    "briefings:template_shipped",
+    "briefings:schedules",
 }
 
 
@@ -141,6 +146,10 @@ PK_KINDS = (
     ("plans/", "plan"),
     ("evaluation/schemes/", "scheme"),
     ("evaluation/runs/", "run"),
+    ("briefings/notice/", "assignment"),
+    ("briefings/templates/", "briefing_template"),
+    ("briefings/schedules/", "briefing_schedule"),
+    ("briefings/", "briefing_document"),
 )
 
 
@@ -156,6 +165,8 @@ def deqing_pk(route: str) -> int:
                 return deqing_upload_pk()
             if kind in ("scheme", "run"):
                 return deqing_evaluation_objects()[kind]
+            if kind.startswith("briefing_"):
+                return deqing_briefing_objects()[kind]
             return deqing_document_pk() if kind == "document" else deqing_plan_objects()[kind]
     return deqing_document_pk()
 
@@ -163,6 +174,7 @@ def deqing_pk(route: str) -> int:
 def fill(route: str, code: str) -> str:
     path = re.sub(r"<(?:\w+:)?code>", code, route)
     path = re.sub(r"<(?:\w+:)?username>", DEQING_USER, path)
+    path = path.replace("<str:kind>", "briefing")
     if "<str:dataset>" in path:
         path = fill_indicators(path)
     if "pk>" in path:
@@ -203,7 +215,11 @@ def deqing_town_names() -> list[str]:
 
 
 def response_text(response) -> str:
-    """The text a user would see: a workbook's cells, or the page."""
+    """The text a user would see: a workbook's cells, a Word file's paragraphs, or the page."""
+    if "wordprocessingml" in response["Content-Type"]:
+        import docx
+
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
     if response["Content-Type"].startswith("application/vnd.openxmlformats"):
         book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
         return "\n".join(
@@ -312,6 +328,48 @@ def deqing_evaluation_objects() -> dict[str, int]:
         town = Unit.objects.current().within("441226").filter(level="town").first()
         RunScore.objects.create(run=run, unit=town, period="2024", score=0.5, rank=1)
     return {"scheme": scheme.pk, "run": Run.objects.get(scheme=scheme).pk}
+
+
+def deqing_briefing_objects() -> dict[str, int]:
+    """德庆县's own generated briefing (with its files), its own Word template and schedule."""
+    from django.core.files.base import ContentFile
+
+    from baiqianwan.accounts.models import User
+    from baiqianwan.briefings.models import Document, Schedule, Template
+
+    deqing_document_pk()  # makes sure 德庆县 has an account
+    owner = User.objects.filter(home_unit__code=DEQING).first()
+    deqing = Unit.objects.get(code=DEQING, valid_to__isnull=True)
+    document = Document.objects.filter(unit=deqing).first()
+    if document is None:
+        document = Document(
+            kind="briefing",
+            unit=deqing,
+            period="2024",
+            year=2024,
+            sequence=1,
+            number="德百千万办简〔2024〕1号",
+            title="德庆县工作简报",
+            state="done",
+            created_by=owner,
+        )
+        document.docx.save("d.docx", ContentFile("PK 德庆".encode()), save=False)
+        document.pdf.save("d.pdf", ContentFile("%PDF-1.4 德庆".encode()), save=False)
+        document.preview.save("d.png", ContentFile(b"\x89PNG"), save=False)
+        document.save()
+    template = Template.objects.filter(unit=deqing).first()
+    if template is None:
+        template = Template(kind="briefing", unit=deqing, name="德庆.docx", size=2, sha256="0")
+        template.file.save("t.docx", ContentFile(b"PK"), save=False)
+        template.save()
+    schedule, _ = Schedule.objects.get_or_create(
+        kind="briefing", unit=deqing, defaults={"created_by": owner}
+    )
+    return {
+        "briefing_document": document.pk,
+        "briefing_template": template.pk,
+        "briefing_schedule": schedule.pk,
+    }
 
 
 def deqing_plan_objects() -> dict[str, int]:

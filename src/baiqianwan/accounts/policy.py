@@ -69,6 +69,11 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "evaluation.run": PLAN_ISSUERS,
     # The counties' assessment tracks (创先/进位/消薄) per year.
     "evaluation.tracks": frozenset({Role.HQ_ADMIN}),
+    # Generated briefings, ranking notices and supervision notices of one's area: everyone at
+    # work reads them; headquarters and a county write them, keep their own templates and
+    # schedules.
+    "briefings.read": BUSINESS_ROLES,
+    "briefings.manage": PLAN_ISSUERS,
     # The audit trail (the audit administrator's duty).
     "audit.read": frozenset({Role.AUDIT_ADMIN}),
     # Security events: lock-outs, requests refused by scope (the security administrator's).
