@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.audit.services import command_actor
 from baiqianwan.core.problems import InputError
-from baiqianwan.evaluation.province import ProvinceDemoExists, province_demo_create
+from baiqianwan.evaluation.province import (
+    ProvinceDemoExists,
+    province_demo_absent,
+    province_demo_create,
+)
 from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 from baiqianwan.units.services import units_load
@@ -53,8 +57,9 @@ class Command(BaseCommand):
                 _("%(flag)s %(value)r: expected %(n)d digits")
                 % {"flag": flag, "value": prefix, "n": digits}
             )
-        self._units(prefix, options["node_modules"])
         try:
+            province_demo_absent()
+            self._units(prefix, options["node_modules"])
             report = province_demo_create(
                 prefix=prefix, on_step=lambda name: self.stdout.write(f"… {name}")
             )
