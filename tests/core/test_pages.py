@@ -147,6 +147,8 @@ LATIN_ALLOWED |= {"bqw", "createuser"}  # the command that creates accounts on t
 LATIN_ALLOWED |= {"DHIS", "CSV"}  # the interchange formats the data exchange page names
 # The evaluation methods' and measures' names, written in Latin letters in Chinese texts too.
 LATIN_ALLOWED |= {"AHP", "CRITIC", "TOPSIS", "CR", "CI", "CV", "SHA"}
+# The briefing templates page names the formats and the template tags an office writes.
+LATIN_ALLOWED |= {"Word", "WPS", "PDF", "Jinja", "title", "ranking", "rows"}
 
 
 def visible_words(body: str, allowed: set[str]) -> set[str]:
