@@ -124,8 +124,11 @@ lint: $(VENV)/.installed
 types: $(VENV)/.installed
 	$(BIN)/mypy src/baiqianwan
 
+# Two test processes (pytest-xdist), each with its own test database: the suite is CPU-bound
+# and the machines have two cores. `make pytest JOBS=0` runs it in one process.
+JOBS ?= 2
 pytest: $(VENV)/.installed
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider $(if $(filter-out 0,$(JOBS)),-n $(JOBS))
 
 bench: setup
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

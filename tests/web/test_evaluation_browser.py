@@ -7,20 +7,16 @@ import pytest
 
 from baiqianwan.evaluation.models import Run, Scheme
 from baiqianwan.evaluation.services import run_execute
-from tests.evaluation.conftest import COUNTY_INDICATORS
+from tests.evaluation.conftest import COUNTY_INDICATORS, county_values, starter  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD
-from tests.web import conftest as web
 from tests.web.conftest import shot, sign_in_as
 
-# The browser fixtures of tests/web, for this test beside the evaluation's others.
-browser = web.browser
-page = web.page
-
-pytestmark = pytest.mark.browser
+# The evaluation tests' fixture: the 8 counties' values, 2023–2024 approved.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("county_values")]
 
 
 def test_write_an_ahp_scheme_run_it_and_read_the_ranking(  # type: ignore[no-untyped-def]
-    zhaoqing, page, live_server, hq_admin, county_values
+    zhaoqing, page, live_server, hq_admin
 ):
     hq_admin.set_password(PASSWORD)
     hq_admin.save()
