@@ -69,7 +69,8 @@ def _kept(run: Run, period: str) -> set[str]:
 
 def _slice(inputs: Inputs, period: str, units: list[str], indicators: list[str]) -> Inputs:
     p = inputs.periods.index(period)
-    rows = [inputs.units.index(u) for u in units]
+    position = {unit: index for index, unit in enumerate(inputs.units)}
+    rows = [position[u] for u in units]
     cols = [inputs.indicators.index(c) for c in indicators]
     return replace(
         inputs,

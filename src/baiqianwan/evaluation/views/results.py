@@ -85,9 +85,10 @@ def run_unit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     inputs = run_inputs(run)
     if code not in inputs.units:
         raise Http404(_("This unit is not in the run."))
-    p, row = inputs.periods.index(period), inputs.units.index(code)
+    position = {unit: index for index, unit in enumerate(inputs.units)}
+    p, row = inputs.periods.index(period), position[code]
     kept = [
-        inputs.units.index(c)
+        position[c]
         for c in RunScore.objects.filter(run=run, period=period).values_list(
             "unit__code", flat=True
         )
