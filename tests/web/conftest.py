@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -20,6 +23,31 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database lives in memory, and every request thread of the live server
+    shares the test's one connection: two requests at once (a cockpit's seven API calls, a
+    preview image fetched while the page polls) interleave their transactions on it and fail
+    ("cannot start a transaction within a transaction"). Connections are still accepted in
+    parallel; only the application is entered by one thread at a time.
+    """
+
+    _lock = threading.Lock()
+
+    def set_app(self, application):  # type: ignore[no-untyped-def]
+        lock = self._lock
+
+        def one_at_a_time(environ, start_response):  # type: ignore[no-untyped-def]
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 # Playwright's sync API runs an event loop in this thread; the live server's database work
 # happens in its own thread, and the test's own ORM calls are made between browser steps.

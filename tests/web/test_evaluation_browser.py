@@ -11,8 +11,9 @@ from tests.evaluation.conftest import COUNTY_INDICATORS, county_values, starter 
 from tests.factories import PASSWORD
 from tests.web.conftest import shot, sign_in_as
 
-# The evaluation tests' fixture: the 8 counties' values, 2023–2024 approved.
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("county_values")]
+# The register first (a transactional test), then the evaluation tests' fixture: the 8
+# counties' values, 2023–2024 approved.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("zhaoqing", "county_values")]
 
 
 def test_write_an_ahp_scheme_run_it_and_read_the_ranking(  # type: ignore[no-untyped-def]
@@ -25,8 +26,12 @@ def test_write_an_ahp_scheme_run_it_and_read_the_ranking(  # type: ignore[no-unt
     page.fill("#id_name", "县域 AHP 评价")
     page.select_option("#id_weighting", "ahp")
     page.select_option("#id_ahp_over", "indicators")
-    for code in COUNTY_INDICATORS[:3]:
-        page.check(f"[data-testid=indicator-{code}]")
+    # One indicator at a time, each time waiting for the matrix to grow (on a busy machine
+    # three quick changes can overtake each other).
+    page.check(f"[data-testid=indicator-{COUNTY_INDICATORS[0]}]")
+    page.check(f"[data-testid=indicator-{COUNTY_INDICATORS[1]}]")
+    page.wait_for_selector("[data-testid=ahp-matrix] select[name=ahp_0_1]")
+    page.check(f"[data-testid=indicator-{COUNTY_INDICATORS[2]}]")
     page.wait_for_selector("[data-testid=ahp-matrix] select[name=ahp_1_2]")
     page.select_option("select[name=ahp_0_1]", "9")
     page.wait_for_selector("[data-testid=mirror] >> text=1/9")
