@@ -45,9 +45,14 @@ CITY = "441200000000"
 COUNTIES = ["441224000000", "441226000000", "441223000000", "441225000000"]
 
 
-def accounts_of(top: str) -> list[tuple[str, str, str]]:
+def accounts_of(top: str, counties_only: bool = False) -> list[tuple[str, str, str]]:
     """(username, role, home unit): 3 at headquarters and 3 leaders of `top` (the city, or
-    the province), 4 county operators."""
+    the province), 4 county operators; or 10 county operators of 肇庆's four counties."""
+    if counties_only:
+        return [
+            (f"bench-county-{n}", "county_operator", COUNTIES[n % len(COUNTIES)])
+            for n in range(CLIENTS)
+        ]
     return [
         *[(f"bench-hq-{top[:4]}-{n}", "hq_admin", top) for n in range(3)],
         *[(f"bench-leader-{top[:4]}-{n}", "leader", top) for n in range(3)],
@@ -207,8 +212,11 @@ def main() -> int:
     parser.add_argument(
         "--think", type=float, default=1.0, help="seconds a person reads a page before the next"
     )
+    parser.add_argument(
+        "--counties", action="store_true", help="all 10 users county operators (4 counties)"
+    )
     args = parser.parse_args()
-    accounts = accounts_of(args.top)
+    accounts = accounts_of(args.top, args.counties)
     with database() as env:
         accounts_make(accounts)
         env = {**env, "PYTHONPATH": str(Path(ROOT / "src"))}

@@ -99,6 +99,7 @@ def figures(stats: RequestStats) -> dict[str, Any]:
             "max": entry.max_response_time,
         }
         for (name, _method), entry in sorted(stats.entries.items())
+        if entry.num_requests
     }
     total = stats.total
     return {
