@@ -144,9 +144,14 @@ def indicator_get(code: str) -> Indicator:
     return indicator
 
 
-def indicator_default(scope: Scope) -> str:
-    """The code the map shows first: the first card's indicator that exists for the rows."""
-    available = {indicator.code for indicator in indicators_at(scope.below)}
+def indicator_default(scope: Scope, choices: list[dict[str, Any]] | None = None) -> str:
+    """The code the map shows first: the first card's indicator that exists for the rows.
+    `choices`: the scope's `indicator_choices`, when the caller has them (one query less)."""
+    available = (
+        {choice["code"] for choice in choices}
+        if choices is not None
+        else {indicator.code for indicator in indicators_at(scope.below)}
+    )
     for code in DEFAULT_INDICATORS:
         if code in available:
             return code

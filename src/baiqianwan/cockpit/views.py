@@ -52,11 +52,12 @@ def _labels() -> dict[str, str]:
 def _context(request: HttpRequest) -> dict[str, Any]:
     scope = selectors.scope_of(user=request.user)
     data = selectors.summary(user=request.user)
+    choices = selectors.indicator_choices(user=request.user)
     return {
         "scope": scope,
         "summary": data,
-        "choices": selectors.indicator_choices(user=request.user),
-        "default_indicator": selectors.indicator_default(scope),
+        "choices": choices,
+        "default_indicator": selectors.indicator_default(scope, choices),
         "spec": {
             "unit": scope.unit.code,
             "name": scope.unit.name,
