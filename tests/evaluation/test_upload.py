@@ -3,11 +3,8 @@ code or name, indicators by code or name; errors name the sheet, cell and unit."
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pytest
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from baiqianwan.core.problems import InputError
@@ -15,20 +12,9 @@ from baiqianwan.evaluation.choices import RunState, Source
 from baiqianwan.evaluation.models import RunScore
 from baiqianwan.evaluation.services import run_execute, run_inputs, run_request
 from tests.evaluation.conftest import COUNTY_INDICATORS
+from tests.tabular.test_read import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                sheet.write(r, c, value)
-    book.close()
-    return buffer.getvalue()
 
 
 def _rows(units, values: np.ndarray, *, by_name: bool = False) -> list[list[object]]:  # type: ignore[no-untyped-def]
@@ -41,7 +27,7 @@ def _rows(units, values: np.ndarray, *, by_name: bool = False) -> list[list[obje
 
 def test_a_two_period_workbook_runs_like_approved_values(county_scheme, county_values, hq_admin):
     units, values = county_values
-    data = _workbook(
+    data = xlsx_bytes(
         {"2023": _rows(units, values[0]), "2024": _rows(units, values[1], by_name=True)}
     )
     upload = SimpleUploadedFile("县域.xlsx", data)
@@ -92,7 +78,7 @@ def test_a_bad_workbook_is_refused_naming_the_place(
             row.append("人均绿地" if row is first[0] else 1.0)
     else:
         first[2][0] = "440000000000"
-    upload = SimpleUploadedFile("bad.xlsx", _workbook(sheets))
+    upload = SimpleUploadedFile("bad.xlsx", xlsx_bytes(sheets))
     with pytest.raises(InputError, match=message):
         run_request(
             user=hq_admin,

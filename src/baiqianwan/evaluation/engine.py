@@ -29,6 +29,21 @@ NAMED = 10
 MILESTONES = (2025, 2027, 2035)
 
 
+# The lists of text an `Inputs` snapshot keeps, one array each.
+TEXT_FIELDS = (
+    "periods",
+    "units",
+    "names",
+    "groups",
+    "tracks",
+    "indicators",
+    "indicator_names",
+    "directions",
+    "dimensions",
+    "subsystems",
+)
+
+
 class EvaluationInputError(ValueError):
     """Input that a run cannot use; the message says which units or indicators and why."""
 
@@ -59,19 +74,7 @@ class Inputs:
     def save(self, path_or_file: Any) -> None:
         """The snapshot kept with a run (.npz, compressed); `Inputs.load` reads it back."""
         arrays: dict[str, Any] = {
-            name: np.asarray(getattr(self, name), dtype=str)
-            for name in (
-                "periods",
-                "units",
-                "names",
-                "groups",
-                "tracks",
-                "indicators",
-                "indicator_names",
-                "directions",
-                "dimensions",
-                "subsystems",
-            )
+            name: np.asarray(getattr(self, name), dtype=str) for name in TEXT_FIELDS
         }
         arrays["years"] = np.asarray(self.years, dtype=np.int64)
         arrays["given"] = np.asarray(
@@ -95,21 +98,7 @@ class Inputs:
     @classmethod
     def load(cls, path_or_file: Any) -> Inputs:
         with np.load(path_or_file, allow_pickle=False) as data:
-            texts = {
-                name: [str(x) for x in data[name]]
-                for name in (
-                    "periods",
-                    "units",
-                    "names",
-                    "groups",
-                    "tracks",
-                    "indicators",
-                    "indicator_names",
-                    "directions",
-                    "dimensions",
-                    "subsystems",
-                )
-            }
+            texts = {name: [str(x) for x in data[name]] for name in TEXT_FIELDS}
             given = [None if np.isnan(w) else float(w) for w in data["given"]]
             targets = {int(y): data[f"target_{int(y)}"] for y in data["target_years"]}
             return cls(
@@ -247,6 +236,21 @@ def _weights(
     return np.broadcast_to(w, (periods, m)).copy(), info
 
 
+def ahp_judged(matrix: NDArray[np.float64], *, accept: bool) -> an.AHPResult:
+    """The AHP weights of a pairwise matrix, refused when it is malformed, or inconsistent
+    (CR ≥ 0.1) and not accepted."""
+    try:
+        ahp = an.ahp_weights(matrix, accept_inconsistent=True)
+    except an.AnalysisInputError as exc:
+        raise EvaluationInputError(f"判断矩阵有误：{exc}") from None
+    if not ahp.consistent and not accept:
+        raise EvaluationInputError(
+            f"判断矩阵不一致：CR = {ahp.cr:.3f}，不小于 0.1。"
+            "请修改判断，或在方案中明确接受不一致的矩阵。"
+        )
+    return ahp
+
+
 def _ahp(
     x: NDArray[np.float64],
     inputs: Inputs,
@@ -263,15 +267,7 @@ def _ahp(
         raise EvaluationInputError(
             f"判断矩阵应为 {len(labels)}×{len(labels)}（{_named(labels)}），现为 {matrix.shape}"
         )
-    try:
-        ahp = an.ahp_weights(matrix, accept_inconsistent=True)
-    except an.AnalysisInputError as exc:
-        raise EvaluationInputError(f"判断矩阵有误：{exc}") from None
-    if not ahp.consistent and not params.get("ahp_accept_inconsistent"):
-        raise EvaluationInputError(
-            f"判断矩阵不一致：CR = {ahp.cr:.3f}，不小于 0.1。"
-            "请修改判断，或在方案中明确接受不一致的矩阵。"
-        )
+    ahp = ahp_judged(matrix, accept=bool(params.get("ahp_accept_inconsistent")))
     info.update(ahp_cr=float(ahp.cr), ahp_consistent=bool(ahp.consistent), ahp_labels=labels)
     info["ahp_weights"] = [float(v) for v in ahp.weights]
     periods, _, m = x.shape

@@ -28,10 +28,10 @@ from baiqianwan.indicators.models import (
     Indicator,
     Period,
     Submission,
-    Target,
 )
 from baiqianwan.indicators.rollup import COUNTED_STATES
-from baiqianwan.indicators.selectors import units_valid_on
+from baiqianwan.indicators.selectors import units_valid_on, values_grid
+from baiqianwan.indicators.targets import targets_table
 from baiqianwan.units.choices import Kind, Level
 from baiqianwan.units.models import Unit
 
@@ -137,38 +137,6 @@ def _group_names(units: Sequence[AnyUnit], scheme: Scheme) -> dict[str, str]:
     )
 
 
-def _matrix(
-    model: type[DataValue] | type[DerivedValue],
-    period: Period,
-    unit_ids: np.ndarray,
-    indicator_ids: list[int],
-    grid: np.ndarray,
-) -> None:
-    """Fill the NaN cells of `grid` (units × indicators) with `model`'s values of the period:
-    one query, placed by NumPy."""
-    if not len(unit_ids) or not indicator_ids:
-        return
-    order = np.argsort(unit_ids)
-    sorted_units = unit_ids[order]
-    ids = np.asarray(sorted(indicator_ids), dtype=np.int64)
-    column_of = np.asarray([indicator_ids.index(pk) for pk in ids.tolist()], dtype=np.int64)
-    marks = ", ".join(["%s"] * len(indicator_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT unit_id, indicator_id, value FROM {model._meta.db_table} "
-            f"WHERE period_id = %s AND indicator_id IN ({marks})",
-            [period.pk, *indicator_ids],
-        )
-        found = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
-    units = found[:, 0].astype(np.int64)
-    place = np.searchsorted(sorted_units, units).clip(0, max(len(sorted_units) - 1, 0))
-    known = sorted_units[place] == units
-    rows = order[place[known]]
-    columns = column_of[np.searchsorted(ids, found[known, 1].astype(np.int64))]
-    empty = np.isnan(grid[rows, columns])
-    grid[rows[empty], columns[empty]] = found[known, 2][empty]
-
-
 def _approved(period: Period, unit_ids: np.ndarray, indicator_ids: list[int]) -> np.ndarray:
     """(units, indicators): whether the unit's report of a data set holding the indicator is
     approved or locked for the period. One query for the period's settled reports, placed
@@ -207,27 +175,8 @@ def _targets(
     members: list[tuple[Indicator, float | None, str]], units: Sequence[AnyUnit]
 ) -> dict[int, np.ndarray]:
     """Each milestone's targets (units × indicators, NaN where none), for the milestones
-    that have any: a unit's own target, else its level's (as `targets_for`), in two
-    queries for all indicators and milestones."""
-    ids = [i.pk for i, _, _ in members]
-    column = {pk: j for j, pk in enumerate(ids)}
-    level_row: dict[str, list[int]] = {}
-    for i, unit in enumerate(units):
-        level_row.setdefault(unit.level, []).append(i)
-    position = {unit.pk: i for i, unit in enumerate(units)}
-    tables = {year: np.full((len(units), len(ids)), np.nan) for year in MILESTONES}
-    defaults = Target.objects.filter(
-        indicator_id__in=ids, unit__isnull=True, year__in=MILESTONES
-    ).values_list("indicator_id", "year", "level", "value")
-    for indicator_id, year, level, value in defaults:
-        if level in level_row:
-            tables[year][level_row[level], column[indicator_id]] = value
-    own = Target.objects.filter(
-        indicator_id__in=ids, unit__isnull=False, year__in=MILESTONES
-    ).values_list("indicator_id", "year", "unit_id", "value")
-    for indicator_id, year, unit_id, value in own:
-        if unit_id in position:
-            tables[year][position[unit_id], column[indicator_id]] = value
+    that have any."""
+    tables = targets_table(indicators=[i for i, _, _ in members], units=units, years=MILESTONES)
     return {year: table for year, table in tables.items() if np.isfinite(table).any()}
 
 
@@ -246,21 +195,29 @@ def _present(period: Period, unit_ids: np.ndarray, indicator_ids: list[int]) -> 
     return found
 
 
-def approval_check(scheme: Scheme, periods: list[Period]) -> Approval:
-    """Which of the scheme's values over `periods` are not approved: the `Approval` that
-    `inputs_from_database` returns, with its refusals (no indicators, fewer than two units),
-    without reading the matrix. Only the units whose reports are not all approved have their
-    values looked up (none, once a period is approved)."""
+def _ranked(
+    scheme: Scheme, last: Period
+) -> tuple[list[tuple[Indicator, float | None, str]], list[UnitRow]]:
+    """The scheme's indicators and the units it ranks in the last period, or the refusal:
+    no indicators, fewer than two units."""
     members = scheme_indicators(scheme)
     if not members:
         raise EvaluationInputError("方案没有指标")
-    last = periods[-1]
     units = _unit_rows(scheme, last)
     if len(units) < 2:
         raise EvaluationInputError(
             f"{scheme.unit.name} 在 {last.code} 只有 {len(units)} 个"
             f"{Level(scheme.level).label}，无法排名"
         )
+    return members, units
+
+
+def approval_check(scheme: Scheme, periods: list[Period]) -> Approval:
+    """Which of the scheme's values over `periods` are not approved: the `Approval` that
+    `inputs_from_database` returns, with its refusals (no indicators, fewer than two units),
+    without reading the matrix. Only the units whose reports are not all approved have their
+    values looked up (none, once a period is approved)."""
+    members, units = _ranked(scheme, periods[-1])
     unit_ids = np.asarray([u.pk for u in units], dtype=np.int64)
     indicator_ids = [i.pk for i, _, _ in members]
     approval = Approval()
@@ -280,16 +237,7 @@ def inputs_from_database(
 ) -> tuple[Inputs, Approval]:
     """The scheme's matrix over `periods` (ascending) from the stored values, and which of
     them are not approved."""
-    members = scheme_indicators(scheme)
-    if not members:
-        raise EvaluationInputError("方案没有指标")
-    last = periods[-1]
-    units = _unit_rows(scheme, last)
-    if len(units) < 2:
-        raise EvaluationInputError(
-            f"{scheme.unit.name} 在 {last.code} 只有 {len(units)} 个"
-            f"{Level(scheme.level).label}，无法排名"
-        )
+    members, units = _ranked(scheme, periods[-1])
     unit_ids = np.asarray([u.pk for u in units], dtype=np.int64)
     indicator_ids = [i.pk for i, _, _ in members]
     values = np.full((len(periods), len(units), len(members)), np.nan)
@@ -297,8 +245,10 @@ def inputs_from_database(
     for p, period in enumerate(periods):
         if progress:
             progress(5 + 40 * p // len(periods), f"读取 {period.code} 的数值")
-        _matrix(DataValue, period, unit_ids, indicator_ids, values[p])
-        _matrix(DerivedValue, period, unit_ids, indicator_ids, values[p])
+        # The unit's own reported value, else its total or computed value.
+        own = values_grid(DataValue, period, unit_ids, indicator_ids)
+        derived = values_grid(DerivedValue, period, unit_ids, indicator_ids)
+        values[p] = np.where(np.isnan(own), derived, own)
         present = ~np.isnan(values[p])
         unapproved = present & ~_approved(period, unit_ids, indicator_ids)
         approval.pending[period.code] = [

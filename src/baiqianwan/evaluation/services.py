@@ -27,7 +27,7 @@ from baiqianwan.audit.services import audit_record
 from baiqianwan.core.batches import rows_insert
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.evaluation.choices import RunState, Source, Track, Weighting
-from baiqianwan.evaluation.engine import EvaluationInputError, Inputs, Outcome, compute
+from baiqianwan.evaluation.engine import EvaluationInputError, Inputs, Outcome, ahp_judged, compute
 from baiqianwan.evaluation.inputs import (
     approval_check,
     inputs_from_database,
@@ -206,20 +206,13 @@ def _check_weights(scheme: Scheme) -> None:
     """Refusals that need no data: an AHP matrix of the wrong size or inconsistent and not
     accepted, given weights missing."""
     if scheme.weighting in (Weighting.AHP, Weighting.COMBINED):
-        from baiqianwan import analysis as an
-
         matrix = np.asarray(scheme.ahp_matrix or [], dtype=float)
         if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 2:
             raise InputError("请先填写判断矩阵")
         try:
-            ahp = an.ahp_weights(matrix, accept_inconsistent=True)
-        except an.AnalysisInputError as exc:
-            raise InputError(f"判断矩阵有误：{exc}") from None
-        if not ahp.consistent and not scheme.ahp_accept_inconsistent:
-            raise InputError(
-                f"判断矩阵不一致：CR = {ahp.cr:.3f}，不小于 0.1。请修改判断，"
-                "或在方案中明确接受不一致的矩阵后再运行。"
-            )
+            ahp_judged(matrix, accept=scheme.ahp_accept_inconsistent)
+        except EvaluationInputError as exc:
+            raise InputError(str(exc)) from None
 
 
 def run_request(

@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from baiqianwan.core.batches import BATCH, chunks
@@ -46,7 +46,7 @@ from baiqianwan.indicators.models import (
     Period,
     Submission,
 )
-from baiqianwan.indicators.selectors import dataset_indicators
+from baiqianwan.indicators.selectors import dataset_indicators, values_grid
 from baiqianwan.indicators.tree import PeriodTree, levels_above, period_tree
 
 # The states whose values count in the totals.
@@ -126,29 +126,9 @@ def _leaf_matrix(
 ) -> dict[str, np.ndarray]:
     """code → one value per reporting unit (`tree.leaves` order), NaN where missing or not
     settled: one query for the period's values of these indicators, placed by NumPy."""
-    leaves = np.asarray(tree.leaves, dtype=np.int64)
-    order = np.argsort(leaves)
-    sorted_leaves = leaves[order]
-    columns = {indicator.pk: column for column, indicator in enumerate(indicators)}
-    grid = np.full((len(tree.leaves), len(indicators)), np.nan)
-    if len(leaves) and indicators:
-        table = DataValue._meta.db_table
-        marks = ", ".join(["%s"] * len(columns))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT unit_id, indicator_id, value FROM {table} "
-                f"WHERE period_id = %s AND indicator_id IN ({marks})",
-                [period.pk, *columns],
-            )
-            found = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
-        units = found[:, 0].astype(np.int64)
-        place = np.searchsorted(sorted_leaves, units).clip(0, max(len(leaves) - 1, 0))
-        known = sorted_leaves[place] == units
-        rows = order[place[known]]
-        kept = found[known]
-        ids = np.asarray(sorted(columns), dtype=np.int64)
-        column_of = np.asarray([columns[pk] for pk in ids.tolist()], dtype=np.int64)
-        grid[rows, column_of[np.searchsorted(ids, kept[:, 1].astype(np.int64))]] = kept[:, 2]
+    grid = values_grid(
+        DataValue, period, np.asarray(tree.leaves, dtype=np.int64), [i.pk for i in indicators]
+    )
     grid[~settled, :] = np.nan
     return {indicator.code: grid[:, column] for column, indicator in enumerate(indicators)}
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import refuse_out_of_scope, scope_prefix
 from baiqianwan.core.problems import InputError
-from baiqianwan.indicators.models import DataSet, Indicator, Period
+from baiqianwan.indicators.models import DataSet, DataValue, DerivedValue, Indicator, Period
 from baiqianwan.units.models import Unit
 
 
@@ -83,3 +85,39 @@ def dataset_indicators(dataset: DataSet) -> list[Indicator]:
             "indicator__dimension", "indicator__dimension__parent"
         ).order_by("order", "id")
     ]
+
+
+def values_grid(
+    model: type[DataValue] | type[DerivedValue],
+    period: Period,
+    unit_ids: np.ndarray,
+    indicator_ids: list[int],
+) -> np.ndarray:
+    """(units, indicators): the period's `model` values (reported or derived) of these units
+    and indicators, in the order given, NaN where there is none. One query for the period
+    and indicators, placed by NumPy (the units are not put in the query: a province has
+    tens of thousands)."""
+    grid = np.full((len(unit_ids), len(indicator_ids)), np.nan)
+    if not len(unit_ids) or not indicator_ids:
+        return grid
+    unit_ids = np.asarray(unit_ids, dtype=np.int64)
+    order = np.argsort(unit_ids)
+    sorted_units = unit_ids[order]
+    column = {pk: j for j, pk in enumerate(indicator_ids)}
+    ids = np.asarray(sorted(column), dtype=np.int64)
+    column_of = np.asarray([column[pk] for pk in ids.tolist()], dtype=np.int64)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id, indicator_id, value FROM {model._meta.db_table} "
+            f"WHERE period_id = %s AND indicator_id IN ({marks})",
+            [period.pk, *ids.tolist()],
+        )
+        found = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
+    units = found[:, 0].astype(np.int64)
+    place = np.searchsorted(sorted_units, units).clip(0, len(sorted_units) - 1)
+    known = sorted_units[place] == units
+    rows = order[place[known]]
+    columns = column_of[np.searchsorted(ids, found[known, 1].astype(np.int64))]
+    grid[rows, columns] = found[known, 2]
+    return grid

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
-from baiqianwan.core.batches import chunks
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.models import Indicator, Target
 from baiqianwan.units.models import Unit
@@ -36,28 +35,38 @@ def target_for(*, indicator: Indicator, unit: Unit, year: int) -> float | None:
     return default.value if default is not None else None
 
 
+def targets_table(
+    *, indicators: Sequence[Any], units: Sequence[Any], years: Sequence[int]
+) -> dict[int, np.ndarray]:
+    """`target_for` of many indicators, units and years at once: year → (units,
+    indicators), NaN where none. `indicators` are indicators or their ids, `units` anything
+    with `pk` and `level`; two queries in all (the level defaults, then the units' own)."""
+    ids = [getattr(i, "pk", i) for i in indicators]
+    column = {pk: j for j, pk in enumerate(ids)}
+    rows_of_level: dict[str, list[int]] = {}
+    for row, unit in enumerate(units):
+        rows_of_level.setdefault(unit.level, []).append(row)
+    position = {unit.pk: row for row, unit in enumerate(units)}
+    tables = {year: np.full((len(units), len(ids)), np.nan) for year in years}
+    if not ids or not units:
+        return tables
+    for indicator_id, year, level, value in Target.objects.filter(
+        indicator_id__in=ids, unit__isnull=True, year__in=list(years)
+    ).values_list("indicator_id", "year", "level", "value"):
+        if level in rows_of_level:
+            tables[year][rows_of_level[level], column[indicator_id]] = value
+    for indicator_id, year, unit_id, value in Target.objects.filter(
+        indicator_id__in=ids, unit__isnull=False, year__in=list(years)
+    ).values_list("indicator_id", "year", "unit_id", "value"):
+        if unit_id in position:
+            tables[year][position[unit_id], column[indicator_id]] = value
+    return tables
+
+
 def targets_for(*, indicator: Indicator, units: Sequence[Any], year: int) -> np.ndarray:
     """`target_for` for many units at once: one value per unit in `units`' order (NaN where
-    none). `units` are units or anything with `pk` and `level`; two queries in all."""
-    result = np.full(len(units), np.nan)
-    if not units:
-        return result
-    defaults = dict(
-        Target.objects.filter(indicator=indicator, unit__isnull=True, year=year).values_list(
-            "level", "value"
-        )
-    )
-    levels = np.array([unit.level for unit in units], dtype=object)
-    for level, value in defaults.items():
-        result[levels == level] = value
-    position = {unit.pk: row for row, unit in enumerate(units)}
-    ids = list(position)
-    for chunk in chunks(ids):
-        for unit_id, value in Target.objects.filter(
-            indicator=indicator, year=year, unit_id__in=chunk
-        ).values_list("unit_id", "value"):
-            result[position[unit_id]] = value
-    return result
+    none). `units` are units or anything with `pk` and `level`."""
+    return targets_table(indicators=[indicator], units=units, years=[year])[year][:, 0]
 
 
 def targets_by_level(indicator: Indicator) -> tuple[list[int], list[dict[str, Any]]]:
@@ -166,4 +175,5 @@ __all__ = [
     "target_override_set",
     "targets_by_level",
     "targets_for",
+    "targets_table",
 ]
