@@ -37,7 +37,7 @@ from baiqianwan.core.problems import InputError
 from baiqianwan.evaluation.engine import MILESTONES
 from baiqianwan.evaluation.models import Run, RunScore
 from baiqianwan.evaluation.selectors import run_latest, run_scores
-from baiqianwan.indicators.choices import Aggregation, Direction
+from baiqianwan.indicators.choices import Direction
 from baiqianwan.indicators.models import (
     CollectionWindow,
     DataSet,
@@ -51,6 +51,7 @@ from baiqianwan.indicators.rollup import COUNTED_STATES
 from baiqianwan.indicators.selectors import datasets_visible, period_get, unit_in_area
 from baiqianwan.indicators.submission_selectors import reporting_rate
 from baiqianwan.indicators.targets import targets_for
+from baiqianwan.indicators.tree import indicator_reaches
 from baiqianwan.plans.choices import Light, PlanStatus
 from baiqianwan.plans.lights import reason_text
 from baiqianwan.plans.selectors import assignments_visible
@@ -67,7 +68,6 @@ LEVEL_BELOW: dict[str, str] = {
     Level.COUNTY: Level.TOWN,
     Level.TOWN: Level.VILLAGE,
 }
-DEPTH = {level: depth for depth, level in enumerate(SEGMENT_END)}
 # How many units the top and bottom lists name, and overdue assignments the summary lists.
 TOP = 5
 OVERDUE_SHOWN = 20
@@ -103,23 +103,12 @@ def scope_of(*, user: Any) -> Scope:
     return Scope(unit=unit, below=LEVEL_BELOW.get(unit.level))
 
 
-def _reaches(indicator: Indicator, level: str) -> bool:
-    """Whether the indicator has values at `level`: reported there or below it (and rolled
-    up, or computed from what is)."""
-    here = DEPTH.get(Level(level), 0)
-    below = [DEPTH[Level(lv)] >= here for lv in indicator.levels if lv in Level.values]
-    if not any(below):
-        return False
-    reported_here = level in indicator.levels
-    return reported_here or indicator.is_computed or indicator.aggregation != Aggregation.NONE
-
-
 def indicators_at(level: str | None) -> list[Indicator]:
     """The active indicators with values at `level`, in the system's order."""
     if level is None:
         return []
     found = Indicator.objects.filter(is_active=True).order_by("order", "code")
-    return [indicator for indicator in found if _reaches(indicator, level)]
+    return [indicator for indicator in found if indicator_reaches(indicator, level)]
 
 
 # What an indicator code and a period code look like; anything else is refused before it
@@ -354,12 +343,12 @@ def _summary(scope: Scope) -> dict[str, Any]:
         if indicator is None:
             continue
         if card.kind == SHARE:
-            if not _reaches(indicator, card.counted) or scope.unit.level == card.counted:
+            if not indicator_reaches(indicator, card.counted) or scope.unit.level == card.counted:
                 continue
             series = _share_series(card, indicator, scope.unit)
             target_of = indicators.get(card.target_from, indicator)
         else:
-            if not _reaches(indicator, scope.unit.level):
+            if not indicator_reaches(indicator, scope.unit.level):
                 continue
             series = _own_series(indicator, scope.unit)
             target_of = indicator
@@ -522,7 +511,7 @@ def _map(user: Any, scope: Scope, indicator: str, period: str) -> dict[str, Any]
         )
         return out
     chosen = indicator_get(indicator)
-    if not _reaches(chosen, scope.below):
+    if not indicator_reaches(chosen, scope.below):
         raise InputError(
             _("%(indicator)s has no values for the units of this level.")
             % {"indicator": chosen.name},
@@ -582,7 +571,7 @@ def _drill(user: Any, unit: Unit, indicator: str, period: str) -> dict[str, Any]
     chosen = indicator_get(indicator)
     out["indicator"] = _indicator_out(chosen)
     for level in levels:
-        if not _reaches(chosen, level):
+        if not indicator_reaches(chosen, level):
             continue
         found, _periods_seen, rows = _indicator_rows(
             chosen, level=level, prefix=unit.prefix, period=period
@@ -649,7 +638,7 @@ def _trends(user: Any, scope: Scope, indicator: str) -> dict[str, Any]:
     own = _figures(chosen, level=scope.unit.level, prefix=scope.unit.code)
     rows: dict[tuple[int, int], Figure] = {}
     units: list[dict[str, Any]] = []
-    if scope.below and _reaches(chosen, scope.below):
+    if scope.below and indicator_reaches(chosen, scope.below):
         rows = _figures(chosen, level=scope.below, prefix=scope.unit.prefix)
         units = _units(scope.below, scope.unit.prefix)
     periods = _periods([p for (_u, p) in own] + [p for (_u, p) in rows])

@@ -36,10 +36,9 @@ from baiqianwan.evaluation.inputs import (
     unit_names,
 )
 from baiqianwan.evaluation.models import Run, RunScore, Scheme, SchemeIndicator, UnitTrack
-from baiqianwan.indicators.choices import Aggregation
 from baiqianwan.indicators.models import Indicator
 from baiqianwan.indicators.selectors import units_valid_on
-from baiqianwan.indicators.tree import LEVELS
+from baiqianwan.indicators.tree import indicator_reaches
 from baiqianwan.units.choices import Level
 from baiqianwan.units.models import Unit
 
@@ -75,18 +74,6 @@ def _allowed(user: Any, action: str, obj: Any) -> None:
 
 def _account(user: Any) -> Any:
     return None if isinstance(user, str) else user
-
-
-def indicator_reaches(indicator: Indicator, level: str) -> bool:
-    """Whether the indicator has values at `level`: reported there, or reported below and
-    aggregated (or computed) up to it."""
-    if not indicator.levels or level in indicator.levels:
-        return True
-    depth: dict[str, int] = {name: position for position, name in enumerate(LEVELS)}
-    if level not in depth:
-        return False
-    below = [name for name in indicator.levels if depth.get(name, -1) > depth[level]]
-    return bool(below) and (bool(indicator.formula) or indicator.aggregation != Aggregation.NONE)
 
 
 def scheme_parameters(scheme: Scheme) -> dict[str, Any]:

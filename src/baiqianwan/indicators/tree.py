@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from baiqianwan.indicators.models import DataSet, Period
+from baiqianwan.indicators.choices import Aggregation
+from baiqianwan.indicators.models import DataSet, Indicator, Period
 from baiqianwan.indicators.selectors import expected_units, units_valid_on
 from baiqianwan.units.choices import Level
-from baiqianwan.units.codes import prefix_of
+from baiqianwan.units.codes import SEGMENT_END, prefix_of
 
 # From the top down; a data set's level and the levels above it take part.
 LEVELS = (Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE)
+# Every level's depth in the tree, the province 0.
+DEPTH: dict[str, int] = {level: depth for depth, level in enumerate(SEGMENT_END)}
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,19 @@ class PeriodTree:
                     index[position] = row[ancestor]
                     break
         return groups, index
+
+
+def indicator_reaches(indicator: Indicator, level: str) -> bool:
+    """Whether the indicator has values at `level`: reported there, or reported below it and
+    rolled up (or computed from what is) — what an evaluation scheme or the cockpit may show
+    at that level."""
+    if level in indicator.levels:
+        return True
+    here = DEPTH.get(level)
+    if here is None:
+        return False
+    below = any(DEPTH.get(reported, -1) > here for reported in indicator.levels)
+    return below and (indicator.is_computed or indicator.aggregation != Aggregation.NONE)
 
 
 def levels_above(level: str) -> list[str]:
