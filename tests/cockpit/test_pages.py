@@ -58,3 +58,14 @@ def test_the_big_screen_is_a_fixed_dark_wall(client, hq_admin, cockpit_values): 
 
     css = Path(finders.find("cockpit/cockpit.css")).read_text(encoding="utf-8")
     assert "overflow: hidden" in css and "100vh" in css
+
+
+def test_a_village_has_nothing_below_and_is_sent_to_its_tasks(client, make_user):  # type: ignore[no-untyped-def]
+    reporter = make_user("shanguo", "village_reporter", "441224001001")
+    client.force_login(reporter)
+    for name in ("cockpit:home", "cockpit:screen"):
+        response = client.get(reverse(name), **ZH)
+        assert response.status_code == 302 and response["Location"] == reverse("plans:mine")
+    page = client.get(reverse("plans:mine"), **ZH).content.decode()
+    assert "上郭社区居委会 没有下级单位" in page
+    assert 'data-testid="nav-cockpit"' not in page

@@ -6,13 +6,15 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from baiqianwan.accounts.policy import home_page
 from baiqianwan.cockpit import selectors
 from baiqianwan.plans.choices import Light
 from baiqianwan.units.choices import Level
@@ -70,11 +72,29 @@ def _context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _nothing_below(request: HttpRequest) -> HttpResponse | None:
+    """A village has no units below it to compare: its people are sent to their own page,
+    told why, instead of a cockpit of empty charts."""
+    scope = selectors.scope_of(user=request.user)
+    if scope.below is not None:
+        return None
+    messages.info(
+        request,
+        _(
+            "The cockpit compares the units below an area; %(unit)s has none. Its own "
+            "figures are in data entry and its tasks in My tasks."
+        )
+        % {"unit": scope.unit.name},
+    )
+    target = home_page(request.user)
+    return redirect("plans:list" if target == "cockpit:home" else target)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The cockpit of the user's scope: cards, map, trends, supervision, completeness."""
-    return render(request, "cockpit/home.html", _context(request))
+    return _nothing_below(request) or render(request, "cockpit/home.html", _context(request))
 
 
 def screen(request: HttpRequest) -> HttpResponse:
     """大屏 mode: the same figures on a 1920×1080 dark wall, refreshed every minute."""
-    return render(request, "cockpit/screen.html", _context(request))
+    return _nothing_below(request) or render(request, "cockpit/screen.html", _context(request))
