@@ -127,3 +127,12 @@ def test_the_snapshot_round_trips(values, tmp_path):
     assert again.units == inputs.units and again.group_names == inputs.group_names
     np.testing.assert_array_equal(again.values, inputs.values)
     np.testing.assert_array_equal(again.targets[2025], inputs.targets[2025])
+
+
+def test_units_alone_in_their_groups_are_not_decomposed(values):
+    # A county ranking of a city: each county is its own group, so no between/within.
+    alone = [f"4412{i:02d}000000" for i in range(12)]
+    outcome = compute(_inputs(values, groups=alone), {"weighting": "entropy"})
+    balance = outcome.summary["balance"]["2024"]
+    assert "groups" not in balance and "between" not in balance
+    assert balance["theil"] > 0 and balance["gini"] > 0

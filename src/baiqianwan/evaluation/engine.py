@@ -388,7 +388,9 @@ def _coupling(
 def _balance(score: NDArray[np.float64], inputs: Inputs, keep: NDArray[np.bool_]) -> dict[str, Any]:
     """Theil T (between / within counties), Gini and CV of the scores, by period."""
     groups = np.asarray(inputs.groups)[keep]
-    grouped = len(set(groups.tolist())) > 1
+    # By group only when groups hold several units: a county ranking grouped by county
+    # would put every unit alone in its group (within 0, between = the whole index).
+    grouped = 1 < len(set(groups.tolist())) < len(groups)
     theil = an.theil(score, groups=groups if grouped else None)
     gini = an.gini(score)
     cv = an.cv(score)
