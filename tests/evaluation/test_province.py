@@ -74,6 +74,10 @@ def test_values_are_deterministic_plausible_and_follow_the_county():
 @pytest.mark.django_db
 def test_the_demo_loads_approved_and_rolled_up_then_runs_at_the_province(make_user, settings):
     villages = _villages("44")
+    # A track set before (by headquarters, or the city's evaluation demo) is kept.
+    UnitTrack.objects.create(
+        unit=Unit.objects.current().get(code=HUAIJI), year=2025, track=Track.LEAD
+    )
     # The service on the register as it is (the command would load the whole province).
     report = province_demo_create(prefix="44")
     assert f"{len(villages)} villages × 40 indicators × 3 years" in report.lines()[0]
@@ -99,6 +103,7 @@ def test_the_demo_loads_approved_and_rolled_up_then_runs_at_the_province(make_us
     assert total.reported == len(_villages("441224"))
     tracks = UnitTrack.objects.filter(year=2025)
     assert tracks.count() == 8
+    assert tracks.get(unit__code=HUAIJI).track == Track.LEAD
     assert set(tracks.values_list("track", flat=True)) == set(Track.values)
     scheme = Scheme.objects.get(code=SCHEME)
     assert scheme.unit.code == PROVINCE and scheme.is_demo and scheme.members.count() == 40

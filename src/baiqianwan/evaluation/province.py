@@ -458,8 +458,9 @@ def _tracks(report: ProvinceDemoReport, area: Unit, standing: dict[str, float]) 
             if position < third
             else (Track.ADVANCE if position < 2 * third else Track.CATCH_UP)
         )
-        rows.extend(UnitTrack(unit=county, year=year, track=track) for year in YEARS)
-    UnitTrack.objects.bulk_create(rows, batch_size=BATCH)
+        rows.extend(UnitTrack(unit=county, year=year, track=track, is_demo=True) for year in YEARS)
+    # A track already set (by headquarters, or by the city's evaluation demo) is kept.
+    UnitTrack.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     report.tracks = len(rows)
 
 

@@ -11,6 +11,9 @@ from baiqianwan.evaluation.engine import EvaluationInputError
 from baiqianwan.evaluation.models import Scheme
 from baiqianwan.evaluation.services import run_execute, run_request, runs_reap
 
+# The page's checkbox, as this command spells it.
+PROVISIONAL_HINT = "（命令行：加 --provisional 作为临时结果运行。）"
+
 
 class Command(BaseCommand):
     help = (
@@ -60,7 +63,8 @@ class Command(BaseCommand):
             )
             run = run_execute(run.pk)
         except (InputError, EvaluationInputError) as exc:
-            raise CommandError(str(exc)) from None
+            hint = "" if options["provisional"] or "审核" not in str(exc) else PROVISIONAL_HINT
+            raise CommandError(f"{exc}{hint}") from None
         self.stdout.write(
             f"运行 #{run.pk} 完成：{run.summary.get('units', 0)} 个单位，"
             f"期间 {'、'.join(run.periods)}"
