@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.audit.choices import Action
 from baiqianwan.audit.services import audit_record
-from baiqianwan.core.batches import BATCH, chunks
+from baiqianwan.core.batches import BATCH, chunks, rows_insert
 from baiqianwan.core.freshness import data_changed
 from baiqianwan.core.problems import Conflict, InputError
 from baiqianwan.indicators.choices import EDITABLE_STATES, SubmissionState, ValueSource
@@ -215,15 +215,25 @@ def _upsert(rows: list[tuple[Any, ...]]) -> None:
             cursor.executemany(sql, chunk)
 
 
+HISTORY_COLUMNS = (
+    "indicator_id",
+    "unit_id",
+    "period_id",
+    "old",
+    "new",
+    "source",
+    "actor_id",
+    "at",
+    "upload_id",
+)
+
+
 def _history(rows: list[tuple[Any, ...]]) -> None:
-    table = DataValueChange._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (indicator_id, unit_id, period_id, old, new, source, actor_id, "
-        "at, upload_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    rows_insert(
+        DataValueChange._meta.db_table,
+        HISTORY_COLUMNS,
+        rows,
     )
-    with connection.cursor() as cursor:
-        for chunk in chunks(rows, BATCH):
-            cursor.executemany(sql, chunk)
 
 
 def _delete(period: Period, keys: list[tuple[int, int]]) -> None:
