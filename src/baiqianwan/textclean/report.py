@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,6 +54,48 @@ class Change:
     clean: Span
     before: str
     after: str
+
+
+def changes_make(
+    *,
+    kinds: Iterable[ChangeKind],
+    rules: Iterable[str],
+    originals: Iterable[tuple[int, int]],
+    cleans: Iterable[tuple[int, int]],
+    befores: Iterable[str],
+    afters: Iterable[str],
+) -> tuple[Change, ...]:
+    """Changes made from parallel columns, equal to ``Change(kind, rule, Span(*original), …)``.
+
+    A megabyte of damaged text makes a hundred thousand changes. A frozen dataclass's own
+    ``__init__`` sets each field through ``object.__setattr__``, which made building them a
+    quarter of the cleaning time; this sets the slots through their descriptors instead.
+    """
+    new = object.__new__
+    span_start, span_end = (vars(Span)[name].__set__ for name in ("start", "end"))
+    set_kind, set_rule, set_original, set_clean, set_before, set_after = (
+        vars(Change)[name].__set__
+        for name in ("kind", "rule", "original", "clean", "before", "after")
+    )
+    made: list[Change] = []
+    for kind, rule, (first, last), (start, end), before, after in zip(
+        kinds, rules, originals, cleans, befores, afters, strict=True
+    ):
+        original = new(Span)
+        span_start(original, first)
+        span_end(original, last)
+        clean = new(Span)
+        span_start(clean, start)
+        span_end(clean, end)
+        change = new(Change)
+        set_kind(change, kind)
+        set_rule(change, rule)
+        set_original(change, original)
+        set_clean(change, clean)
+        set_before(change, before)
+        set_after(change, after)
+        made.append(change)
+    return tuple(made)
 
 
 class ProposalBasis(StrEnum):
