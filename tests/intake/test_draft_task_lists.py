@@ -112,6 +112,23 @@ ROWS_BLANKS_LEDGER = [
      ("市市场监管局", "各镇（街道）"), "长期坚持"),
 ]  # fmt: skip
 
+# 3c. Columns aligned with runs of blanks, as text copied from a PDF or a fixed-width page
+# has them; the empty 配合单位 cell of row 2 is only a wider gap.
+ROWS_WIDE = """鼎湖区2025年“百千万工程”重点项目任务表
+序号   工作任务                          牵头单位            配合单位          完成时限
+1      推进鼎湖山泉水产业园扩能          区工业和信息化局    区发展改革局      2025年9月
+2      建设凤凰镇生态宜居美丽乡村示范带  区农业农村局                          2025年12月底前
+3      实施莲花镇农村供水保障工程        区水务局            莲花镇人民政府    持续推进
+"""
+ROWS_WIDE_LEDGER = [
+    (UNSORTED, "1", "推进鼎湖山泉水产业园扩能", ("区工业和信息化局",), ("区发展改革局",),
+     "2025年9月"),
+    (UNSORTED, "2", "建设凤凰镇生态宜居美丽乡村示范带", ("区农业农村局",), (),
+     "2025年12月底前"),
+    (UNSORTED, "3", "实施莲花镇农村供水保障工程", ("区水务局",), ("莲花镇人民政府",),
+     "持续推进"),
+]  # fmt: skip
+
 # 4. A table flattened one cell a line, with a merged category cell written once.
 CELLS = """德庆县2025年典型镇村培育任务清单
 大类
@@ -186,6 +203,7 @@ LAYOUTS = {
     "next-line": (NEXT_LINE, NEXT_LINE_LEDGER),
     "rows": (ROWS, ROWS_LEDGER),
     "rows-blanks": (ROWS_BLANKS, ROWS_BLANKS_LEDGER),
+    "rows-wide": (ROWS_WIDE, ROWS_WIDE_LEDGER),
     "cells": (CELLS, CELLS_LEDGER),
     "deep": (DEEP, DEEP_LEDGER),
 }
@@ -207,11 +225,27 @@ def test_each_layout_drafts_its_ledger(layout: str) -> None:
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_the_cleaned_text_drafts_the_same_ledger(layout: str) -> None:
-    """Cleaning drops blanks beside Chinese (``1 新建`` → ``1新建``, ``打造 “四会柑橘”`` →
-    ``打造“四会柑橘”``): the cells are parted again and the rows are the same."""
+    """Cleaning keeps a table's columns: wide gaps become tabs, a table parted by single
+    blanks keeps them (``1 新建`` stays, not ``1新建``), so the rows are the same."""
     text, expected = LAYOUTS[layout]
-    unblank = [(c, n, "".join(task.split()), *rest) for c, n, task, *rest in expected]
-    assert _ledger(draft_plan(clean_text(text).text)) == unblank
+    assert _ledger(draft_plan(clean_text(text).text)) == expected
+
+
+def test_a_cleaned_table_shows_its_columns() -> None:
+    assert clean_text(ROWS_WIDE).text.splitlines()[1:4] == [
+        "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+        "1\t推进鼎湖山泉水产业园扩能\t区工业和信息化局\t区发展改革局\t2025年9月",
+        "2\t建设凤凰镇生态宜居美丽乡村示范带\t区农业农村局\t2025年12月底前",
+    ]
+    assert clean_text(ROWS_BLANKS).text.splitlines()[2] == (
+        "1 建设玉器产业数字化平台 市工业和信息化局 市商务局 2025年底前"
+    )
+
+
+def test_glued_cells_are_parted_again() -> None:
+    """A table cleaned by an older release (or typed so) with ``1新建`` and ``…局2025年``."""
+    glued = ROWS_BLANKS.replace("1 建设", "1建设").replace("市商务局 2025", "市商务局2025")
+    assert _ledger(draft_plan(glued)) == ROWS_BLANKS_LEDGER
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))

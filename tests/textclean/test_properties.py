@@ -70,6 +70,10 @@ PIECES = st.sampled_from(
         "2025-03-01 10:30",
         "相关链接：",
         "<span>",
+        "序号 任务 牵头单位",
+        "\t",
+        "   ",
+        "1 ",
     ]
 )
 
@@ -78,7 +82,11 @@ PIECES = st.sampled_from(
 @given(st.lists(PIECES, min_size=1, max_size=40).map("".join))
 # Found by this test: a damaged annotation before blanks was kept, then removed by a second
 # cleaning once the blanks had gone; a 著 after one that became 着 was judged only the second
-# time; a pen name after a half-width ! was seen only once the ! had become ！.
+# time; a pen name after a half-width ! was seen only once the ! had become ！; an annotation
+# with a full-width tone digit was read only once the digit was half-width; debris three
+# characters from a lost one was reached only once the debris between had become □.
+@example("據(jù１)")
+@example("撃據據撃?bào)")
 @example("據(jù ")
 @example("發著著")
 @example("據!\n據據")

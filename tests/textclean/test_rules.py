@@ -211,3 +211,42 @@ def test_tabs_part_table_columns() -> None:
     result = clean_text(text)
     assert result.text == "序号\t任务\t牵头单位\n1\t121人才梯队项目\t市委组织部\t2025年6月\n缩进\n"
     assert [c.rule for c in result.changes] == ["tab", "line-edge", "text-edge"]
+
+
+def test_wide_gaps_of_a_table_part_its_columns() -> None:
+    text = (
+        "序号   任务                牵头单位\n"
+        "1      新建高标准农田2万亩  县农业农村局    2025年底前\n"
+        "2\u3000完成圩镇整治\u3000县住房城乡建设局\n"
+    )
+    result = clean_text(text)
+    assert result.text == (
+        "序号\t任务\t牵头单位\n"
+        "1\t新建高标准农田2万亩\t县农业农村局\t2025年底前\n"
+        "2\t完成圩镇整治\t县住房城乡建设局\n"
+    )
+    assert {c.rule for c in result.changes} == {"column-gap"}
+    assert clean_text(result.text).text == result.text
+
+
+def test_wide_gaps_outside_a_table_are_blanks() -> None:
+    # One line with wide gaps and no such line beside it, and prose with one wide gap.
+    text = "记者  张三  李四 报道\n发展  经济 2025 年。\n"
+    assert clean_text(text).text == "记者 张三 李四 报道\n发展 经济2025年。\n"
+
+
+def test_a_table_parted_by_single_blanks_keeps_them() -> None:
+    text = (
+        "序号 工作任务 牵头单位 完成时限\n"
+        "1 新建高标准农田 县农业农村局 2025年底前\n"
+        "2 完成圩镇整治 县住房城乡建设局 2025年6月\n"
+        "注 2025 年内完成\n"
+        "1 新建 2 处\n"
+    )
+    assert clean_text(text).text == (
+        "序号 工作任务 牵头单位 完成时限\n"
+        "1 新建高标准农田 县农业农村局 2025年底前\n"
+        "2 完成圩镇整治 县住房城乡建设局 2025年6月\n"
+        "注2025年内完成\n"  # the table ended at the line without a number
+        "1新建2处\n"
+    )

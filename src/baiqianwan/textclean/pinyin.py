@@ -26,7 +26,8 @@ _TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń�
 # Blanks before the bracket go with it: once they are gone, 據 (jù) would read 據(jù).
 _BRACKETED = re.compile(r"[ \t\u3000\u00a0]*[(（]([^()（）\n]{1,48})[)）]")
 # A lost mark, with the rest of its annotation if the opening bracket was lost as well.
-_LOST = re.compile(rf"[?？](?:([{_LETTERS}]{{1,6}}[1-5]?)[)）])?")
+_LOST = re.compile(rf"[?？](?:([{_LETTERS}]{{1,6}}[1-5１-５]?)[)）])?")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _SYLLABLE_CHUNK = re.compile(rf"[{_LETTERS}v]+[1-5]?|[1-5]")
 _SEPARATORS = re.compile(r"[\s']+")
 
@@ -76,7 +77,9 @@ def syllables_parse(content: str) -> tuple[tuple[str, ...], bool] | None:
         The syllables in tone-mark form and whether any carried a tone (mark or digit);
         None if `content` is not pinyin, e.g. English, numbers or Chinese.
     """
+    # Full-width tone digits (jù１) read as the half-width ones cleaning makes of them.
     content = unicodedata.normalize("NFC", content.strip()).replace("u:", "ü")
+    content = content.translate(_FULL_WIDTH_DIGITS)
     if not content or content != content.lower():
         return None
     syllables: list[str] = []
@@ -221,7 +224,6 @@ _FRAGMENT = re.compile(
     r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[ \t\u3000\u00a0]*([(（]?)"
     rf"([{_LETTERS}]{{1,24}}[1-5]?)([)）]?)"
 )
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _OPENING = frozenset("(（")
 _CLOSING = frozenset(")）")
 

@@ -9,6 +9,7 @@ their ASCII punctuation, decided by the nearest non-space neighbours of each mar
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from baiqianwan.textclean._edits import Edit
 from baiqianwan.textclean.chars import is_cjk, is_han
@@ -33,6 +34,18 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]+")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _BLANKS = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 _EXTRA_LINES = re.compile(r"\n{3,}")
+# Tables flattened to text with blanks between the columns. A gap is wide when it is two
+# blanks or more, or an ideographic space; a line with two wide gaps or more, next to
+# another such line (or a line with tabs), is a row whose wide gaps part its columns.
+_INNER_GAP = re.compile(
+    r"(?<=[^ \t\u00a0\u3000\u2000-\u200a\u202f\u205f])" + _BLANKS.pattern + r"(?=\S)"
+)
+_WIDE_GAP = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f]{2,}|\u3000")
+# A header row of a task table parted by single blanks (序号 工作任务 牵头单位 …) and the
+# numbered rows under it: their blanks are kept, since one between 1 and 新建 parts
+# two cells, and a reader of the clean text should see the columns.
+_TABLE_HEADER = re.compile(r"(?:序号|编号)(?:[ \u3000]+[\u4e00-\u9fff]{2,6}){2,}")
+_TABLE_ROW = re.compile(r"\d{1,3}[.．、]?[ \t\u3000]")
 
 
 def _left(line: str, at: int) -> str:
@@ -144,11 +157,46 @@ def newline_edits(text: str) -> list[Edit]:
     return sorted(edits, key=lambda edit: edit.start)
 
 
+def _table_lines(text: str) -> tuple[set[int], set[int]]:
+    """The starts of the lines whose wide gaps part columns, and of the lines of a task
+    table parted by single blanks (its header and the numbered rows under it)."""
+    columns: set[int] = set()
+    blank_parted: set[int] = set()
+    if "  " not in text and "\u3000" not in text and "序号" not in text and "编号" not in text:
+        return columns, blank_parted
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    # A row: two wide gaps or more, or tabs between its cells.
+    rows = [
+        "\t" in line.strip()
+        or sum(1 for gap in _INNER_GAP.findall(line) if _WIDE_GAP.search(gap)) >= 2
+        for line in lines
+    ]
+    in_table = False
+    for index, line in enumerate(lines):
+        beside = (index > 0 and rows[index - 1]) or (index + 1 < len(rows) and rows[index + 1])
+        if rows[index] and beside and "\t" not in line.strip():
+            columns.add(starts[index])
+        stripped = line.strip(" \t\u3000")
+        if _TABLE_HEADER.fullmatch(stripped):
+            in_table = True
+            blank_parted.add(starts[index])
+        elif in_table and _TABLE_ROW.match(stripped):
+            blank_parted.add(starts[index])
+        else:
+            in_table = False
+    return columns, blank_parted
+
+
 def whitespace_edits(text: str) -> list[Edit]:
     """Single spaces only where they belong; no blanks at the ends of lines.
 
     A run of blanks with a tab in it becomes one tab, which parts the columns of a table
-    row, wherever it stands.
+    row, wherever it stands; so does a wide gap (two blanks or more, an ideographic space)
+    in a table flattened with blanks. In a task table parted by single blanks (a header
+    row from 序号, numbered rows) every gap stays a space, even beside Chinese.
 
     Runs after the annotations are gone, so the space in ``行動(dòng) 加快`` is seen
     between two Han characters and kept.
@@ -158,17 +206,26 @@ def whitespace_edits(text: str) -> list[Edit]:
     def add(start: int, end: int, replacement: str, rule: str) -> None:
         edits.append(Edit(start, end, replacement, ChangeKind.WHITESPACE, rule))
 
+    columns, blank_parted = _table_lines(text)
+    line_starts = sorted(columns | blank_parted)
     for found in _BLANKS.finditer(text):
         start, end = found.start(), found.end()
         left = text[start - 1] if start > 0 else "\n"
         right = text[end] if end < len(text) else "\n"
+        line = ""
+        if line_starts:
+            index = bisect_right(line_starts, start) - 1
+            if index >= 0 and "\n" not in text[line_starts[index] : start]:
+                line = "columns" if line_starts[index] in columns else "blank-parted"
         if left in "\r\n" or right in "\r\n":
             add(start, end, "", "line-edge")
         elif "\t" in found.group():
             # A tab parts the columns of a table row (Word, HTML and pasted tables alike).
             if found.group() != "\t":
                 add(start, end, "\t", "tab")
-        elif _space_needed(left, right):
+        elif line == "columns" and _WIDE_GAP.search(found.group()):
+            add(start, end, "\t", "column-gap")
+        elif line == "blank-parted" or _space_needed(left, right):
             if found.group() != " ":
                 add(start, end, " ", "single-space")
         else:

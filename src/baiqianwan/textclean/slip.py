@@ -323,17 +323,19 @@ def _debris_runs(text: str, mark: int) -> list[tuple[int, int]]:
     """Runs of debris joined to the lost character at `mark` within `_REACH` characters.
 
     Only Han characters, lost ones, debris and blanks may come between: punctuation ends
-    what a slip can reach, and blanks do not count, since later rules remove some.
+    what a slip can reach. Blanks do not count, since later rules remove some; nor does
+    debris, since debris marked lost is a lost character that the next cleaning reaches
+    from (so cleaning the clean text finds no more).
     """
     low = mark
     steps = 0
     while low > 0 and steps < _REACH and _joins(text[low - 1]):
         low -= 1
-        steps += text[low] not in _BLANKS
+        steps += text[low] not in _BLANKS and not debris(text[low])
     high = mark + 1
     steps = 0
     while high < len(text) and steps < _REACH and _joins(text[high]):
-        steps += text[high] not in _BLANKS
+        steps += text[high] not in _BLANKS and not debris(text[high])
         high += 1
     runs: list[tuple[int, int]] = []
     at = low
