@@ -408,6 +408,24 @@ def test_deadline_due(text: str, due: date | None) -> None:
         "激发释放县镇村发展活力潜能",
         "聚焦盘活土地、放权赋能等改革导向",
         "奋力开创城乡区域协调发展新局面",
+        # an outcome asked of the object
+        "推动百千万工程走深走实",
+        "推动工作取得实效",
+        "推动城乡融合发展迈上新台阶",
+        "推动县域经济由小变大",
+        "推动政策红利加快释放",
+        "推动镇村面貌焕然一新",
+        "推动乡村振兴走在全省前列",
+        "推进各项任务落实落细",
+        # an aim in the comparative, a feeling, a new height, the level of development
+        "加快建设更高水平的平安肇庆",
+        "提升群众获得感幸福感安全感",
+        "加快塑造发展新优势",
+        "全面提升城乡区域协调发展水平",
+        # the programme or development as the whole object, a generic one
+        "深入推进百千万工程",
+        "着力推动高质量发展",
+        "统筹推进各项重点工作",
     ],
 )
 def test_rhetoric(clause: str) -> None:
@@ -422,6 +440,14 @@ def test_rhetoric(clause: str) -> None:
         "实现农村生活污水治理率达到70%",
         "开展农村人居环境整治工作",
         "持续深化农村“三块地”改革",
+        "推进美丽圩镇建设攻坚行动提质增效",
+        "支持怀集县建设省级现代农业产业园",  # 业产业园 is no doubled verb (落实落细)
+        "推动农村生活污水治理率达到70%",  # an outcome with its number is a target
+        "推进城乡供水一体化",
+        "优化教育、医疗等民生服务质量",
+        "提升圩镇污水处理能力",
+        "引导社会资本参与乡村建设",
+        "落实种粮农民一次性补贴",
     ],
 )
 def test_tasks_are_no_rhetoric(clause: str) -> None:

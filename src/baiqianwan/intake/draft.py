@@ -172,11 +172,32 @@ _MIND_OBJECTS = re.compile(
     rf"^(?:(?:{_MODIFIERS}))*(?:{_VERBS})(?:认识|理解|思想|意识|信心|决心|共识)"
 )
 _ABSTRACT_ENDS = re.compile(
-    r"(?:进展|成果|成效|局面|答卷|画卷|篇章|高度|精气神|信心|决心|共识|合力|意识|活力|潜能|动能"
-    r"|要求|导向|意图|氛围|态势|势头)$"
+    r"(?:进展|成果|成效|实效|质效|局面|答卷|画卷|篇章|高度|精气神|信心|决心|共识|合力|意识|活力"
+    r"|潜能|动能|后劲|要求|导向|意图|氛围|态势|势头|之路|路径|根基|底色|面貌|红利"
+    # a feeling (获得感, 使命感) or a new height the text hopes for (新台阶, 新优势, 新引擎)
+    rf"|[{_HAN}]感|新[{_HAN}]{{1,2}}"
+    # what development reaches (发展水平, 发展优势): the level, not a thing to do
+    r"|发展(?:水平|质量|优势|格局|环境|空间|基础|底气))$"
+)
+# 推动X走深走实, 推动X取得实效, 推动X迈上新台阶, 推动X惠及…: the verb asks for an outcome of X
+# (a result predicate after the object), not for an action on it.
+_OUTCOMES = re.compile(
+    rf"^(?:(?:{_MODIFIERS}))*(?:推动|促进|带动|助推|引领|确保|让|使)[^，。；]{{2,40}}?"
+    r"(?:走深走实|走在[^，。；]{0,4}前列|落地见效|见行见效|落地生根|开花结果|取得|实现|迈上|迈出|迈向|惠及|跃上"
+    r"|更加|更好|更快|更高|由|向|加快|不断|持续|各展|焕然|[^，。；]{0,6}(?:转变|变大|变强|一新))"
+)
+# Rhetoric by its shape: a doubled verb of outcome at the end (落实落细, 走深走实, 见行见效:
+# ABAC), an aim in the comparative (更高水平的…, 更大的…), and the programme itself, or
+# development itself, as the whole object (深入推进百千万工程, 推动高质量发展).
+_DOUBLED_END = re.compile(rf"([走落见抓做干求])[{_HAN}]\1[{_HAN}]$")
+_COMPARATIVE = re.compile(rf"更(?:高|大|好|优|强|快|深|实|多|广)[{_HAN}]{{0,3}}的")
+_WHOLE_OBJECTS = re.compile(
+    rf"^(?:(?:{_MODIFIERS}))*(?:{_VERBS})"
+    r"(?:“?(?:百县千镇万村高质量发展工程|百千万工程|乡村(?:全面)?振兴(?:战略)?)”?"
+    r"|(?:更高质量|高质量)?发展)$"
 )
 _GENERIC_OBJECTS = re.compile(
-    rf"^(?:(?:{_MODIFIERS}))*(?:{_VERBS})(?:各项|相关|有关)?(?:工作|部署|任务)$"
+    rf"^(?:(?:{_MODIFIERS}))*(?:{_VERBS})+(?:各项|相关|有关)?(?:重点|中心|目标)?(?:工作|部署|任务)$"
 )
 _LOST = "□"
 
@@ -689,14 +710,22 @@ def _clauses(sentence: str, offset: int) -> Iterator[tuple[str, int]]:
 
 
 def rhetoric(clause: str) -> bool:
-    """Whether a clause led by a verb is rhetoric rather than a task: an aim without a
-    number (力争取得更多突破性进展), a verb of spirit (激发…活力, 释放…潜能, 聚焦…导向), a
-    mind for object (深化认识…), an abstract or generic object (…新局面, 开展工作)."""
+    """Whether a clause led by a verb is rhetoric rather than a task (DOMAIN.md: a task is
+    an action on an object). Without a number: an aim (力争取得更多突破性进展), an outcome
+    asked of the object (推动X取得实效, 推动X由小变大, 推进X落实落细), an aim in the
+    comparative (建设更高水平的…). Always: a verb of spirit (激发…活力, 释放…潜能, 聚焦…导向),
+    a mind for object (深化认识…), an abstract, generic or whole object (…新局面, 开展工作,
+    深入推进百千万工程, 推动高质量发展)."""
     body = clause.rstrip(_LOST).strip()
     if _AIM_VERBS.match(body) and not _TARGET.search(body):
         return True
+    if not _TARGET.search(body) and (
+        _OUTCOMES.match(body) or _COMPARATIVE.search(body) or _DOUBLED_END.search(body)
+    ):
+        return True
     return bool(
-        _EMPTY_VERBS.match(body)
+        _WHOLE_OBJECTS.match(body)
+        or _EMPTY_VERBS.match(body)
         or _MIND_OBJECTS.match(body)
         or _ABSTRACT_ENDS.search(body)
         or _GENERIC_OBJECTS.match(body)
