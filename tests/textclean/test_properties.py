@@ -87,6 +87,7 @@ PIECES = st.sampled_from(
 # characters from a lost one was reached only once the debris between had become □.
 @example("據(jù１)")
 @example("撃據據撃?bào)")
+@example("撃纸 鸢撃據?yōu)闈摿Π?")
 @example("據(jù ")
 @example("發著著")
 @example("據!\n據據")

@@ -157,13 +157,13 @@ def newline_edits(text: str) -> list[Edit]:
     return sorted(edits, key=lambda edit: edit.start)
 
 
-def _table_lines(text: str) -> tuple[set[int], set[int]]:
-    """The starts of the lines whose wide gaps part columns, and of the lines of a task
-    table parted by single blanks (its header and the numbered rows under it)."""
-    columns: set[int] = set()
-    blank_parted: set[int] = set()
+def _table_lines(text: str) -> list[tuple[int, int, str]]:
+    """The table lines of `text` as (start, end, kind), in order: ``columns`` for a line
+    whose wide gaps part columns, ``blank-parted`` for a line of a task table parted by
+    single blanks (its header and the numbered rows under it)."""
+    found: list[tuple[int, int, str]] = []
     if "  " not in text and "\u3000" not in text and "序号" not in text and "编号" not in text:
-        return columns, blank_parted
+        return found
     lines = text.split("\n")
     starts = [0]
     for line in lines[:-1]:
@@ -176,18 +176,20 @@ def _table_lines(text: str) -> tuple[set[int], set[int]]:
     ]
     in_table = False
     for index, line in enumerate(lines):
+        start, end = starts[index], starts[index] + len(line)
         beside = (index > 0 and rows[index - 1]) or (index + 1 < len(rows) and rows[index + 1])
-        if rows[index] and beside and "\t" not in line.strip():
-            columns.add(starts[index])
         stripped = line.strip(" \t\u3000")
-        if _TABLE_HEADER.fullmatch(stripped):
+        if rows[index] and beside and "\t" not in line.strip():
+            found.append((start, end, "columns"))
+            in_table = in_table and bool(_TABLE_ROW.match(stripped))
+        elif _TABLE_HEADER.fullmatch(stripped):
             in_table = True
-            blank_parted.add(starts[index])
+            found.append((start, end, "blank-parted"))
         elif in_table and _TABLE_ROW.match(stripped):
-            blank_parted.add(starts[index])
+            found.append((start, end, "blank-parted"))
         else:
             in_table = False
-    return columns, blank_parted
+    return found
 
 
 def whitespace_edits(text: str) -> list[Edit]:
@@ -206,17 +208,17 @@ def whitespace_edits(text: str) -> list[Edit]:
     def add(start: int, end: int, replacement: str, rule: str) -> None:
         edits.append(Edit(start, end, replacement, ChangeKind.WHITESPACE, rule))
 
-    columns, blank_parted = _table_lines(text)
-    line_starts = sorted(columns | blank_parted)
+    tables = _table_lines(text)
+    table_starts = [start for start, _end, _kind in tables]
     for found in _BLANKS.finditer(text):
         start, end = found.start(), found.end()
         left = text[start - 1] if start > 0 else "\n"
         right = text[end] if end < len(text) else "\n"
         line = ""
-        if line_starts:
-            index = bisect_right(line_starts, start) - 1
-            if index >= 0 and "\n" not in text[line_starts[index] : start]:
-                line = "columns" if line_starts[index] in columns else "blank-parted"
+        if tables:
+            index = bisect_right(table_starts, start) - 1
+            if index >= 0 and start < tables[index][1]:
+                line = tables[index][2]
         if left in "\r\n" or right in "\r\n":
             add(start, end, "", "line-edge")
         elif "\t" in found.group():

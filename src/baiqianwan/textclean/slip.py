@@ -319,23 +319,30 @@ def _joins(ch: str) -> bool:
     return is_han(ch) or ch == LOST_MARK or ch in _BLANKS or debris(ch)
 
 
+def _steps_after(ch: str, steps: int) -> int:
+    """The count of characters towards `_REACH` once `ch` is passed."""
+    if ch == LOST_MARK or debris(ch):
+        return 0
+    return steps + (ch not in _BLANKS)
+
+
 def _debris_runs(text: str, mark: int) -> list[tuple[int, int]]:
     """Runs of debris joined to the lost character at `mark` within `_REACH` characters.
 
     Only Han characters, lost ones, debris and blanks may come between: punctuation ends
-    what a slip can reach. Blanks do not count, since later rules remove some; nor does
-    debris, since debris marked lost is a lost character that the next cleaning reaches
-    from (so cleaning the clean text finds no more).
+    what a slip can reach. Blanks do not count, since later rules remove some; debris (and
+    a lost character) starts the count again, since debris marked lost is a lost character
+    that the next cleaning would reach from (so cleaning the clean text finds no more).
     """
     low = mark
     steps = 0
     while low > 0 and steps < _REACH and _joins(text[low - 1]):
         low -= 1
-        steps += text[low] not in _BLANKS and not debris(text[low])
+        steps = _steps_after(text[low], steps)
     high = mark + 1
     steps = 0
     while high < len(text) and steps < _REACH and _joins(text[high]):
-        steps += text[high] not in _BLANKS and not debris(text[high])
+        steps = _steps_after(text[high], steps)
         high += 1
     runs: list[tuple[int, int]] = []
     at = low
