@@ -83,11 +83,15 @@ PIECES = st.sampled_from(
 # Found by this test: a damaged annotation before blanks was kept, then removed by a second
 # cleaning once the blanks had gone; a 著 after one that became 着 was judged only the second
 # time; a pen name after a half-width ! was seen only once the ! had become ！; an annotation
-# with a full-width tone digit was read only once the digit was half-width; debris three
-# characters from a lost one was reached only once the debris between had become □.
+# with a full-width tone digit was read only once the digit was half-width; debris more than
+# three characters from a lost one was reached only from the □ that debris between (or a
+# re-decoding) had put in; a pen name after a line closed by an ASCII quote was seen only
+# once the quote had become ”.
 @example("據(jù１)")
+@example('據""\n據據')
 @example("撃據據撃?bào)")
 @example("撃纸 鸢撃據?yōu)闈摿Π?")
+@example("撃隨著日撃?yōu)闈摿Π?")
 @example("據(jù ")
 @example("發著著")
 @example("據!\n據據")

@@ -78,6 +78,7 @@ __all__ = [
 # takes a few seconds. Larger input is a paste gone wrong.
 MAX_TEXT_CHARS = 2_000_000
 _CONTEXT = 8
+_SLIP_ROUNDS = 4
 _FOREIGN_LETTER_BLOCKS = ((0x0370, 0x03FF), (0x0400, 0x04FF))
 
 
@@ -156,7 +157,11 @@ def _clean(text: str) -> CleanResult:
         edits, lost_marks = annotation_edits(doc.text)
         for at, mark, reading in lost_marks:
             info.setdefault((doc.origin[at], 0), (mark, reading, ""))
-    _slips_repair(doc, info)
+    # A □ that a repair puts in is a lost character that more debris may be beside: repeat
+    # until none is found, as a second cleaning would (a few rounds at most).
+    for _round in range(_SLIP_ROUNDS):
+        if not _slips_repair(doc, info):
+            break
     doc.apply(conversion_edits(doc.text, doc.origin))
     doc.apply(zhe_edits(doc.text))
     doc.apply(furniture_edits(doc.text))
@@ -187,8 +192,9 @@ def _clean(text: str) -> CleanResult:
     )
 
 
-def _slips_repair(doc: Tracked, info: _LostInfo) -> None:
-    """Re-decode the debris of GBK byte slips beside lost characters, or mark it lost.
+def _slips_repair(doc: Tracked, info: _LostInfo) -> bool:
+    """Re-decode the debris of GBK byte slips beside lost characters, or mark it lost;
+    return whether a □ was put in.
 
     Records in `info` what each new □ stood for and the lead byte a slip left over, under
     the key `_lost_report` will look it up by once the edits are applied.
@@ -198,10 +204,10 @@ def _slips_repair(doc: Tracked, info: _LostInfo) -> None:
         for found in re.finditer(LOST_MARK, doc.text)
     }
     if not readings:
-        return
+        return False
     edits, leads = slip_edits(doc.text, readings)
     if not edits:
-        return
+        return False
     byte_of = {(start, index): f"{byte:02X}" for start, index, byte in leads}
     # What each □ an edit puts in stood for: the debris character there, or the last one
     # for a □ added after the debris; and the □ just after an edit that gets a lead byte.
@@ -226,6 +232,7 @@ def _slips_repair(doc: Tracked, info: _LostInfo) -> None:
         mark, reading, _lead = old_info[number] or (LOST_MARK, "", "")
         at = edits[number].end + shifts[number + 1]
         info[_lost_key(doc, at)] = (mark, reading, lead)
+    return bool(made)
 
 
 def _lost_key(doc: Tracked, position: int) -> tuple[int, int]:

@@ -137,7 +137,11 @@ def _pen_name(compact: str, previous: str) -> bool:
     """Whether a last line is a pen name signing the paragraph before it."""
     return (
         _PEN_NAME.fullmatch(compact) is not None
-        and previous.endswith(_SENTENCE_ENDINGS)
+        and (
+            previous.endswith(_SENTENCE_ENDINGS)
+            # an ASCII quote that the punctuation stage will close (an even count on the line)
+            or (previous.endswith('"') and previous.count('"') % 2 == 0)
+        )
         and compact not in _NOT_PEN_NAMES
         and not compact.startswith(_NOT_PEN_NAME_PREFIXES)
         and not compact.endswith(_ORGANISATION_ENDINGS)
