@@ -242,6 +242,19 @@ def test_a_cleaned_table_shows_its_columns() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("layout", "title"),
+    [
+        ("rows", "广宁县2025年“百千万工程”重点任务分工表"),
+        ("rows-wide", "鼎湖区2025年“百千万工程”重点项目任务表"),
+        ("cells", "德庆县2025年典型镇村培育任务清单"),
+    ],
+)
+def test_a_task_table_titles_its_plan(layout: str, title: str) -> None:
+    draft = draft_plan(LAYOUTS[layout][0])
+    assert draft.title is not None and draft.title.text == title
+
+
 def test_glued_cells_are_parted_again() -> None:
     """A table cleaned by an older release (or typed so) with ``1新建`` and ``…局2025年``."""
     glued = ROWS_BLANKS.replace("1 建设", "1建设").replace("市商务局 2025", "市商务局2025")

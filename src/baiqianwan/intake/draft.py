@@ -36,7 +36,10 @@ from baiqianwan.textclean.report import Span
 # Milestones of the programme (DOMAIN.md): initial results in three years, clear in five,
 # decisive in ten, counted from its launch in 2023.
 MILESTONE_YEARS = {"三年": 2025, "五年": 2027, "十年": 2035}
-_PLAN_SUFFIXES = ("方案", "计划", "意见", "通知", "办法", "规划", "要点", "清单", "细则", "措施")
+_PLAN_SUFFIXES = (
+    "方案", "计划", "意见", "通知", "办法", "规划", "要点", "清单", "细则", "措施",
+    "任务表", "分工表", "责任表", "台账",
+)  # fmt: skip
 _ISSUER_SUFFIXES = ("指挥部", "指挥部办公室", "人民政府", "办公室", "委员会", "领导小组", "办公厅")
 
 _HAN = r"\u4e00-\u9fff"
