@@ -81,3 +81,20 @@ def test_removing_a_fragment_uncovers_an_annotation() -> None:
         "pinyin-fragment",
         "pinyin",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("推进县域经济發展，ìn)加快建设", "推进县域经济发展，加快建设\n"),
+        ("發展，jìn）加快", "发展，加快\n"),
+        # Kept: no tone (a list marker), a bracket that is open, nothing Chinese after it.
+        ("说明：a)加快", "说明：a）加快\n"),
+        ("方案（见下，ì)加快", "方案（见下，ì）加快\n"),
+        ("发展，ìn)。", "发展，ìn）。\n"),
+    ],
+)
+def test_a_toned_tail_after_a_clause_mark(text: str, clean: str) -> None:
+    result = clean_text(text)
+    assert result.text == clean
+    assert clean_text(result.text).text == result.text

@@ -74,6 +74,7 @@ PIECES = st.sampled_from(
         "\t",
         "   ",
         "1 ",
+        "，ìn)",
     ]
 )
 
@@ -89,6 +90,7 @@ PIECES = st.sampled_from(
 # once the quote had become ”.
 @example("據(jù１)")
 @example('據""\n據據')
+@example("據:ù)據")
 @example("撃據據撃?bào)")
 @example("撃纸 鸢撃據?yōu)闈摿Π?")
 @example("撃隨著日撃?yōu)闈摿Π?")

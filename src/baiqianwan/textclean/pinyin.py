@@ -221,7 +221,8 @@ def _lost_take(
 # letters, 3 a closing bracket.
 _FRAGMENT = re.compile(
     # Any blank that cleaning removes later (an ideographic space too) may stand between.
-    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[ \t\u3000\u00a0]*([(（]?)"
+    # After a clause mark only a toned tail with its closing bracket is taken (see below).
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff，。、；：！？,.;:!?])[ \t\u3000\u00a0]*([(（]?)"
     rf"([{_LETTERS}]{{1,24}}[1-5]?)([)）]?)"
 )
 _OPENING = frozenset("(（")
@@ -350,6 +351,18 @@ def _fragment_span(line: str, found: re.Match[str], removed: set[int]) -> tuple[
     after = line[found.end() :].lstrip(" \t\u3000\u00a0")[:1]
     if opening and closing:
         return None  # a whole bracket that the annotation rule kept
+    if not is_han(before):
+        # After a clause mark (发展，ìn)加快): the character it annotated is gone, so only
+        # letters with a tone, a closing bracket that closes nothing and Chinese after it.
+        if (
+            closing
+            and _toned(letters)
+            and is_han(after)
+            and _tail_of_annotation(letters, before)
+            and not _bracket_open(line, found.start(), removed)
+        ):
+            return found.start(), found.end()
+        return None
     if closing:
         if not _tail_of_annotation(letters, before):
             return None
