@@ -177,8 +177,9 @@ _MIND_OBJECTS = re.compile(
 _ABSTRACT_ENDS = re.compile(
     r"(?:进展|成果|成效|实效|质效|局面|答卷|画卷|篇章|高度|精气神|信心|决心|共识|合力|意识|活力"
     r"|潜能|动能|后劲|要求|导向|意图|氛围|态势|势头|之路|路径|根基|底色|面貌|红利"
-    # a feeling (获得感, 使命感) or a new height the text hopes for (新台阶, 新优势, 新引擎)
-    rf"|[{_HAN}]感|新[{_HAN}]{{1,2}}"
+    # a feeling (获得感, 使命感) or a new height the text hopes for (新台阶, 新优势, 新引擎),
+    # not a new building or place (新校区, 新院区, 新站房)
+    rf"|[{_HAN}]感|新[{_HAN}]{{1,2}}(?<![区院馆校厂站路桥楼村镇园房场港线])"
     # what development reaches (发展水平, 发展优势): the level, not a thing to do
     r"|发展(?:水平|质量|优势|格局|环境|空间|基础|底气))$"
 )
