@@ -114,6 +114,17 @@ _ORGANISATION_ENDINGS = (
 )  # fmt: skip
 
 
+# Marks that the punctuation stage writes at another length (... → ……, -- → ——): one
+# character each here, so a line is as long on a second cleaning as on the first.
+_ELLIPSES = re.compile(r"\.{3,}|…+")
+_DASHES = re.compile(r"-{2,}|—+")
+
+
+def _compact(line: str) -> str:
+    """The line as the rules see it: no blanks, an ellipsis or a dash one character."""
+    return _DASHES.sub("—", _ELLIPSES.sub("…", _BLANKS.sub("", line)))
+
+
 def _line_rule(compact: str) -> str:
     """The name of the rule that matches the compact line in full, or ``""``."""
     if not compact or len(compact) > _MAX_LINE:
@@ -151,11 +162,12 @@ def _pen_name(compact: str, previous: str) -> bool:
 def furniture_edits(text: str) -> list[Edit]:
     """Delete every furniture line with its newline, each as a change naming its rule.
 
-    Rules see the line without its blanks, so they need no ``\\s*`` of their own: the
-    verdict must not change when blanks are removed and the clean text is cleaned again.
+    Rules see the line without its blanks, so they need no ``\\s*`` of their own, and with
+    each ellipsis or dash as one character: the verdict must not change when blanks are
+    removed, marks are set full-width and the clean text is cleaned again.
     """
     lines = text.split("\n")
-    compacts = [_BLANKS.sub("", line) for line in lines]
+    compacts = [_compact(line) for line in lines]
     rules = [_line_rule(compact) for compact in compacts]
     _related_mark(compacts, rules)
     _pen_name_mark(compacts, rules)
