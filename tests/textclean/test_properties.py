@@ -91,6 +91,7 @@ PIECES = st.sampled_from(
 @example("據(jù１)")
 @example('據""\n據據')
 @example("據:ù)據")
+@example("據aa1 ）")
 @example("来源：西江日报...(jù)(bào)(bào)")
 @example("撃據據撃?bào)")
 @example("撃纸 鸢撃據?yōu)闈摿Π?")

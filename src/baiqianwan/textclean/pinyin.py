@@ -223,7 +223,8 @@ _FRAGMENT = re.compile(
     # Any blank that cleaning removes later (an ideographic space too) may stand between.
     # After a clause mark only a toned tail with its closing bracket is taken (see below).
     r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff，。、；：！？,.;:!?])[ \t\u3000\u00a0]*([(（]?)"
-    rf"([{_LETTERS}]{{1,24}}[1-5]?)([)）]?)"
+    # blanks before the closing bracket go with it, as cleaning removes them later
+    rf"([{_LETTERS}]{{1,24}}[1-5]?)((?:[ \t\u3000\u00a0]*[)）])?)"
 )
 _OPENING = frozenset("(（")
 _CLOSING = frozenset(")）")
