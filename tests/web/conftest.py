@@ -108,3 +108,19 @@ def sign_in_as(tab, live_server, username: str, then: str = "") -> None:  # type
     tab.wait_for_url(lambda url: "/accounts/login/" not in url)
     if then:
         tab.goto(live_server.url + then)
+
+
+def workbook_choose(page, dataset: str, scope: str) -> None:  # type: ignore[no-untyped-def]
+    """Pick `dataset` on the Excel page and wait until htmx has swapped in its choices.
+
+    Waiting for the scope's option alone is not enough: the page before the swap may list
+    it already, and a file submitted mid-swap posts an incomplete choice (a 400).
+    """
+    page.select_option("[data-testid=dataset]", dataset)
+    page.wait_for_function(
+        "([dataset, scope]) => !document.querySelector('.htmx-request')"
+        " && document.querySelector('[data-testid=dataset]').value === dataset"
+        " && document.querySelector(`[data-testid=scope] option[value='${scope}']`) !== null",
+        arg=[dataset, scope],
+    )
+    page.wait_for_load_state("networkidle")

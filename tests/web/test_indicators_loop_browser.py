@@ -20,7 +20,7 @@ from baiqianwan.indicators.models import CollectionWindow, DataValue, DerivedVal
 from baiqianwan.units.models import Unit
 from tests.factories import HUAIJI, PASSWORD
 from tests.indicators.factories import HUAICHENG, SHANGGUO, system_make, unit
-from tests.web.conftest import shot, sign_in_as
+from tests.web.conftest import shot, sign_in_as, workbook_choose
 
 pytestmark = pytest.mark.browser
 QUERY = "?dataset=VILLAGE&period=2024"
@@ -67,8 +67,7 @@ def test_template_to_county_total(page, live_server, zhaoqing, tmp_path):  # typ
 
     # Download the template, fill every village's population, upload, preview, store.
     sign_in_as(page, live_server, "loop-town", then="/indicators/workbook/")
-    page.select_option("[data-testid=dataset]", "VILLAGE")
-    page.wait_for_selector(f"[data-testid=scope] option[value='{HUAICHENG}']", state="attached")
+    workbook_choose(page, "VILLAGE", HUAICHENG)
     with page.expect_download() as download:
         page.click("[data-testid=download-template]")
     template = tmp_path / "template.xlsx"

@@ -15,7 +15,7 @@ from baiqianwan.accounts.services import user_create
 from baiqianwan.indicators.models import CollectionWindow, DataValue
 from tests.factories import PASSWORD
 from tests.indicators.factories import HUAICHENG, SHANGGUO, system_make
-from tests.web.conftest import shot
+from tests.web.conftest import shot, workbook_choose
 from tests.web.test_units_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -40,8 +40,7 @@ def test_download_fill_upload_preview_store(page, live_server, zhaoqing, tmp_pat
     )
     user_create(username="hc-town", role="town_operator", unit_code=HUAICHENG, password=PASSWORD)
     sign_in(page, live_server, "hc-town", then="/indicators/workbook/")
-    page.select_option("[data-testid=dataset]", "VILLAGE")
-    page.wait_for_selector(f"[data-testid=scope] option[value='{HUAICHENG}']", state="attached")
+    workbook_choose(page, "VILLAGE", HUAICHENG)
     shot(page, "excel-01-choose")
     with page.expect_download() as download_info:
         page.click("[data-testid=download-template]")
@@ -60,8 +59,7 @@ def test_download_fill_upload_preview_store(page, live_server, zhaoqing, tmp_pat
     shot(page, "excel-02-problems")
 
     page.goto(live_server.url + "/indicators/workbook/")
-    page.select_option("[data-testid=dataset]", "VILLAGE")
-    page.wait_for_selector(f"[data-testid=scope] option[value='{HUAICHENG}']", state="attached")
+    workbook_choose(page, "VILLAGE", HUAICHENG)
     right = tmp_path / "right.xlsx"
     right.write_bytes(_filled(template, {4: "１２３４", 5: "1,234", 8: "是"}))
     page.set_input_files("[data-testid=upload-file]", str(right))
