@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from baiqianwan.evaluation.choices import RunState
 from baiqianwan.evaluation.models import Run, RunScore, Scheme, UnitTrack
@@ -32,3 +35,18 @@ def test_the_demo_runs_each_scheme_and_says_it_is_demo(demo_values, capsys):
     call_command("evaluation", "demo")
     assert "已存在" in capsys.readouterr().out
     assert Run.objects.count() == 3
+
+
+def test_the_demo_town_scheme_opens_for_editing_with_all_its_indicators(
+    demo_values, client, hq_admin
+):  # type: ignore[no-untyped-def]
+    """DEMO_TOWN holds village indicators rolled up to towns (scheme_save allows them): its
+    edit form offers each one checked, so saving it unchanged keeps them all."""
+    call_command("evaluation", "demo")
+    scheme = Scheme.objects.get(code="DEMO_TOWN")
+    codes = list(scheme.members.values_list("indicator__code", flat=True))
+    assert any(code.startswith("V_") for code in codes)
+    client.force_login(hq_admin)
+    body = client.get(reverse("evaluation:scheme_edit", args=[scheme.pk])).content.decode()
+    for code in codes:
+        assert re.search(rf'value="{code}" id="ind-{code}" checked', body), code

@@ -68,11 +68,13 @@ def _areas(user: Any) -> list[tuple[str, str]]:
     return found
 
 
-def indicators_at(level: str) -> list[Indicator]:
-    """The active indicators reported at or rolled up to `level`, by dimension."""
+def indicators_at(level: str, held: frozenset[str] = frozenset()) -> list[Indicator]:
+    """The active indicators reported at `level`, and those the scheme already `held`, by
+    dimension. A scheme may hold one rolled up to its level (`scheme_save` allows it, as the
+    demo's town scheme does): the form offers it again, so saving never drops it."""
     found = Indicator.objects.filter(is_active=True).select_related("dimension")
     return sorted(
-        (i for i in found if not i.levels or level in i.levels),
+        (i for i in found if not i.levels or level in i.levels or i.code in held),
         key=lambda i: (i.dimension.order if i.dimension_id else 999, i.dimension_id or 0, i.code),
     )
 
@@ -119,7 +121,12 @@ def _ahp_rows(
 
 def _state(request: HttpRequest, scheme: Scheme | None, level: str) -> dict[str, Any]:
     """The indicator rows and the AHP block as posted (or as the scheme stands)."""
-    indicators = indicators_at(level)
+    held = (
+        frozenset(scheme.members.values_list("indicator__code", flat=True))
+        if scheme is not None and scheme.level == level
+        else frozenset()
+    )
+    indicators = indicators_at(level, held)
     data = request.POST if request.method == "POST" else None
     if data is not None:
         members, errors = members_parse(data, indicators)
