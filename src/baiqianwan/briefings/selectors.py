@@ -10,19 +10,16 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from baiqianwan.accounts.policy import OutOfScope, refuse_out_of_scope, scope_prefix
+from baiqianwan.accounts.policy import OutOfScope, scope_prefix
 from baiqianwan.briefings.models import Document, Schedule, Template
+from baiqianwan.indicators.selectors import unit_in_area
 from baiqianwan.units.models import Unit
 
 
 def area_get(*, user: Any, code: str) -> Unit:
     """A current unit of the user's area by code (their home unit when empty); 404 outside."""
-    prefix = scope_prefix(user, "briefings.read")
     code = (code or user.home_unit.code).strip()
-    unit = Unit.objects.current().filter(code=code, code__startswith=prefix).first()
-    if unit is None:
-        refuse_out_of_scope(user, "briefings.read", code)
-    return unit
+    return unit_in_area(user=user, code=code, action="briefings.read")
 
 
 def documents_visible(*, user: Any, kind: str = "") -> QuerySet[Document]:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import require, scope_prefix
+from baiqianwan.analysis.results import ranks_of
 from baiqianwan.analysis.targets import target_achievement
 from baiqianwan.cockpit.cards import CARDS, DEFAULT_INDICATORS, SHARE, Card
 from baiqianwan.cockpit.numbers import measure_split, number_cn
@@ -370,15 +371,13 @@ def summary(*, user: Any) -> dict[str, Any]:
 
 
 def _ranked(rows: list[dict[str, Any]], benefit: bool) -> list[dict[str, Any]]:
-    """Rows with a value ranked best first (1 = best; equal values share a rank), the rows
-    without one after them, unranked."""
+    """Rows with a value ranked best first (1 = best; equal values share a rank:
+    `analysis.results.ranks_of`), the rows without one after them, unranked."""
     valued = [row for row in rows if row["value"] is not None]
-    valued.sort(key=lambda row: (-row["value"] if benefit else row["value"], row["code"]))
-    previous, rank = None, 0
-    for position, row in enumerate(valued, start=1):
-        if row["value"] != previous:
-            rank, previous = position, row["value"]
+    values = np.array([row["value"] for row in valued], dtype=np.float64)
+    for row, rank in zip(valued, ranks_of(values, ascending=not benefit).tolist(), strict=True):
         row["rank"] = rank
+    valued.sort(key=lambda row: (row["rank"], row["code"]))
     rest = [row for row in rows if row["value"] is None]
     for row in rest:
         row["rank"] = None
