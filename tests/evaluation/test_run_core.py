@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 
 from baiqianwan.core.problems import InputError
 from baiqianwan.evaluation.choices import RunState
@@ -60,3 +61,16 @@ def test_a_run_killed_while_storing_leaves_no_scores(county_scheme, hq_admin):
     with pytest.raises(RuntimeError):
         run_execute(run.pk, fail_after="store")
     assert not RunScore.objects.filter(run=run).exists()
+
+
+def test_the_command_names_provisional_only_for_unapproved_values(county_scheme):
+    """`bqw evaluation run` adds the --provisional hint to the refusal marked as that
+    option's (InputError.field), not to other refusals."""
+    with pytest.raises(CommandError, match="尚未审核通过") as unapproved:
+        call_command("evaluation", "run", county_scheme.code, "2025")
+    assert "--provisional" in str(unapproved.value)
+    with pytest.raises(CommandError) as other:
+        call_command("evaluation", "run", county_scheme.code, "1999")
+    assert "--provisional" not in str(other.value)
+    call_command("evaluation", "run", county_scheme.code, "2025", "--provisional")
+    assert Run.objects.get().provisional

@@ -265,7 +265,8 @@ def run_request(
             if not provisional:
                 raise InputError(
                     f"这些单位的数值尚未审核通过：{pending}。请待审核完成后再运行，"
-                    "或勾选「作为临时结果运行」（结果将标注为临时）。"
+                    "或勾选「作为临时结果运行」（结果将标注为临时）。",
+                    field="provisional",
                 )
             run.provisional = True
             run.notes = [f"临时结果：含未审核通过的数值（{pending}）"]

@@ -63,7 +63,9 @@ class Command(BaseCommand):
             )
             run = run_execute(run.pk)
         except (InputError, EvaluationInputError) as exc:
-            hint = "" if options["provisional"] or "审核" not in str(exc) else PROVISIONAL_HINT
+            # Refused for values not yet approved: name the option that runs it anyway.
+            unapproved = getattr(exc, "field", "") == "provisional"
+            hint = PROVISIONAL_HINT if unapproved and not options["provisional"] else ""
             raise CommandError(f"{exc}{hint}") from None
         self.stdout.write(
             f"运行 #{run.pk} 完成：{run.summary.get('units', 0)} 个单位，"
