@@ -812,35 +812,31 @@ def completeness(*, user: Any) -> dict[str, Any]:
 
 
 def _rankings(user: Any, scope: Scope, indicator: str) -> dict[str, Any]:
+    """The ends of the map's rows (read through `map_data`, so a page that shows both works
+    them out once)."""
     if scope.below is not None and not indicator:
-        run, rows = _score_of(user, scope.below, scope.unit.prefix, "")
-        if run is not None and rows:
-            return _ends(scope, SCORE, None, rows, run)
+        scores = map_data(user=user, indicator=SCORE)
+        if scores["run"] is not None and scores["rows"]:
+            return _ends(scope, scores)
         indicator = indicator_default(scope)
     if scope.below is None or not indicator:
-        return _ends(scope, "indicator", None, [], None)
-    data = _map(user, scope, indicator, "")
-    return _ends(scope, data["mode"], data["indicator"], data["rows"], None, period=data["period"])
+        empty: dict[str, Any] = {"mode": "indicator", "indicator": None, "rows": [], "run": None}
+        return _ends(scope, {**empty, "period": None, "demo": _demo_values()})
+    return _ends(scope, map_data(user=user, indicator=indicator))
 
 
-def _ends(
-    scope: Scope,
-    by: str,
-    indicator: dict[str, Any] | None,
-    rows: list[dict[str, Any]],
-    run: Run | None,
-    period: str | None = None,
-) -> dict[str, Any]:
+def _ends(scope: Scope, data: dict[str, Any]) -> dict[str, Any]:
+    """The best and worst `TOP` of the map's `data` rows that have a rank."""
     ranked = sorted(
-        (r for r in rows if r["rank"] is not None), key=lambda r: (r["rank"], r["code"])
+        (r for r in data["rows"] if r["rank"] is not None), key=lambda r: (r["rank"], r["code"])
     )
     return {
         "unit": {"code": scope.unit.code, "name": scope.unit.name, "level": scope.unit.level},
-        "demo": bool(run.is_demo) if run else _demo_values(),
-        "by": by,
-        "indicator": indicator,
-        "run": _run_out(run),
-        "period": (run.last_period if run else period),
+        "demo": data["demo"],
+        "by": data["mode"],
+        "indicator": data["indicator"],
+        "run": data["run"],
+        "period": data["period"],
         "top": ranked[:TOP],
         "bottom": list(reversed(ranked[-TOP:])) if len(ranked) > TOP else list(reversed(ranked)),
     }
