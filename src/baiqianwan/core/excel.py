@@ -67,12 +67,37 @@ def xlsx_from_rows(
 ) -> bytes:
     """One sheet; codes and other text stay text (never numbers that lose leading zeros,
     never formulas)."""
+    return xlsx_from_tables([(sheet, headers, rows)], note=note)
+
+
+def xlsx_from_tables(
+    tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], *, note: str = ""
+) -> bytes:
+    """One sheet per (title, headers, rows), each as `xlsx_from_rows` writes its one; `note`
+    goes above the first sheet's header."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    formats = {
+        "head": book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, **TEXT}),
+        "text": book.add_format(TEXT),
+        "guarded": book.add_format(GUARDED_TEXT),
+    }
+    for number, (sheet, headers, rows) in enumerate(tables):
+        _sheet_write(book, formats, sheet, headers, rows, note if number == 0 else "")
+    book.close()
+    return buffer.getvalue()
+
+
+def _sheet_write(
+    book: xlsxwriter.Workbook,
+    formats: dict[str, Any],
+    sheet: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    note: str,
+) -> None:
     ws = book.add_worksheet(sheet_name(sheet))
-    head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, **TEXT})
-    text = book.add_format(TEXT)
-    guarded = book.add_format(GUARDED_TEXT)
+    head, text, guarded = formats["head"], formats["text"], formats["guarded"]
     widths = [_width(h) for h in headers]
     first_row = 0
     if note:
@@ -97,5 +122,3 @@ def xlsx_from_rows(
     ws.freeze_panes(first_row + 1, 0)
     if count:
         ws.autofilter(first_row, 0, first_row + count, len(headers) - 1)
-    book.close()
-    return buffer.getvalue()

@@ -4,15 +4,12 @@ a spreadsheet would take for a formula is guarded as in `core.excel`."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from baiqianwan.core.excel import GUARDED_TEXT, TEXT, formula_like, sheet_name
 from baiqianwan.evaluation.choices import Track
 from baiqianwan.evaluation.models import Run, RunScore
 from baiqianwan.indicators.models import Indicator
@@ -235,29 +232,3 @@ def about_table(run: Run) -> Table:
     rows.append([_("Indicators"), "、".join(i["code"] for i in params.get("indicators", []))])
     rows += [[_("Note"), note] for note in run.notes]
     return _("About"), [_("Item"), _("Value")], rows
-
-
-def workbook(tables: Sequence[Table]) -> bytes:
-    """One sheet per table: bold frozen header, text kept as text, formulas never."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, **TEXT})
-    text = book.add_format(TEXT)
-    guarded = book.add_format(GUARDED_TEXT)
-    for title, headers, rows in tables:
-        ws = book.add_worksheet(sheet_name(title))
-        for col, header in enumerate(headers):
-            ws.write_string(0, col, header, head)
-            ws.set_column(col, col, 14)
-        for r, row in enumerate(rows, start=1):
-            for col, value in enumerate(row):
-                if value is None:
-                    ws.write_blank(r, col, None)
-                elif isinstance(value, int | float) and not isinstance(value, bool):
-                    ws.write_number(r, col, value)
-                else:
-                    shown = str(value)
-                    ws.write_string(r, col, shown, guarded if formula_like(shown) else text)
-        ws.freeze_panes(1, 0)
-    book.close()
-    return buffer.getvalue()

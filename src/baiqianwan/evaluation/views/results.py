@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from baiqianwan import analysis as an
 from baiqianwan.accounts.policy import refuse_out_of_scope, scope_prefix
+from baiqianwan.core.excel import xlsx_from_tables
 from baiqianwan.core.problems import InputError
 from baiqianwan.core.responses import xlsx_response
 from baiqianwan.evaluation.choices import RunState
@@ -28,7 +29,6 @@ from baiqianwan.evaluation.exports import (
     targets_table,
     weak_table,
     weights_table,
-    workbook,
 )
 from baiqianwan.evaluation.models import Run, RunScore
 from baiqianwan.evaluation.selectors import run_get, run_scores, runs_visible
@@ -202,7 +202,7 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
         found = targets_table(run, names)
     else:
         raise Http404(_("No such table."))
-    return xlsx_response(workbook([found]), filename=_file(run, found[0]))
+    return xlsx_response(xlsx_from_tables([found]), filename=_file(run, found[0]))
 
 
 def _export_all(request: HttpRequest, pk: int) -> HttpResponse:
@@ -223,7 +223,7 @@ def _export_all(request: HttpRequest, pk: int) -> HttpResponse:
         convergence_table(run),
         targets_table(run, names),
     ]
-    return xlsx_response(workbook(tables), filename=_file(run, _("whole run")))
+    return xlsx_response(xlsx_from_tables(tables), filename=_file(run, _("whole run")))
 
 
 urlpatterns: list[URLPattern] = [
