@@ -275,6 +275,11 @@ def _standings(codes: Sequence[str], rng: np.random.Generator) -> np.ndarray:
 def demo_values(codes: Sequence[str], *, seed: int = SEED) -> np.ndarray:
     """The values (years, villages, indicators) for the villages of `codes` (code order):
     deterministic, rounded to each indicator's decimals."""
+    return _drawn(codes, seed)[1]
+
+
+def _drawn(codes: Sequence[str], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each village's standing, and the values `demo_values` gives, from one generator."""
     rng = np.random.default_rng(seed)
     standing = _standings(codes, rng)
     n, m = len(codes), len(INDICATORS)
@@ -300,7 +305,7 @@ def demo_values(codes: Sequence[str], *, seed: int = SEED) -> np.ndarray:
         for j, spec in enumerate(INDICATORS):
             values[:, j] = np.round(values[:, j], 0 if spec.kind == "count" else spec.decimals)
         out[step] = values
-    return out
+    return standing, out
 
 
 def _system(area: Unit) -> tuple[DataSet, list[Indicator]]:
@@ -464,9 +469,8 @@ def _tracks(report: ProvinceDemoReport, area: Unit, standing: dict[str, float]) 
     report.tracks = len(rows)
 
 
-def _county_standing(codes: Sequence[str]) -> dict[str, float]:
-    """Each county's standing (6-digit code) as `demo_values` drew it."""
-    standing = _standings(codes, np.random.default_rng(SEED))
+def _county_standing(codes: Sequence[str], standing: np.ndarray) -> dict[str, float]:
+    """Each county's standing (6-digit code): the mean of its villages'."""
     by_county: dict[str, list[float]] = {}
     for code, value in zip(codes, standing.tolist(), strict=True):
         by_county.setdefault(code[:6], []).append(value)
@@ -564,12 +568,12 @@ def province_demo_create(
         report.villages = len(villages)
         codes = [code for _, code in villages]
         step(_("values"))
-        values = demo_values(codes)
+        standing, values = _drawn(codes, SEED)
         for y, year in enumerate(YEARS):
             step(str(year))
             _year(report, dataset, periods[year], villages, indicators, values[y])
         step(_("tracks and scheme"))
-        _tracks(report, area, _county_standing(codes))
+        _tracks(report, area, _county_standing(codes, standing))
         _scheme(area, indicators)
         data_changed("indicators")
         marks.append(("", time.perf_counter()))
