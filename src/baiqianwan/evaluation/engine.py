@@ -393,14 +393,11 @@ def _balance(score: NDArray[np.float64], inputs: Inputs, keep: NDArray[np.bool_]
     grouped = 1 < len(set(groups.tolist())) < len(groups)
     theil = an.theil(score, groups=groups if grouped else None)
     gini = an.gini(score)
-    cv = an.cv(score)
+    # With the groups, cv also gives each group's mean, in the order of theil.groups (both
+    # label the groups by `group_codes`).
+    cv = an.cv(score, groups=groups if grouped else None)
     out: dict[str, Any] = {}
     codes = theil.groups.tolist() if grouped else []
-    # Each group's units as one slice of a stable sort (the same values in the same order as
-    # `score[p, groups == code]`, so the same means), not one comparison per group.
-    order = np.argsort(groups, kind="stable")
-    bounds = np.searchsorted(groups[order], np.asarray(codes, dtype=groups.dtype), side="left")
-    ends = np.searchsorted(groups[order], np.asarray(codes, dtype=groups.dtype), side="right")
     for p, period in enumerate(inputs.periods):
         entry: dict[str, Any] = {
             "theil": float(theil.total[p]),
@@ -408,7 +405,7 @@ def _balance(score: NDArray[np.float64], inputs: Inputs, keep: NDArray[np.bool_]
             "cv": float(cv.cv[p]),
         }
         if grouped:
-            ranked = score[p, order]
+            assert cv.group_mean is not None
             entry.update(
                 between=float(theil.between[p]),
                 within=float(theil.within[p]),
@@ -418,7 +415,7 @@ def _balance(score: NDArray[np.float64], inputs: Inputs, keep: NDArray[np.bool_]
                         "name": inputs.group_names.get(str(code), str(code)),
                         "index": float(theil.group_index[p, g]),
                         "contribution": float(theil.contribution[p, g]),
-                        "mean": float(ranked[bounds[g] : ends[g]].mean()),
+                        "mean": float(cv.group_mean[p, g]),
                     }
                     for g, code in enumerate(codes)
                 ],
