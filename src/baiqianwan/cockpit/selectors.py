@@ -54,7 +54,7 @@ from baiqianwan.indicators.submission_selectors import reporting_rate
 from baiqianwan.indicators.targets import targets_for
 from baiqianwan.indicators.tree import indicator_reaches
 from baiqianwan.plans.choices import Light, PlanStatus
-from baiqianwan.plans.lights import reason_text
+from baiqianwan.plans.lights import OVERDUE, overdue_days
 from baiqianwan.plans.selectors import assignments_visible
 from baiqianwan.plans.supervision import AWAITING, notices_visible
 from baiqianwan.units.choices import Level
@@ -715,7 +715,7 @@ def _supervision(user: Any, scope: Scope, today: date) -> dict[str, Any]:
         if any(own[light] for light in Light.values):
             rows.insert(0, own)
     overdue = (
-        assignments.filter(light=Light.RED, light_reason__startswith="overdue:")
+        assignments.filter(light=Light.RED, light_reason__startswith=f"{OVERDUE}:")
         .select_related("task", "task__plan", "unit")
         .annotate(due=Coalesce("deadline", "task__deadline"))
         .order_by("due", "unit__code", "id")
@@ -729,8 +729,8 @@ def _supervision(user: Any, scope: Scope, today: date) -> dict[str, Any]:
             "unit": a.unit.name,
             "unit_code": a.unit.code,
             "deadline": a.due.isoformat() if a.due else None,
-            "days": int(a.light_reason.partition(":")[2] or 0),
-            "why": reason_text(a.light_reason),
+            "days": overdue_days(a.light_reason),
+            "why": a.light_why,
         }
         for a in overdue[:OVERDUE_SHOWN]
     ]

@@ -99,6 +99,16 @@ def expected_progress(start: date, deadline: date, today: date) -> float:
     return 100.0 * (today - start).days / (deadline - start).days
 
 
+# The reason code of a light red for a passed deadline: ``overdue:<days>``.
+OVERDUE = "overdue"
+
+
+def overdue_days(code: str) -> int:
+    """The days past the deadline in an ``overdue:<days>`` reason code; 0 for another."""
+    kind, _sep, days = code.partition(":")
+    return int(days) if kind == OVERDUE and days.isdigit() else 0
+
+
 def light_for(
     state: LightState, *, rule: LightRule, today: date, reports: bool = True
 ) -> tuple[Light, str]:
@@ -110,7 +120,7 @@ def light_for(
         return Light.DONE, ""
     if state.deadline is not None and today > state.deadline:
         days = (today - state.deadline).days
-        return Light.RED, f"overdue:{days}"
+        return Light.RED, f"{OVERDUE}:{days}"
     if state.returns >= rule.red_returns:
         return Light.RED, f"returned:{state.returns}"
     if reports:
@@ -130,7 +140,7 @@ def reason_text(code: str) -> str:
     kind, _sep, rest = code.partition(":")
     values = rest.split(":")
     try:
-        if kind == "overdue":
+        if kind == OVERDUE:
             return _("Overdue by %(days)d days") % {"days": int(values[0])}
         if kind == "returned":
             return _("Returned %(count)d times") % {"count": int(values[0])}
