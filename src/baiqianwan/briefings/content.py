@@ -21,7 +21,7 @@ import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
-from baiqianwan.evaluation.engine import MILESTONES
+from baiqianwan.evaluation.engine import milestone_next
 from baiqianwan.evaluation.models import Run, RunScore
 from baiqianwan.evaluation.selectors import run_latest, run_scores, runs_visible
 from baiqianwan.indicators.choices import Direction
@@ -116,10 +116,6 @@ def number_prefix(unit: Unit) -> str:
     return f"{unit.name[:1]}百千万办"
 
 
-def _milestone(year: int) -> int:
-    return next((m for m in MILESTONES if m >= year), MILESTONES[-1])
-
-
 def _below(unit: Unit) -> list[Unit]:
     """The current units directly below `unit` (a city's counties), or the unit itself when
     it is a county or lower (its own row)."""
@@ -139,7 +135,7 @@ def indicators_part(*, user: Any, unit: Unit, year: int, charts: Charts) -> dict
     """Headline county indicators against the next milestone's targets: the area's value,
     its target, how many units below meet theirs; a chart per indicator by unit."""
     period = Period.objects.filter(code=str(year)).first()
-    milestone = _milestone(year)
+    milestone = milestone_next(year)
     candidates = [
         indicator
         for indicator in Indicator.objects.filter(is_active=True).order_by("order", "code")

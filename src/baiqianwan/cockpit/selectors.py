@@ -30,12 +30,11 @@ from django.utils.translation import gettext as _
 
 from baiqianwan.accounts.policy import require, scope_prefix
 from baiqianwan.analysis.results import ranks_of
-from baiqianwan.analysis.targets import target_achievement
 from baiqianwan.cockpit.cards import CARDS, DEFAULT_INDICATORS, SHARE, Card
 from baiqianwan.cockpit.numbers import measure_split, number_cn
 from baiqianwan.core.freshness import cached
 from baiqianwan.core.problems import InputError
-from baiqianwan.evaluation.engine import MILESTONES
+from baiqianwan.evaluation.engine import milestone_next, target_status
 from baiqianwan.evaluation.models import Run, RunScore
 from baiqianwan.evaluation.selectors import run_latest, run_scores
 from baiqianwan.indicators.choices import Direction
@@ -226,24 +225,12 @@ def _units(level: str, prefix: str) -> list[dict[str, Any]]:
     return [{"id": pk, "code": code, "name": name} for pk, code, name in found]
 
 
-def _milestone(year: int) -> int:
-    return next((m for m in MILESTONES if m >= year), MILESTONES[-1])
-
-
 def _light(value: float | None, target: float | None, benefit: bool) -> str:
-    """green / yellow / red against the target (evaluation's rule: met, ≥ 80 %, below), ""
-    without a target or a value."""
-    if value is None or target is None or not np.isfinite(target):
-        return ""
-    if benefit and target == 0:
-        return "green" if value >= 0 else "red"
-    if not benefit and value == 0:
-        return "green"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = target_achievement(
-            np.array([[value]]), target=np.array([[target]]), directions=[benefit]
-        )
-    return str(result.status[0, 0])
+    """green / yellow / red against the target, "" where none applies (`target_status`)."""
+    status, _achievement, _usable = target_status(
+        np.nan if value is None else value, np.nan if target is None else target, benefit
+    )
+    return str(status[0])
 
 
 def _shown(value: float | None, indicator: Indicator) -> str:
@@ -317,7 +304,7 @@ def _card(
     if not series:
         return out
     period, figure = series[-1]
-    year = _milestone(period.end.year)
+    year = milestone_next(period.end.year)
     target = float(targets_for(indicator=target_of, units=[unit], year=year)[0])
     target_value = target if np.isfinite(target) else None
     out.update(
@@ -397,7 +384,7 @@ def _indicator_rows(
     if chosen is not None and with_targets and units:
         stand_ins = [_UnitRef(u["id"], level) for u in units]
         targets = targets_for(
-            indicator=indicator, units=stand_ins, year=_milestone(chosen.end.year)
+            indicator=indicator, units=stand_ins, year=milestone_next(chosen.end.year)
         )
     benefit = _benefit(indicator)
     rows = []

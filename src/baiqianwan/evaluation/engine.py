@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from baiqianwan import analysis as an
 
@@ -27,6 +27,34 @@ from baiqianwan import analysis as an
 NAMED = 10
 # The milestones of the programme (2025 / 2027 / 2035).
 MILESTONES = (2025, 2027, 2035)
+
+
+def milestone_next(year: int, milestones: Sequence[int] = MILESTONES) -> int:
+    """The first of the (non-empty) `milestones` in or after `year`; the last once all are
+    past."""
+    ordered = sorted(milestones)
+    return next((m for m in ordered if m >= year), ordered[-1])
+
+
+def target_status(
+    values: ArrayLike, targets: ArrayLike, benefit: ArrayLike
+) -> tuple[NDArray[np.str_], NDArray[np.float64], NDArray[np.bool_]]:
+    """Each value against its target (`analysis.target_achievement`: met green, ≥ 80 % yellow,
+    below red), "" where it cannot be judged: the value or the target missing, or a target of
+    0 for an indicator where more is better. Also the achievement and where it was judged.
+    The one rule of the runs' lights, a run's unit page, the cockpit and the briefings."""
+    x, t = np.broadcast_arrays(
+        np.atleast_1d(np.asarray(values, dtype=np.float64)),
+        np.atleast_1d(np.asarray(targets, dtype=np.float64)),
+    )
+    # `benefit` is one flag, or one per indicator (the last axis).
+    more = np.broadcast_to(np.asarray(benefit, dtype=bool), x.shape[-1:])
+    usable = np.isfinite(t) & np.isfinite(x) & ~((t == 0) & more)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = an.target_achievement(
+            np.where(usable, x, 1.0), target=np.where(usable, t, 1.0), directions=more.tolist()
+        )
+    return np.where(usable, result.status, ""), result.achievement, usable
 
 
 # The lists of text an `Inputs` snapshot keeps, one array each.
@@ -456,17 +484,13 @@ def _targets(
     year = inputs.years[-1]
     summary: dict[str, Any] = {}
     lights = None
-    upcoming = [y for y in sorted(inputs.targets) if y >= year] or sorted(inputs.targets)[-1:]
+    upcoming = milestone_next(year, list(inputs.targets)) if inputs.targets else None
     for milestone in sorted(inputs.targets):
-        t = inputs.targets[milestone][keep]
-        usable = np.isfinite(t) & np.isfinite(x_last) & ~((t == 0) & benefit)
+        status, achievement, usable = target_status(
+            x_last, inputs.targets[milestone][keep], benefit
+        )
         if not usable.any():
             continue
-        safe_t = np.where(usable, t, 1.0)
-        safe_x = np.where(usable, x_last, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            result = an.target_achievement(safe_x, target=safe_t, directions=benefit)
-        status = np.where(usable, result.status, "")
         table = {}
         for j, code in enumerate(inputs.indicators):
             if not usable[:, j].any():
@@ -476,10 +500,10 @@ def _targets(
                 "green": int((column == "green").sum()),
                 "yellow": int((column == "yellow").sum()),
                 "red": int((column == "red").sum()),
-                "median": float(np.median(result.achievement[usable[:, j], j])),
+                "median": float(np.median(achievement[usable[:, j], j])),
             }
         summary[str(milestone)] = table
-        if upcoming and milestone == upcoming[0]:
+        if milestone == upcoming:
             lights = np.stack(
                 [(status == light).sum(axis=1) for light in ("green", "yellow", "red")], axis=1
             ).astype(np.int64)

@@ -11,14 +11,13 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from baiqianwan import analysis as an
 from baiqianwan.accounts.policy import refuse_out_of_scope, scope_prefix
 from baiqianwan.core.excel import xlsx_from_tables
 from baiqianwan.core.problems import InputError
 from baiqianwan.core.responses import xlsx_response
 from baiqianwan.evaluation.choices import RunState
 from baiqianwan.evaluation.compare import runs_compare
-from baiqianwan.evaluation.engine import Inputs
+from baiqianwan.evaluation.engine import Inputs, milestone_next, target_status
 from baiqianwan.evaluation.exports import (
     about_table,
     balance_table,
@@ -48,22 +47,14 @@ def _done(request: HttpRequest, pk: int) -> Run:
 def _unit_lights(inputs: Inputs, row: int, period: int) -> tuple[str, list[str]]:
     """The unit's status per indicator against the next milestone not yet past ("" where no
     target applies), and that milestone."""
-    year = inputs.years[period]
-    milestones = sorted(inputs.targets)
-    upcoming = [y for y in milestones if y >= year] or milestones[-1:]
-    if not upcoming:
+    if not inputs.targets:
         return "", [""] * len(inputs.indicators)
-    target = inputs.targets[upcoming[0]][row]
-    value = inputs.values[period, row]
+    milestone = milestone_next(inputs.years[period], list(inputs.targets))
     benefit = np.array([d != "negative" for d in inputs.directions])
-    usable = np.isfinite(target) & np.isfinite(value) & ~((target == 0) & benefit)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = an.target_achievement(
-            np.where(usable, value, 1.0), target=np.where(usable, target, 1.0), directions=benefit
-        )
-    return str(upcoming[0]), [
-        str(s) if ok else "" for s, ok in zip(result.status, usable, strict=True)
-    ]
+    status, _achievement, _usable = target_status(
+        inputs.values[period, row], inputs.targets[milestone][row], benefit
+    )
+    return str(milestone), [str(s) for s in status]
 
 
 def run_unit(request: HttpRequest, pk: int, code: str) -> HttpResponse:
