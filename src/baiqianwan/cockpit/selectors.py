@@ -161,16 +161,8 @@ def _indicator_out(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def subtree(prefix: str, field: str = "code") -> Q:
-    """The codes that start with `prefix`, as a range (codes are digits, and ":" sorts right
-    after "9"), so that SQLite and PostgreSQL read it from the index on the code."""
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + ":"})
-
-
 def _unit_ids(level: str, prefix: str) -> QuerySet[Unit, int]:
-    return Unit.objects.filter(subtree(prefix), level=level, valid_to__isnull=True).values_list(
-        "id", flat=True
-    )
+    return Unit.objects.current().within(prefix).filter(level=level).values_list("id", flat=True)
 
 
 def _settled() -> Exists:
@@ -218,7 +210,9 @@ def _periods(ids: Iterable[int]) -> list[Period]:
 
 def _units(level: str, prefix: str) -> list[dict[str, Any]]:
     found = (
-        Unit.objects.filter(subtree(prefix), level=level, valid_to__isnull=True)
+        Unit.objects.current()
+        .within(prefix)
+        .filter(level=level)
         .order_by("code")
         .values_list("id", "code", "name")
     )
