@@ -200,3 +200,19 @@ def test_unwritable_out_and_bad_register(
     units.write_bytes("四会市".encode("utf-16-le"))
     assert main([str(damaged), "--units", str(units)]) == 2
     assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_a_table_s_rows_read_with_their_numbers_in_the_outline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "table.txt"
+    table.write_text(
+        "序号   工作任务                 牵头单位\n"
+        "1      新建高标准农田2万亩      县农业农村局\n"
+        "2      完成圩镇人居环境整治     县住房城乡建设局\n",
+        encoding="utf-8",
+    )
+    assert main([str(table)]) == 0
+    out = capsys.readouterr().out
+    assert "- 1．新建高标准农田2万亩" in out and "- 2．完成圩镇人居环境整治" in out
+    assert "1\t新建高标准农田2万亩\t县农业农村局" in out  # the columns stay apart

@@ -117,7 +117,9 @@ def _report_md(result: CleanResult) -> list[str]:
 def _outline(items: Sequence[DraftItem], depth: int = 0) -> list[str]:
     lines = []
     for item in items:
-        label = f"{item.number}{item.text}"
+        # A table row's 序号 is the bare number (1); a heading's carries its mark (1．, 一、).
+        mark = "．" if item.number.isdigit() else ""
+        label = f"{item.number}{mark}{item.text}"
         if item.role:
             label = f"抓手：{item.text}（{item.role}）"
         lines.append(f"{'  ' * depth}- {label}")
