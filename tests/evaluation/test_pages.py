@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from baiqianwan.evaluation.choices import RunState
 from baiqianwan.evaluation.models import Run, Scheme, UnitTrack
 from baiqianwan.evaluation.services import run_execute, run_request
+from baiqianwan.units.models import Unit
 from tests.evaluation.conftest import COUNTY_INDICATORS
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +100,14 @@ def test_tracks_are_set_per_year_by_headquarters(client, hq_admin, huaiji_operat
     )
     assert response.status_code == 302
     assert UnitTrack.objects.get(unit__code="441224000000", year=2024).track == "catch_up"
+
+
+def test_the_tracks_page_opens_on_the_latest_year_with_tracks(client, hq_admin, county_values):
+    client.force_login(hq_admin)
+    UnitTrack.objects.create(unit=Unit.objects.get(code="441224000000"), year=2024, track="lead")
+    body = client.get(reverse("evaluation:tracks")).content.decode()
+    assert '<option value="2024" selected>' in body
+    assert re.search(r'name="track_441224000000" value="lead" aria-label="[^"]*" checked', body)
 
 
 def test_a_run_is_asked_for_and_its_page_polls_then_shows_the_ranking(

@@ -71,6 +71,13 @@ def run_latest(*, user: Any, level: str | None = None, scheme: Scheme | None = N
     return runs.order_by("-finished_at", "-id").first()
 
 
+def tracks_latest_year(*, user: Any) -> int | None:
+    """The latest year with a track set within the user's area; None before any."""
+    prefix = scope_prefix(user, "evaluation.read")
+    found = UnitTrack.objects.filter(unit__code__startswith=prefix).order_by("-year").first()
+    return found.year if found else None
+
+
 def tracks_of(*, user: Any, year: int) -> dict[str, str]:
     """unit code → track for the year, within the user's area."""
     prefix = scope_prefix(user, "evaluation.read")

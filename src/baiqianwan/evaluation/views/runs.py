@@ -28,6 +28,7 @@ from baiqianwan.evaluation.selectors import (
     run_scores,
     runs_visible,
     schemes_visible,
+    tracks_latest_year,
     tracks_of,
 )
 from baiqianwan.evaluation.services import (
@@ -384,7 +385,10 @@ def tracks(request: HttpRequest) -> HttpResponse:
         {p.end.year for p in Period.objects.filter(type="year")} | {timezone.localdate().year}
     )
     raw = request.POST.get("year") or request.GET.get("year") or ""
-    year = int(raw) if raw.isdigit() and int(raw) in years else timezone.localdate().year
+    # Unasked, the latest year with tracks (the year being evaluated), else this year.
+    latest = tracks_latest_year(user=request.user)
+    fallback = latest if latest in years else timezone.localdate().year
+    year = int(raw) if raw.isdigit() and int(raw) in years else fallback
     counties = list(
         Unit.objects.current()
         .within(request.user.home_unit.prefix)  # type: ignore[union-attr]
